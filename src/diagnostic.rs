@@ -1,0 +1,261 @@
+//! Diagnostics as data: every stage pushes these, and only this module knows
+//! how they look on a terminal or as JSON.
+
+use crate::source::{SourceMap, Span};
+use std::fmt::Write;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A span with the short text drawn under it.
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable code, documented in `docs/diagnostics.md`.
+    pub code: &'static str,
+    pub message: String,
+    pub primary: Option<Label>,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Self::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.primary = Some(Label {
+            span,
+            text: label.into(),
+        });
+        self
+    }
+
+    pub fn also(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            span,
+            text: label.into(),
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+}
+
+/// Everything one stage found. A stage pushes all it finds, and the pipeline
+/// stops at the stage boundary if any of it is an error.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Turns warnings into errors, for `--deny-warnings`.
+    pub fn deny_warnings(&mut self) {
+        for d in &mut self.items {
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+            }
+        }
+    }
+
+    /// Orders diagnostics by where they point (file order, then position), so
+    /// output is the same however the checks were scheduled.
+    pub fn sort(&mut self) {
+        self.items.sort_by_key(|d| {
+            d.primary
+                .as_ref()
+                .map(|l| (l.span.file, l.span.start, l.span.end))
+        });
+    }
+
+    /// Human-readable report, in the style of rustc: header, location, the
+    /// source line with the span underlined, then help and notes.
+    pub fn render(&self, sources: &SourceMap, building: bool) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            render_one(&mut out, d, sources);
+            out.push('\n');
+        }
+        let errors = self.count(Severity::Error);
+        let warnings = self.count(Severity::Warning);
+        if errors > 0 {
+            let _ = write!(out, "error: {} error{}", errors, plural(errors));
+            if warnings > 0 {
+                let _ = write!(out, " and {} warning{}", warnings, plural(warnings));
+            }
+            out.push_str(if building {
+                " found; nothing was written\n"
+            } else {
+                " found\n"
+            });
+        }
+        out
+    }
+
+    /// One JSON object per line, for CI annotations.
+    pub fn render_json(&self, sources: &SourceMap) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            let (file, line, column) = match &d.primary {
+                Some(l) => {
+                    let f = sources.get(l.span.file);
+                    let (line, col) = f.line_col(l.span.start);
+                    (Some(f.display.clone()), Some(line), Some(col))
+                }
+                None => (None, None, None),
+            };
+            let v = serde_json::json!({
+                "severity": d.severity,
+                "code": d.code,
+                "message": d.message,
+                "file": file,
+                "line": line,
+                "column": column,
+                "label": d.primary.as_ref().map(|l| l.text.clone()),
+                "help": d.help,
+                "notes": d.notes,
+            });
+            out.push_str(&v.to_string());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
+    let _ = writeln!(out, "{}[{}]: {}", d.severity.word(), d.code, d.message);
+    let labels: Vec<&Label> = d.primary.iter().chain(d.secondary.iter()).collect();
+    let width = labels
+        .iter()
+        .map(|l| {
+            let f = sources.get(l.span.file);
+            let (line, _) = f.line_col(l.span.end.max(l.span.start + 1) - 1);
+            line.to_string().len()
+        })
+        .max()
+        .unwrap_or(1);
+    let pad = " ".repeat(width);
+    for (i, label) in labels.iter().enumerate() {
+        let f = sources.get(label.span.file);
+        let (line, col) = f.line_col(label.span.start);
+        let arrow = if i == 0 { "-->" } else { ":::" };
+        let _ = writeln!(out, "{pad}{arrow} {}:{line}:{col}", f.display);
+        let _ = writeln!(out, "{pad} |");
+        let text = f.line_text(line);
+        let _ = writeln!(out, "{:>width$} | {}", line, text.replace('\t', " "));
+        // Underline to the end of the span or the end of the line, whichever comes first.
+        let (end_line, end_col) = f.line_col(label.span.end);
+        let stop = if end_line == line {
+            end_col
+        } else {
+            text.chars().count() + 1
+        };
+        let len = stop.saturating_sub(col).max(1);
+        let mark = if i == 0 { '^' } else { '-' };
+        let underline: String = std::iter::repeat_n(mark, len).collect();
+        let sep = if label.text.is_empty() { "" } else { " " };
+        let _ = writeln!(
+            out,
+            "{pad} | {}{underline}{sep}{}",
+            " ".repeat(col - 1),
+            label.text
+        );
+    }
+    if !labels.is_empty() && (d.help.is_some() || !d.notes.is_empty()) {
+        let _ = writeln!(out, "{pad} |");
+    }
+    for n in &d.notes {
+        let _ = writeln!(out, "{pad} = note: {n}");
+    }
+    if let Some(h) = &d.help {
+        let _ = writeln!(out, "{pad} = help: {h}");
+    }
+}
+
+/// Closest candidate by edit distance, for did-you-mean hints.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(word, c);
+        let dist = strsim::damerau_levenshtein(word, c);
+        let close = dist <= (word.len().max(3) / 3).max(1) || score > 0.9;
+        if close && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}

@@ -1,0 +1,270 @@
+//! vpcegen: a short TOML spec of a VPC's endpoints becomes a Terraform
+//! module or a CloudFormation template.
+//!
+//! The pipeline, one way, each stage named after what it produces:
+//!
+//! ```text
+//! spec.toml ─► spec (typed, spans, extends merged) ─► model (checked, every
+//! decision made) ─► render::{terraform, cloudformation} (view model, templates)
+//! ─► output (staged, atomic, marked files)
+//! ```
+//!
+//! Each stage reports every problem it finds as [`diagnostic::Diagnostic`]s
+//! and the pipeline stops at the stage boundary when any is an error, so a
+//! user sees all mistakes at once and no later stage sees invalid input.
+
+pub mod catalog;
+pub mod cli;
+pub mod diagnostic;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod source;
+pub mod spec;
+
+use cli::{Cli, Command, MessageFormat};
+use diagnostic::Diagnostics;
+use render::{CfnFormat, Engine, Target};
+use source::SourceMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Exit code for invalid specs.
+pub const EXIT_INVALID: i32 = 1;
+/// Exit code for every other failure (I/O, templates).
+pub const EXIT_FAILURE: i32 = 2;
+
+/// The result of checking specs: models for the specs that were valid, and
+/// everything that was said about them.
+pub struct Compiled {
+    pub sources: SourceMap,
+    pub diagnostics: Diagnostics,
+    pub models: Vec<model::Model>,
+}
+
+impl Compiled {
+    pub fn ok(&self) -> bool {
+        !self.diagnostics.has_errors()
+    }
+}
+
+/// Runs spec → model, with the target's own checks when one is given.
+/// Stops at the first stage that found an error.
+pub fn compile(paths: &[PathBuf], target: Option<Target>, deny_warnings: bool) -> Compiled {
+    let mut sources = SourceMap::default();
+    let mut d = Diagnostics::default();
+    let specs = spec::load(paths, &mut sources, &mut d);
+    let mut models = Vec::new();
+    if !d.has_errors() {
+        for s in &specs {
+            if let Some(m) = model::lower(&s.spec, s.file, &sources, &mut d) {
+                models.push(m);
+            }
+        }
+        check_names(&specs, &mut d);
+    }
+    if !d.has_errors() && target == Some(Target::Cloudformation) {
+        for m in &models {
+            render::cloudformation::check(m, &mut d);
+        }
+    }
+    if deny_warnings {
+        d.deny_warnings();
+    }
+    d.sort();
+    if d.has_errors() {
+        models.clear();
+    }
+    Compiled {
+        sources,
+        diagnostics: d,
+        models,
+    }
+}
+
+/// Two specs with one `name` would write the same folder.
+fn check_names(specs: &[spec::Loaded], d: &mut Diagnostics) {
+    for (i, a) in specs.iter().enumerate() {
+        if let Some(b) = specs[..i]
+            .iter()
+            .find(|b| b.spec.name.value == a.spec.name.value)
+        {
+            d.push(
+                diagnostic::Diagnostic::error(
+                    "E013",
+                    format!("two specs are named `{}`", a.spec.name.value),
+                )
+                .at(a.spec.name.span, "this name is taken")
+                .also(b.spec.name.span, "first used here")
+                .help("each spec writes the folder named after it; give every spec its own `name`"),
+            );
+        }
+    }
+}
+
+/// Renders one model for a target.
+pub fn render_model(
+    m: &model::Model,
+    engine: &Engine,
+    target: Target,
+    format: CfnFormat,
+) -> Result<Vec<render::File>, String> {
+    match target {
+        Target::Terraform => render::terraform::render(m, engine),
+        Target::Cloudformation => render::cloudformation::render(m, engine, format),
+    }
+}
+
+/// The whole program behind `main`: returns the process exit code.
+pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    let report = |c: &Compiled, stderr: &mut dyn Write| {
+        let text = match cli.message_format {
+            MessageFormat::Human => c
+                .diagnostics
+                .render(&c.sources, matches!(cli.command, Command::Build { .. })),
+            MessageFormat::Json => c.diagnostics.render_json(&c.sources),
+        };
+        let _ = stderr.write_all(text.as_bytes());
+    };
+    match &cli.command {
+        Command::Build {
+            specs,
+            target,
+            format,
+            out,
+            templates,
+        } => {
+            let engine = match Engine::new(templates.as_deref()) {
+                Ok(e) => e,
+                Err(e) => return fail(stderr, &e),
+            };
+            let compiled = compile(specs, Some(*target), cli.deny_warnings);
+            report(&compiled, stderr);
+            if !compiled.ok() {
+                return EXIT_INVALID;
+            }
+            let mut folders = Vec::new();
+            for m in &compiled.models {
+                match render_model(m, &engine, *target, *format) {
+                    Ok(files) => folders.push(output::Folder {
+                        dir: out.join(&m.name),
+                        files,
+                    }),
+                    Err(e) => return fail(stderr, &e),
+                }
+            }
+            match output::write_all(&folders) {
+                Ok(w) => {
+                    for f in &folders {
+                        let _ = writeln!(
+                            stdout,
+                            "wrote {}/ ({} files)",
+                            display(&f.dir),
+                            f.files.len()
+                        );
+                    }
+                    if w.removed > 0 {
+                        let _ = writeln!(
+                            stdout,
+                            "removed {} generated file(s) the specs no longer produce",
+                            w.removed
+                        );
+                    }
+                    0
+                }
+                Err(e) => fail(stderr, &e),
+            }
+        }
+        Command::Validate { specs, target } => {
+            let compiled = compile(specs, *target, cli.deny_warnings);
+            report(&compiled, stderr);
+            if !compiled.ok() {
+                return EXIT_INVALID;
+            }
+            for m in &compiled.models {
+                let _ = writeln!(stdout, "{}: ok ({} endpoints)", m.source, m.endpoints.len());
+            }
+            0
+        }
+        Command::Schema => {
+            let schema = schemars::schema_for!(spec::Spec);
+            let _ = writeln!(
+                stdout,
+                "{}",
+                serde_json::to_string_pretty(&schema).expect("schemas serialize")
+            );
+            0
+        }
+        Command::Services { filter } => {
+            let _ = stdout.write_all(services_table(filter.as_deref()).as_bytes());
+            0
+        }
+    }
+}
+
+fn fail(stderr: &mut dyn Write, message: &str) -> i32 {
+    let _ = writeln!(stderr, "error: {message}");
+    EXIT_FAILURE
+}
+
+fn display(p: &Path) -> String {
+    source::display_path(p)
+}
+
+/// `vpcegen services`: the catalog as a table, then the bundles.
+pub fn services_table(filter: Option<&str>) -> String {
+    use std::fmt::Write as _;
+    let c = catalog::Catalog::get();
+    let matches = |s: &catalog::Service| {
+        filter.is_none_or(|f| {
+            let f = f.to_lowercase();
+            s.suffix.contains(&f)
+                || s.title.to_lowercase().contains(&f)
+                || s.aliases.iter().any(|a| a.contains(&f))
+        })
+    };
+    let rows: Vec<&catalog::Service> = c.services.iter().filter(|s| matches(s)).collect();
+    let width = rows
+        .iter()
+        .map(|s| s.suffix.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:<17}  {:<11}  {}",
+        "NAME", "TYPES", "PORTS", "ENDPOINT SERVICE NAME / TITLE"
+    );
+    for s in &rows {
+        let ports: Vec<String> = s.ports().iter().map(u16::to_string).collect();
+        let name = s
+            .name_format
+            .clone()
+            .unwrap_or_else(|| format!("com.amazonaws.{{region}}.{}", s.suffix));
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<17}  {:<11}  {} ({})",
+            s.suffix,
+            s.types.join(", ").to_lowercase(),
+            ports.join(","),
+            name,
+            s.title
+        );
+    }
+    let bundles: Vec<&catalog::Bundle> = c
+        .bundles
+        .iter()
+        .filter(|b| {
+            filter.is_none_or(|f| b.name.contains(f) || b.services.iter().any(|s| s.contains(f)))
+        })
+        .collect();
+    if !bundles.is_empty() {
+        let _ = writeln!(out, "\nBUNDLES");
+        for b in bundles {
+            let _ = writeln!(out, "{:<width$}  {}", b.name, b.services.join(", "));
+        }
+    }
+    let _ = writeln!(out, "\n{} of {} services", rows.len(), c.services.len());
+    out
+}

@@ -1,0 +1,784 @@
+//! Spec → Model: every check that needs more than one field, then every
+//! decision both targets share (names, ports, policies, inputs, outputs,
+//! ordering). Renderers only translate a [`Model`]; they decide nothing.
+
+use crate::catalog::Catalog;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{SourceMap, Span};
+use crate::spec::{EndpointType, Net, Policy, SecurityGroup, Sp, Spec};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// AWS's limit on an endpoint policy, in characters.
+pub const MAX_POLICY_CHARS: usize = 20_480;
+
+#[derive(Debug, Serialize)]
+pub struct Model {
+    pub name: String,
+    /// The spec's path as given on the command line, for generated headers.
+    pub source: String,
+    pub region: Option<String>,
+    /// Tags from the spec (after `extends`), in the order written.
+    pub tags: Vec<(String, String)>,
+    pub vpc_id: Value,
+    /// Source of the default security group's ingress CIDR.
+    pub vpc_cidr: Option<Value>,
+    pub subnets: Option<Value>,
+    pub route_tables: Option<Value>,
+    /// Security groups attached to interface endpoints.
+    pub security_groups: Option<SecurityGroups>,
+    /// Sorted by catalog name, so a reordered spec gives the same output.
+    pub endpoints: Vec<Endpoint>,
+    pub inputs: Vec<Input>,
+    pub outputs: Vec<Output>,
+    #[serde(skip)]
+    pub spans: ModelSpans,
+}
+
+/// Where the network fields were written, for target-specific diagnostics.
+#[derive(Debug, Default)]
+pub struct ModelSpans {
+    pub vpc_id: Option<Span>,
+    pub subnets: Option<Span>,
+    pub route_tables: Option<Span>,
+    pub cidr: Option<Span>,
+}
+
+/// A network value in one of its three forms; `Vpc` is "read it from the VPC".
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    Literal(String),
+    LiteralList(Vec<String>),
+    Input(String),
+    Lookup(Vec<(String, Vec<String>)>),
+    /// The VPC's own CIDR block (a data source or Parameter, per target).
+    VpcCidr,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecurityGroups {
+    /// One group created for the endpoints.
+    Create {
+        name: String,
+        description: String,
+        rules: Vec<IngressRule>,
+    },
+    Existing(Value),
+}
+
+#[derive(Debug, Serialize)]
+pub struct IngressRule {
+    /// Identifier-safe suffix: `tcp_443_1`.
+    pub id: String,
+    pub port: u16,
+    pub cidr: Value,
+    pub description: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Endpoint {
+    /// Catalog name (`ecr.dkr`).
+    pub key: String,
+    /// Identifier for both targets, in snake_case (`ecr_dkr`).
+    pub ident: String,
+    /// Name tag value.
+    pub name_tag: String,
+    #[serde(rename = "type")]
+    pub kind: EndpointType,
+    pub service_name: ServiceName,
+    /// Interface endpoints only.
+    pub private_dns: Option<bool>,
+    /// S3 interface endpoints with private DNS: write the inbound-resolver
+    /// option explicitly (false), so they deploy with or without a gateway.
+    pub dns_options_all_resolvers: bool,
+    pub ports: Vec<u16>,
+    pub policy: Option<serde_json::Value>,
+    /// Where the policy came from, for `explain`.
+    pub policy_source: Option<String>,
+    /// Why the endpoint is there: the spec line or bundle that asked for it.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Clone, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceName {
+    Literal(String),
+    /// A pattern with `{region}` filled in at deploy time.
+    Regional(String),
+}
+
+#[derive(Debug, Serialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    VpcId,
+    VpcCidr,
+    SubnetIds,
+    RouteTableIds,
+    SecurityGroupIds,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Input {
+    pub name: String,
+    pub kind: InputKind,
+    pub description: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Output {
+    pub name: String,
+    pub description: String,
+    pub value: OutputValue,
+}
+
+#[derive(Debug, Serialize, Clone)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputValue {
+    EndpointId(String),
+    EndpointDnsNames(String),
+    SecurityGroupId,
+}
+
+/// Checks one spec against the catalog and its own files, and lowers it.
+/// Returns `None` when anything was wrong: no later stage sees a bad spec.
+pub fn lower(
+    spec: &Spec,
+    file: crate::source::FileId,
+    sources: &SourceMap,
+    d: &mut Diagnostics,
+) -> Option<Model> {
+    let errors_before = d.count(crate::diagnostic::Severity::Error);
+    let catalog = Catalog::get();
+    let name = spec.name.value.clone();
+
+    // Which services, and why.
+    let mut wanted: BTreeMap<String, (Span, Vec<String>)> = BTreeMap::new();
+    for s in &spec.reach.services {
+        let known = catalog.service(&s.value).is_some()
+            || spec
+                .service
+                .get(&s.value)
+                .is_some_and(|x| x.service_name.is_some());
+        if !known {
+            let mut diag = Diagnostic::error(
+                "E020",
+                format!("unknown service `{}`", s.value.escape_debug()),
+            )
+            .at(s.span, "not in the built-in catalog");
+            diag = match catalog.suggest_service(&s.value) {
+                Some(m) => diag.help(format!("did you mean `{m}`? (`vpcegen services` lists the catalog)")),
+                None => diag.help(format!(
+                    "`vpcegen services` lists the catalog; for a service it does not know yet, set `[service.{}] service_name = \"...\"`",
+                    s.value
+                )),
+            };
+            d.push(diag);
+            continue;
+        }
+        wanted
+            .entry(s.value.clone())
+            .or_insert_with(|| (s.span, Vec::new()))
+            .1
+            .push("listed in reach.services".into());
+    }
+    for b in &spec.reach.bundles {
+        match catalog.bundle(&b.value) {
+            Some(bundle) => {
+                for m in &bundle.services {
+                    wanted
+                        .entry(m.clone())
+                        .or_insert_with(|| (b.span, Vec::new()))
+                        .1
+                        .push(format!("bundle `{}`", bundle.name));
+                }
+            }
+            None => {
+                let mut diag = Diagnostic::error(
+                    "E021",
+                    format!("unknown bundle `{}`", b.value.escape_debug()),
+                )
+                .at(b.span, "not a built-in bundle");
+                let names: Vec<&str> = catalog.bundles.iter().map(|b| b.name.as_str()).collect();
+                diag = match catalog.suggest_bundle(&b.value) {
+                    Some(m) => diag.help(format!("did you mean `{m}`?")),
+                    None => diag.help(format!("bundles: {}", names.join(", "))),
+                };
+                d.push(diag);
+            }
+        }
+    }
+    for w in &spec.reach.without {
+        if wanted.remove(&w.value).is_none() {
+            let known = catalog.service(&w.value).is_some();
+            let mut diag = Diagnostic::warning(
+                "W103",
+                format!(
+                    "`reach.without` names `{}`, which nothing adds",
+                    w.value.escape_debug()
+                ),
+            )
+            .at(w.span, "has no effect");
+            if !known {
+                if let Some(m) = catalog.suggest_service(&w.value) {
+                    diag = diag.help(format!("did you mean `{m}`?"));
+                }
+            } else {
+                diag = diag.help("remove it, or check the baseline this spec extends");
+            }
+            d.push(diag);
+        }
+    }
+    for (key, settings) in &spec.service {
+        if !wanted.contains_key(key) && !spec.reach.without.iter().any(|w| &w.value == key) {
+            let mut diag = Diagnostic::warning(
+                "W102",
+                format!("settings for `{key}`, which is not reached"),
+            )
+            .at(settings.key_span, "no endpoint uses these settings");
+            diag = match catalog
+                .suggest_service(key)
+                .filter(|m| wanted.contains_key(*m))
+            {
+                Some(m) => diag.help(format!("did you mean `[service.{m}]`?")),
+                None => diag.help(format!(
+                    "add `{key}` to `reach.services`, or remove `[service.{key}]`"
+                )),
+            };
+            d.push(diag);
+        }
+    }
+
+    // Endpoints.
+    let mut endpoints = Vec::new();
+    let mut policy_cache: BTreeMap<String, Option<serde_json::Value>> = BTreeMap::new();
+    for (key, (span, reasons)) in &wanted {
+        let settings = spec.service.get(key);
+        let entry = catalog.service(key);
+        let ident = ident_of(key);
+        let kind = match (settings.and_then(|s| s.kind.as_ref()), entry) {
+            (Some(k), Some(e)) => {
+                let offered = match k.value {
+                    EndpointType::Gateway => e.has_gateway(),
+                    EndpointType::Interface => e.has_interface(),
+                };
+                if !offered {
+                    d.push(
+                        Diagnostic::error(
+                            "E022",
+                            format!("`{key}` has no {} endpoint", type_word(k.value)),
+                        )
+                        .at(k.span, "not offered by this service")
+                        .help(format!(
+                            "`{key}` offers: {}",
+                            e.types.join(", ").to_lowercase()
+                        )),
+                    );
+                }
+                k.value
+            }
+            (Some(k), None) => k.value,
+            (None, Some(e)) if e.has_gateway() => EndpointType::Gateway,
+            _ => EndpointType::Interface,
+        };
+
+        let service_name = match (settings.and_then(|s| s.service_name.as_ref()), entry) {
+            (Some(sn), Some(_)) => ServiceName::Literal(sn.value.clone()),
+            (Some(sn), None) => {
+                d.push(
+                    Diagnostic::warning("W101", format!("`{key}` is not in the built-in catalog; using `service_name` as written"))
+                        .at(sn.span, "not checked against the catalog")
+                        .help("check the name with `aws ec2 describe-vpc-endpoint-services`"),
+                );
+                ServiceName::Literal(sn.value.clone())
+            }
+            (None, Some(e)) => match e.name_pattern() {
+                Some(p) => match &spec.region {
+                    Some(r) => ServiceName::Literal(p.replace("{region}", &r.value)),
+                    None if p.contains("{region}") => ServiceName::Regional(p),
+                    None => ServiceName::Literal(p),
+                },
+                None => {
+                    d.push(
+                        Diagnostic::error("E023", format!("`{key}` has an account-specific endpoint service name"))
+                            .at(*span, "cannot be built from the Region")
+                            .help(format!(
+                                "set `[service.\"{key}\"] service_name = \"...\"` with the name your account gets ({})",
+                                e.name_format.as_deref().unwrap_or_default()
+                            )),
+                    );
+                    continue;
+                }
+            },
+            (None, None) => continue, // reported above
+        };
+
+        let private_dns = match kind {
+            EndpointType::Gateway => {
+                if let Some(p) = settings.and_then(|s| s.private_dns.as_ref()) {
+                    d.push(
+                        Diagnostic::error(
+                            "E024",
+                            format!("`{key}` is a gateway endpoint, which has no private DNS"),
+                        )
+                        .at(p.span, "only for interface endpoints")
+                        .help(format!(
+                            "remove it, or set `[service.{key}] type = \"interface\"`"
+                        )),
+                    );
+                }
+                None
+            }
+            EndpointType::Interface => {
+                let supported = entry.is_none_or(|e| e.supports_private_dns());
+                let explicit = settings.and_then(|s| s.private_dns.as_ref());
+                match explicit {
+                    Some(p) if p.value && !supported => {
+                        d.push(
+                            Diagnostic::error("E024", format!("AWS does not support private DNS for `{key}` interface endpoints"))
+                                .at(p.span, "private DNS cannot be enabled")
+                                .help("set `private_dns = false` and call the endpoint's own DNS names"),
+                        );
+                        Some(false)
+                    }
+                    Some(p) => Some(p.value),
+                    None if !supported => Some(false),
+                    None => Some(spec.reach.private_dns.as_ref().is_none_or(|p| p.value)),
+                }
+            }
+        };
+
+        // Policy: the service's own, else the spec's default.
+        let (policy_spec, from_default) = match settings.and_then(|s| s.policy.as_ref()) {
+            Some(p) => (Some(p), false),
+            None => (spec.reach.policy.as_ref(), true),
+        };
+        let mut policy = None;
+        let mut policy_source = None;
+        if let Some(p) = policy_spec {
+            if entry.is_some_and(|e| !e.supports_policy()) {
+                if !from_default {
+                    d.push(
+                        Diagnostic::error(
+                            "E032",
+                            format!("`{key}` does not accept endpoint policies"),
+                        )
+                        .at(p.span, "AWS rejects a policy here")
+                        .help("remove the policy for this service"),
+                    );
+                }
+            } else {
+                let (doc, source) = resolve_policy(p, sources, d, &mut policy_cache);
+                policy = doc;
+                policy_source = Some(source);
+            }
+        }
+
+        let ports = match kind {
+            EndpointType::Gateway => Vec::new(),
+            EndpointType::Interface => entry.map(|e| e.ports()).unwrap_or_else(|| vec![443]),
+        };
+        endpoints.push(Endpoint {
+            key: key.clone(),
+            name_tag: format!("{name}-{}", key.replace(['.', '_'], "-")),
+            ident,
+            kind,
+            service_name,
+            private_dns,
+            dns_options_all_resolvers: key == "s3"
+                && kind == EndpointType::Interface
+                && private_dns == Some(true),
+            ports,
+            policy,
+            policy_source,
+            reasons: reasons.clone(),
+        });
+    }
+
+    // Network values and the inputs they need.
+    let mut inputs: Vec<Input> = Vec::new();
+    let mut spans = ModelSpans::default();
+    let has_interface = endpoints.iter().any(|e| e.kind == EndpointType::Interface);
+    let has_gateway = endpoints.iter().any(|e| e.kind == EndpointType::Gateway);
+    let vpc_id = net_value(
+        spec.vpc.id.as_ref(),
+        "vpc_id",
+        InputKind::VpcId,
+        "ID of the VPC the endpoints are created in",
+        &mut inputs,
+        &mut spans.vpc_id,
+    );
+    let subnets = has_interface.then(|| {
+        net_list(spec.vpc.subnets.as_ref(), "subnet_ids", InputKind::SubnetIds, "Subnets for the interface endpoints' network interfaces, at most one per Availability Zone", &mut inputs, &mut spans.subnets)
+    });
+    let route_tables = has_gateway.then(|| {
+        net_list(
+            spec.vpc.route_tables.as_ref(),
+            "route_table_ids",
+            InputKind::RouteTableIds,
+            "Route tables that get routes to the gateway endpoints",
+            &mut inputs,
+            &mut spans.route_tables,
+        )
+    });
+
+    let mut vpc_cidr = None;
+    let security_groups = if !has_interface {
+        None
+    } else {
+        match spec.reach.security_group.as_ref().map(|s| &s.value) {
+            Some(SecurityGroup::Ids { ids }) => Some(SecurityGroups::Existing(Value::LiteralList(
+                ids.iter().map(|i| i.value.clone()).collect(),
+            ))),
+            Some(SecurityGroup::Input { input }) => {
+                add_input(
+                    &mut inputs,
+                    &input.value,
+                    InputKind::SecurityGroupIds,
+                    "Security groups for the interface endpoints",
+                );
+                Some(SecurityGroups::Existing(Value::Input(input.value.clone())))
+            }
+            other => {
+                let cidrs: Vec<Value> = match other {
+                    Some(SecurityGroup::Create { ingress_cidrs }) if !ingress_cidrs.is_empty() => {
+                        ingress_cidrs
+                            .iter()
+                            .map(|c| Value::Literal(c.value.clone()))
+                            .collect()
+                    }
+                    _ => {
+                        let cidr = match spec.vpc.cidr.as_ref() {
+                            Some(c) => {
+                                spans.cidr = Some(c.span);
+                                match &c.value {
+                                    Net::Literal(v) => Value::Literal(v.value.clone()),
+                                    Net::Input(i) => {
+                                        add_input(
+                                            &mut inputs,
+                                            &i.input.value,
+                                            InputKind::VpcCidr,
+                                            "IPv4 CIDR block of the VPC, admitted by the endpoints' security group",
+                                        );
+                                        Value::Input(i.input.value.clone())
+                                    }
+                                    Net::Lookup(_) => {
+                                        d.push(
+                                            Diagnostic::error("E003", "`vpc.cidr` cannot be a tag lookup")
+                                                .at(c.span, "a CIDR is read from the VPC itself")
+                                                .help("leave `vpc.cidr` out to read it from the VPC, or give it literally or as an input"),
+                                        );
+                                        Value::VpcCidr
+                                    }
+                                }
+                            }
+                            None => Value::VpcCidr,
+                        };
+                        vpc_cidr = Some(cidr.clone());
+                        vec![cidr]
+                    }
+                };
+                let mut ports: Vec<u16> = endpoints
+                    .iter()
+                    .flat_map(|e| e.ports.iter().copied())
+                    .collect();
+                ports.sort_unstable();
+                ports.dedup();
+                let mut rules = Vec::new();
+                for port in &ports {
+                    for (i, cidr) in cidrs.iter().enumerate() {
+                        let users: Vec<&str> = endpoints
+                            .iter()
+                            .filter(|e| e.ports.contains(port))
+                            .map(|e| e.key.as_str())
+                            .collect();
+                        rules.push(IngressRule {
+                            id: format!("tcp_{port}_{}", i + 1),
+                            port: *port,
+                            cidr: cidr.clone(),
+                            description: format!("TCP {port} to {}", summarize(&users)),
+                        });
+                    }
+                }
+                Some(SecurityGroups::Create {
+                    name: format!("{name}-endpoints"),
+                    description: format!("Interface VPC endpoints of {name}"),
+                    rules,
+                })
+            }
+        }
+    };
+
+    // Outputs: each endpoint's ID and DNS names, and the created group.
+    let mut outputs = Vec::new();
+    for e in &endpoints {
+        outputs.push(Output {
+            name: format!("{}_endpoint_id", e.ident),
+            description: format!("ID of the {} endpoint for {}", type_word(e.kind), e.key),
+            value: OutputValue::EndpointId(e.ident.clone()),
+        });
+        if e.kind == EndpointType::Interface {
+            outputs.push(Output {
+                name: format!("{}_endpoint_dns_names", e.ident),
+                description: format!(
+                    "DNS names of the {} endpoint, the regional name first",
+                    e.key
+                ),
+                value: OutputValue::EndpointDnsNames(e.ident.clone()),
+            });
+        }
+    }
+    if matches!(security_groups, Some(SecurityGroups::Create { .. })) {
+        outputs.push(Output {
+            name: "endpoints_security_group_id".into(),
+            description: "ID of the security group created for the interface endpoints".into(),
+            value: OutputValue::SecurityGroupId,
+        });
+    }
+    inputs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
+
+    if d.count(crate::diagnostic::Severity::Error) > errors_before {
+        return None;
+    }
+    Some(Model {
+        name,
+        source: sources.get(file).display.clone(),
+        region: spec.region.as_ref().map(|r| r.value.clone()),
+        tags: spec
+            .tags
+            .iter()
+            .map(|(k, v)| (k.value.clone(), v.value.clone()))
+            .collect(),
+        vpc_id,
+        vpc_cidr,
+        subnets,
+        route_tables,
+        security_groups,
+        endpoints,
+        inputs,
+        outputs,
+        spans,
+    })
+}
+
+fn type_word(t: EndpointType) -> &'static str {
+    match t {
+        EndpointType::Gateway => "gateway",
+        EndpointType::Interface => "interface",
+    }
+}
+
+/// `ecr.dkr` → `ecr_dkr`: an identifier in HCL, and the base of CloudFormation logical IDs.
+pub fn ident_of(key: &str) -> String {
+    let mut s: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    s
+}
+
+fn summarize(keys: &[&str]) -> String {
+    match keys.len() {
+        0 => "endpoints".into(),
+        1..=3 => keys.join(", "),
+        n => format!("{} and {} more", keys[..2].join(", "), n - 2),
+    }
+}
+
+fn add_input(inputs: &mut Vec<Input>, name: &str, kind: InputKind, description: &str) {
+    if !inputs.iter().any(|i| i.name == name) {
+        inputs.push(Input {
+            name: name.into(),
+            kind,
+            description: description.into(),
+        });
+    }
+}
+
+fn net_value(
+    v: Option<&Sp<Net<Sp<String>>>>,
+    default: &str,
+    kind: InputKind,
+    desc: &str,
+    inputs: &mut Vec<Input>,
+    span: &mut Option<Span>,
+) -> Value {
+    *span = v.map(|v| v.span);
+    match v.map(|v| &v.value) {
+        Some(Net::Literal(s)) => Value::Literal(s.value.clone()),
+        Some(Net::Input(i)) => {
+            add_input(inputs, &i.input.value, kind, desc);
+            Value::Input(i.input.value.clone())
+        }
+        Some(Net::Lookup(l)) => Value::Lookup(lookup(&l.tags)),
+        None => {
+            add_input(inputs, default, kind, desc);
+            Value::Input(default.into())
+        }
+    }
+}
+
+fn net_list(
+    v: Option<&Sp<Net<Vec<Sp<String>>>>>,
+    default: &str,
+    kind: InputKind,
+    desc: &str,
+    inputs: &mut Vec<Input>,
+    span: &mut Option<Span>,
+) -> Value {
+    *span = v.map(|v| v.span);
+    match v.map(|v| &v.value) {
+        Some(Net::Literal(list)) => {
+            Value::LiteralList(list.iter().map(|s| s.value.clone()).collect())
+        }
+        Some(Net::Input(i)) => {
+            add_input(inputs, &i.input.value, kind, desc);
+            Value::Input(i.input.value.clone())
+        }
+        Some(Net::Lookup(l)) => Value::Lookup(lookup(&l.tags)),
+        None => {
+            add_input(inputs, default, kind, desc);
+            Value::Input(default.into())
+        }
+    }
+}
+
+fn lookup(tags: &[(Sp<String>, Vec<Sp<String>>)]) -> Vec<(String, Vec<String>)> {
+    tags.iter()
+        .map(|(k, vs)| {
+            (
+                k.value.clone(),
+                vs.iter().map(|v| v.value.clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Reads a policy file (relative to the spec that names it) or builds the
+/// organisation preset. Each file is read once per spec.
+fn resolve_policy(
+    p: &Sp<Policy>,
+    sources: &SourceMap,
+    d: &mut Diagnostics,
+    cache: &mut BTreeMap<String, Option<serde_json::Value>>,
+) -> (Option<serde_json::Value>, String) {
+    match &p.value {
+        Policy::AllowOrg { allow_org } => (
+            Some(org_policy(&allow_org.value)),
+            format!("allow_org {}", allow_org.value),
+        ),
+        Policy::File(path) => {
+            let dir = sources.get(path.span.file).dir();
+            let full = crate::source::normalize(&dir.join(&path.value));
+            let shown = crate::source::display_path(&full);
+            if let Some(doc) = cache.get(&shown) {
+                return (doc.clone(), path.value.clone());
+            }
+            let doc = read_policy_file(&full, &shown, path.span, d);
+            cache.insert(shown, doc.clone());
+            (doc, path.value.clone())
+        }
+    }
+}
+
+fn read_policy_file(
+    full: &std::path::Path,
+    shown: &str,
+    span: Span,
+    d: &mut Diagnostics,
+) -> Option<serde_json::Value> {
+    let text = match std::fs::read(full) {
+        Ok(bytes) if bytes.len() > 1024 * 1024 => {
+            d.push(policy_too_long(span, bytes.len()));
+            return None;
+        }
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                d.push(
+                    Diagnostic::error("E031", format!("policy file `{shown}` is not UTF-8 text"))
+                        .at(span, "named here"),
+                );
+                return None;
+            }
+        },
+        Err(e) => {
+            d.push(
+                Diagnostic::error(
+                    "E030",
+                    format!(
+                        "cannot read policy file `{shown}`: {}",
+                        crate::spec::io_reason(&e)
+                    ),
+                )
+                .at(span, "named here")
+                .help("policy paths are relative to the spec file that names them"),
+            );
+            return None;
+        }
+    };
+    let doc: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            d.push(
+                Diagnostic::error("E031", format!("policy file `{shown}` is not valid JSON"))
+                    .at(span, "named here")
+                    .note(format!("{shown}:{}:{}: {e}", e.line(), e.column()))
+                    .help("an endpoint policy is a JSON IAM policy document with `Version` and `Statement`"),
+            );
+            return None;
+        }
+    };
+    if !doc.as_object().is_some_and(|o| o.contains_key("Statement")) {
+        d.push(
+            Diagnostic::error(
+                "E031",
+                format!("policy file `{shown}` is not a policy document"),
+            )
+            .at(span, "named here")
+            .help("an endpoint policy is a JSON object with `Version` and `Statement`"),
+        );
+        return None;
+    }
+    let compact = serde_json::to_string(&doc)
+        .map(|s| s.chars().count())
+        .unwrap_or(0);
+    if compact > MAX_POLICY_CHARS {
+        d.push(policy_too_long(span, compact));
+        return None;
+    }
+    Some(doc)
+}
+
+fn policy_too_long(span: Span, chars: usize) -> Diagnostic {
+    Diagnostic::error("E033", format!("endpoint policy is {chars} characters; AWS accepts at most {MAX_POLICY_CHARS}"))
+        .at(span, "too long for an endpoint policy")
+        .help("shorten the policy (wildcards in resources, fewer statements), or move the restriction to bucket or key policies")
+}
+
+/// The `allow_org` preset: everything, for principals of one organisation.
+/// An Allow with a condition, never a Deny-only policy (which denies nothing
+/// it does not name and allows nothing at all).
+pub fn org_policy(org: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "AllowOrganization",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "*",
+            "Resource": "*",
+            "Condition": { "StringEquals": { "aws:PrincipalOrgID": org } }
+        }]
+    })
+}

@@ -1,0 +1,753 @@
+//! Reading spec files: TOML syntax, `extends` chains, then the typed [`Spec`].
+
+use super::read::{self, TableReader};
+use super::value::{self, Kind, Node, Table};
+use super::*;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceMap, normalize};
+use std::path::{Path, PathBuf};
+
+/// Spec files larger than this are refused before parsing.
+pub const MAX_SPEC_BYTES: u64 = 4 * 1024 * 1024;
+/// How long an `extends` chain may be.
+const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// A spec with the file it was loaded from.
+#[derive(Debug)]
+pub struct Loaded {
+    pub file: FileId,
+    pub spec: Spec,
+}
+
+/// Loads every spec named on the command line, with its baselines. Returns
+/// the specs that could be read; diagnostics say what went wrong with the rest.
+pub fn load(paths: &[PathBuf], sources: &mut SourceMap, d: &mut Diagnostics) -> Vec<Loaded> {
+    let mut out = Vec::new();
+    for path in paths {
+        let path = normalize(path);
+        let mut chain = Vec::new();
+        let Some((file, table)) = load_tree(&path, None, sources, d, &mut chain) else {
+            continue;
+        };
+        let root = sources.get(file);
+        let span = crate::source::Span::new(file, 0..root.text.len());
+        if let Some(spec) = read_spec(&table, span, d) {
+            out.push(Loaded { file, spec });
+        }
+    }
+    out
+}
+
+/// Reads one file and, depth first, the baselines it extends, merged under it.
+fn load_tree(
+    path: &Path,
+    from: Option<&Sp<String>>,
+    sources: &mut SourceMap,
+    d: &mut Diagnostics,
+    chain: &mut Vec<(PathBuf, Option<FileId>)>,
+) -> Option<(FileId, Table)> {
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Some(pos) = chain.iter().position(|(p, _)| *p == canonical) {
+        let from = from.expect("a cycle needs a referring file");
+        let names: Vec<String> = chain[pos..]
+            .iter()
+            .map(|(_, f)| {
+                f.map(|f| sources.get(f).display.clone())
+                    .unwrap_or_default()
+            })
+            .chain(std::iter::once(crate::source::display_path(path)))
+            .collect();
+        d.push(
+            Diagnostic::error("E012", "`extends` forms a cycle")
+                .at(from.span, "this file is already being extended")
+                .note(format!("chain: {}", names.join(" → ")))
+                .help("remove one of the `extends` entries so that baselines form a tree"),
+        );
+        return None;
+    }
+    if chain.len() >= MAX_EXTENDS_DEPTH {
+        if let Some(from) = from {
+            d.push(
+                Diagnostic::error(
+                    "E012",
+                    format!("`extends` is nested more than {MAX_EXTENDS_DEPTH} levels deep"),
+                )
+                .at(from.span, "one level too many"),
+            );
+        }
+        return None;
+    }
+    let text = match read_text(path) {
+        Ok(t) => t,
+        Err(why) => {
+            let diag = Diagnostic::error(
+                "E011",
+                format!("cannot read `{}`: {why}", crate::source::display_path(path)),
+            );
+            d.push(match from {
+                Some(f) => diag
+                    .at(f.span, "named here")
+                    .help("paths in `extends` are relative to the file that names them"),
+                None => diag.help("check the path and that the file is readable"),
+            });
+            return None;
+        }
+    };
+    let file = sources.add(path.to_path_buf(), text);
+    let src = sources.get(file);
+    let (doc, errors) = toml::de::DeTable::parse_recoverable(&src.text);
+    if !errors.is_empty() {
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            let diag = Diagnostic::error("E001", "invalid TOML").at(
+                crate::source::Span::new(file, span),
+                e.message().trim().to_string(),
+            );
+            d.push(diag);
+        }
+        return None;
+    }
+    let node = value::from_toml(file, doc.get_ref(), doc.span());
+    let Kind::Table(mut table) = node.kind else {
+        unreachable!("a document is a table")
+    };
+
+    chain.push((canonical, Some(file)));
+    let mut merged: Option<Table> = None;
+    if let Some(entry) = table.get("extends") {
+        let mut tmp = Diagnostics::default();
+        let bases =
+            read::strings(&entry.value, "extends", &mut tmp, |_| Ok(())).unwrap_or_default();
+        let failed = tmp.has_errors();
+        for diag in tmp.iter() {
+            d.push(diag.clone());
+        }
+        if failed {
+            chain.pop();
+            return None;
+        }
+        let dir = sources.get(file).dir().to_path_buf();
+        for base in &bases {
+            let base_path = normalize(&dir.join(&base.value));
+            let (_, base_table) = load_tree(&base_path, Some(base), sources, d, chain)?;
+            match &mut merged {
+                None => merged = Some(base_table),
+                Some(m) => value::merge(m, base_table, &mut Vec::new()),
+            }
+        }
+    }
+    chain.pop();
+    if let Some(mut base) = merged {
+        // The extending file's own `extends` stays, so the reader still sees it.
+        let own_extends = table.entries.iter().find(|e| e.key == "extends").cloned();
+        value::merge(&mut base, std::mem::take(&mut table), &mut Vec::new());
+        base.entries.retain(|e| e.key != "extends");
+        base.entries.extend(own_extends);
+        table = base;
+    }
+    Some((file, table))
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+    if meta.is_dir() {
+        return Err("it is a folder, not a file".into());
+    }
+    if meta.len() > MAX_SPEC_BYTES {
+        return Err(format!(
+            "it is {} bytes; specs are limited to {} bytes",
+            meta.len(),
+            MAX_SPEC_BYTES
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "it is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Typed reading. Each function reads one table, reports every problem in it,
+// and returns what it could read.
+
+fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Option<Spec> {
+    let mut r = TableReader::new(t, span, "");
+    let version = r
+        .require("version", "1", d)
+        .and_then(|n| read::integer(n, "version", 1, i64::MAX, d));
+    if let Some(v) = &version {
+        if v.value != 1 {
+            d.push(
+                Diagnostic::error("E005", format!("spec version {} is not supported", v.value))
+                    .at(v.span, "unknown version")
+                    .help("this vpcegen reads `version = 1`"),
+            );
+        }
+    }
+    let name = r
+        .require("name", "\"my-vpc\"", d)
+        .and_then(|n| checked(n, "name", d, check_name));
+    let region = r
+        .get("region")
+        .and_then(|n| checked(n, "region", d, check_region));
+    let account = r
+        .get("account")
+        .and_then(|n| checked(n, "account", d, check_account));
+    let extends = r
+        .get("extends")
+        .and_then(|n| read::strings(n, "extends", d, |_| Ok(())))
+        .unwrap_or_default();
+    let tags = r
+        .get("tags")
+        .map(|n| read_tags(n, "tags", d))
+        .unwrap_or_default();
+    let vpc = r
+        .get("vpc")
+        .and_then(|n| read_vpc(n, d))
+        .unwrap_or_default();
+    let reach = r
+        .get("reach")
+        .and_then(|n| read_reach(n, d))
+        .unwrap_or_default();
+    let service = r
+        .get("service")
+        .map(|n| read_services(n, d))
+        .unwrap_or_default();
+    r.finish(d);
+    Some(Spec {
+        version: version?,
+        name: name?,
+        region,
+        account,
+        extends,
+        tags,
+        vpc,
+        reach,
+        service,
+    })
+}
+
+fn checked(
+    n: &Node,
+    field: &str,
+    d: &mut Diagnostics,
+    check: fn(&str) -> Result<(), String>,
+) -> Option<Sp<String>> {
+    let s = read::string(n, field, d)?;
+    match check(&s.value) {
+        Ok(()) => Some(s),
+        Err(help) => {
+            d.push(read::invalid(n, field, help));
+            None
+        }
+    }
+}
+
+fn read_tags(n: &Node, field: &str, d: &mut Diagnostics) -> Vec<(Sp<String>, Sp<String>)> {
+    let Some(r) = read::table(n, field, d) else {
+        return Vec::new();
+    };
+    let Kind::Table(t) = &n.kind else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in &t.entries {
+        if let Err(help) = check_tag_key(&e.key) {
+            d.push(
+                Diagnostic::error(
+                    "E010",
+                    format!("`{}` is not a valid tag key", e.key.escape_debug()),
+                )
+                .at(e.key_span, "invalid tag key")
+                .help(help),
+            );
+            continue;
+        }
+        if let Some(v) = read::string(&e.value, &format!("{field}.{}", e.key), d) {
+            if v.value.chars().count() > 256 {
+                d.push(read::invalid(
+                    &e.value,
+                    &format!("{field}.{}", e.key),
+                    "AWS allows at most 256 characters in a tag value".into(),
+                ));
+                continue;
+            }
+            out.push((Sp::new(e.key.clone(), e.key_span), v));
+        }
+    }
+    drop(r);
+    out
+}
+
+fn read_vpc(n: &Node, d: &mut Diagnostics) -> Option<Vpc> {
+    let mut r = read::table(n, "vpc", d)?;
+    let id = r
+        .get("id")
+        .and_then(|n| read_net(n, "vpc.id", d, |n, f, d| checked(n, f, d, check_vpc_id)));
+    let cidr = r
+        .get("cidr")
+        .and_then(|n| read_net(n, "vpc.cidr", d, |n, f, d| checked(n, f, d, check_cidr)));
+    let subnets = r.get("subnets").and_then(|n| {
+        read_net(n, "vpc.subnets", d, |n, f, d| {
+            id_list(n, f, d, check_subnet_id)
+        })
+    });
+    let route_tables = r.get("route_tables").and_then(|n| {
+        read_net(n, "vpc.route_tables", d, |n, f, d| {
+            id_list(n, f, d, check_rtb_id)
+        })
+    });
+    let az_ids = r
+        .get("az_ids")
+        .and_then(|n| read::strings(n, "vpc.az_ids", d, check_az_id))
+        .unwrap_or_default();
+    r.finish(d);
+    Some(Vpc {
+        id,
+        cidr,
+        subnets,
+        route_tables,
+        az_ids,
+    })
+}
+
+fn id_list(
+    n: &Node,
+    field: &str,
+    d: &mut Diagnostics,
+    check: fn(&str) -> Result<(), String>,
+) -> Option<Vec<Sp<String>>> {
+    let list = read::strings(n, field, d, check)?;
+    if list.is_empty() {
+        d.push(
+            Diagnostic::error("E010", format!("`{field}` is empty"))
+                .at(n.span, "no IDs")
+                .help("give at least one ID, or leave the key out to make it an input"),
+        );
+    }
+    Some(list)
+}
+
+/// The three forms of a network input: a literal (read by `literal`),
+/// `{ input = ".." }` or `{ tags = { .. } }`.
+fn read_net<T>(
+    n: &Node,
+    field: &str,
+    d: &mut Diagnostics,
+    literal: impl Fn(&Node, &str, &mut Diagnostics) -> Option<T>,
+) -> Option<Sp<Net<T>>> {
+    let Kind::Table(t) = &n.kind else {
+        return literal(n, field, d).map(|v| Sp::new(Net::Literal(v), n.span));
+    };
+    let mut r = TableReader::new(t, n.span, field);
+    let net = if t.get("input").is_some() {
+        let input = r
+            .get("input")
+            .and_then(|v| checked(v, &format!("{field}.input"), d, check_input_name));
+        input.map(|input| Net::Input(InputRef { input }))
+    } else if t.get("tags").is_some() {
+        let tags = read_lookup(r.get("tags")?, &format!("{field}.tags"), d);
+        tags.map(|tags| Net::Lookup(TagLookup { tags }))
+    } else {
+        r.get("input");
+        r.get("tags");
+        d.push(
+            Diagnostic::error("E003", format!("`{field}` must be a literal, `{{ input = \"...\" }}` or `{{ tags = {{ ... }} }}`"))
+                .at(n.span, "a table without `input` or `tags`"),
+        );
+        None
+    };
+    r.finish(d);
+    net.map(|v| Sp::new(v, n.span))
+}
+
+fn read_lookup(
+    n: &Node,
+    field: &str,
+    d: &mut Diagnostics,
+) -> Option<Vec<(Sp<String>, Vec<Sp<String>>)>> {
+    let Kind::Table(t) = &n.kind else {
+        d.push(read::type_error(n, field, "a table of tag keys to values"));
+        return None;
+    };
+    if t.entries.is_empty() {
+        d.push(
+            Diagnostic::error("E010", format!("`{field}` is empty"))
+                .at(n.span, "no tags to look up")
+                .help("name at least one tag, such as `{ Tier = \"private\" }`"),
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    for e in &t.entries {
+        let f = format!("{field}.{}", e.key);
+        let values = match &e.value.kind {
+            Kind::Array(_) => read::strings(&e.value, &f, d, |_| Ok(()))?,
+            _ => vec![read::string(&e.value, &f, d)?],
+        };
+        if values.is_empty() {
+            d.push(
+                Diagnostic::error("E010", format!("`{f}` is empty"))
+                    .at(e.value.span, "no values")
+                    .help("give the tag value to match"),
+            );
+            continue;
+        }
+        out.push((Sp::new(e.key.clone(), e.key_span), values));
+    }
+    Some(out)
+}
+
+fn read_reach(n: &Node, d: &mut Diagnostics) -> Option<Reach> {
+    let mut r = read::table(n, "reach", d)?;
+    let list = |r: &mut TableReader, key: &'static str, d: &mut Diagnostics| {
+        r.get(key)
+            .and_then(|n| read::strings(n, &format!("reach.{key}"), d, |_| Ok(())))
+            .unwrap_or_default()
+    };
+    let services = list(&mut r, "services", d);
+    let bundles = list(&mut r, "bundles", d);
+    let without = list(&mut r, "without", d);
+    let private_dns = r
+        .get("private_dns")
+        .and_then(|n| read::boolean(n, "reach.private_dns", d));
+    let security_group = r
+        .get("security_group")
+        .and_then(|n| read_security_group(n, d));
+    let policy = r
+        .get("policy")
+        .and_then(|n| read_policy(n, "reach.policy", d));
+    r.finish(d);
+    Some(Reach {
+        services,
+        bundles,
+        without,
+        private_dns,
+        security_group,
+        policy,
+    })
+}
+
+fn read_security_group(n: &Node, d: &mut Diagnostics) -> Option<Sp<SecurityGroup>> {
+    let field = "reach.security_group";
+    let mut r = read::table(n, field, d)?;
+    let forms = ["ingress_cidrs", "ids", "input"];
+    let present: Vec<&str> = forms
+        .iter()
+        .copied()
+        .filter(|k| r.key_span(k).is_some())
+        .collect();
+    let sg = match present.as_slice() {
+        ["ingress_cidrs"] => {
+            let cidrs = read::strings(
+                r.get("ingress_cidrs")?,
+                "reach.security_group.ingress_cidrs",
+                d,
+                check_cidr,
+            )?;
+            Some(SecurityGroup::Create {
+                ingress_cidrs: cidrs,
+            })
+        }
+        ["ids"] => {
+            let ids = id_list(r.get("ids")?, "reach.security_group.ids", d, check_sg_id)?;
+            Some(SecurityGroup::Ids { ids })
+        }
+        ["input"] => {
+            let input = checked(
+                r.get("input")?,
+                "reach.security_group.input",
+                d,
+                check_input_name,
+            )?;
+            Some(SecurityGroup::Input { input })
+        }
+        _ => {
+            for k in forms {
+                r.get(k);
+            }
+            d.push(
+                Diagnostic::error(
+                    "E003",
+                    format!("`{field}` takes exactly one of `ingress_cidrs`, `ids` or `input`"),
+                )
+                .at(
+                    n.span,
+                    if present.is_empty() {
+                        "none of them given"
+                    } else {
+                        "more than one given"
+                    },
+                ),
+            );
+            None
+        }
+    };
+    r.finish(d);
+    sg.map(|v| Sp::new(v, n.span))
+}
+
+fn read_policy(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<Policy>> {
+    match &n.kind {
+        Kind::Str(s) => {
+            if s.is_empty() {
+                d.push(read::invalid(
+                    n,
+                    field,
+                    "give the path of a JSON policy file, relative to the spec".into(),
+                ));
+                return None;
+            }
+            Some(Sp::new(Policy::File(Sp::new(s.clone(), n.span)), n.span))
+        }
+        Kind::Table(t) => {
+            let mut r = TableReader::new(t, n.span, field);
+            let org = r
+                .require("allow_org", "\"o-...\"", d)
+                .and_then(|v| checked(v, &format!("{field}.allow_org"), d, check_org_id));
+            r.finish(d);
+            org.map(|allow_org| Sp::new(Policy::AllowOrg { allow_org }, n.span))
+        }
+        _ => {
+            d.push(read::type_error(
+                n,
+                field,
+                "a file path or `{ allow_org = \"o-...\" }`",
+            ));
+            None
+        }
+    }
+}
+
+fn read_services(n: &Node, d: &mut Diagnostics) -> IndexMap<String, ServiceSettings> {
+    let mut out = IndexMap::new();
+    let Kind::Table(t) = &n.kind else {
+        d.push(read::type_error(
+            n,
+            "service",
+            "a table of `[service.<name>]` sections",
+        ));
+        return out;
+    };
+    for e in &t.entries {
+        let field = format!("service.{}", e.key);
+        let Some(mut r) = read::table(&e.value, &field, d) else {
+            continue;
+        };
+        let kind = r.get("type").and_then(|n| {
+            let s = read::string(n, &format!("{field}.type"), d)?;
+            match s.value.as_str() {
+                "gateway" => Some(Sp::new(EndpointType::Gateway, n.span)),
+                "interface" => Some(Sp::new(EndpointType::Interface, n.span)),
+                _ => {
+                    d.push(read::invalid(
+                        n,
+                        &format!("{field}.type"),
+                        "use \"gateway\" or \"interface\"".into(),
+                    ));
+                    None
+                }
+            }
+        });
+        let private_dns = r
+            .get("private_dns")
+            .and_then(|n| read::boolean(n, &format!("{field}.private_dns"), d));
+        let policy = r
+            .get("policy")
+            .and_then(|n| read_policy(n, &format!("{field}.policy"), d));
+        let service_name = r
+            .get("service_name")
+            .and_then(|n| checked(n, &format!("{field}.service_name"), d, check_service_name));
+        r.finish(d);
+        out.insert(
+            e.key.clone(),
+            ServiceSettings {
+                key_span: e.key_span,
+                kind,
+                private_dns,
+                policy,
+                service_name,
+            },
+        );
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Value checks: each returns the hint shown to the user.
+
+fn check_name(s: &str) -> Result<(), String> {
+    let ok = !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err("use 1 to 63 lowercase letters, digits and hyphens, not starting or ending with a hyphen (it names the output folder and prefixes every resource name)".into())
+    }
+}
+
+fn check_input_name(s: &str) -> Result<(), String> {
+    const RESERVED: &[&str] = &[
+        "source",
+        "version",
+        "providers",
+        "count",
+        "for_each",
+        "lifecycle",
+        "depends_on",
+        "locals",
+    ];
+    let ok = s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !ok {
+        Err("input names are 1 to 64 lowercase letters, digits and underscores, starting with a letter, such as `private_subnet_ids`".into())
+    } else if RESERVED.contains(&s) {
+        Err(format!(
+            "`{s}` is reserved by Terraform for module arguments; choose another name"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn hex_id(s: &str, prefix: &str) -> bool {
+    s.strip_prefix(prefix).is_some_and(|h| {
+        (h.len() == 8 || h.len() == 17)
+            && h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+fn id_check(s: &str, prefix: &str, what: &str) -> Result<(), String> {
+    if hex_id(s, prefix) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} IDs look like `{prefix}` followed by 8 or 17 hexadecimal digits, such as `{prefix}0123456789abcdef0`"
+        ))
+    }
+}
+
+fn check_vpc_id(s: &str) -> Result<(), String> {
+    id_check(s, "vpc-", "VPC")
+}
+fn check_subnet_id(s: &str) -> Result<(), String> {
+    id_check(s, "subnet-", "subnet")
+}
+fn check_rtb_id(s: &str) -> Result<(), String> {
+    id_check(s, "rtb-", "route table")
+}
+fn check_sg_id(s: &str) -> Result<(), String> {
+    id_check(s, "sg-", "security group")
+}
+
+pub fn check_cidr(s: &str) -> Result<(), String> {
+    match s.parse::<ipnet::IpNet>() {
+        Ok(net) if net.network() == net.addr() => Ok(()),
+        Ok(net) => Err(format!(
+            "host bits are set; the network is `{}`",
+            net.trunc()
+        )),
+        Err(_) => Err("write a CIDR block such as `10.0.0.0/16` or `fd00::/8`".into()),
+    }
+}
+
+fn check_region(s: &str) -> Result<(), String> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let ok = parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].len() == 1
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err("write a Region code such as `eu-west-1`, or leave `region` out for region-agnostic output".into())
+    }
+}
+
+fn check_account(s: &str) -> Result<(), String> {
+    if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(
+            "an AWS account ID is 12 digits, written as a string: `account = \"111122223333\"`"
+                .into(),
+        )
+    }
+}
+
+fn check_az_id(s: &str) -> Result<(), String> {
+    let ok = s.split_once("-az").is_some_and(|(region, n)| {
+        let letters = region.trim_end_matches(|c: char| c.is_ascii_digit());
+        (2..=6).contains(&letters.len())
+            && letters.bytes().all(|b| b.is_ascii_lowercase())
+            && letters.len() < region.len()
+            && !n.is_empty()
+            && n.len() <= 2
+            && n.bytes().all(|b| b.is_ascii_digit())
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err("AZ IDs look like `use1-az1` or `euw1-az3` (AZ names such as `eu-west-1a` differ between accounts)".into())
+    }
+}
+
+fn check_org_id(s: &str) -> Result<(), String> {
+    let ok = s.strip_prefix("o-").is_some_and(|r| {
+        (10..=32).contains(&r.len())
+            && r.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err("an AWS Organizations ID looks like `o-a1b2c3d4e5` (`o-` and 10 to 32 lowercase letters or digits)".into())
+    }
+}
+
+fn check_tag_key(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.chars().count() > 128 {
+        Err("tag keys are 1 to 128 characters".into())
+    } else if s.starts_with("aws:") {
+        Err("the `aws:` prefix is reserved for AWS".into())
+    } else if s == "Name" {
+        Err("vpcegen sets `Name` itself from the spec's name".into())
+    } else {
+        Ok(())
+    }
+}
+
+fn check_service_name(s: &str) -> Result<(), String> {
+    let ok = !s.is_empty()
+        && s.len() <= 255
+        && s.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_'
+        })
+        && s.contains('.');
+    if ok {
+        Ok(())
+    } else {
+        Err("a full endpoint service name such as `com.amazonaws.eu-west-1.newservice` or `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`".into())
+    }
+}

@@ -1,0 +1,236 @@
+//! The spec as the user wrote it: TOML read into typed values that keep
+//! their spans, with `extends` already merged. Only this module knows TOML.
+//!
+//! The types double as the JSON Schema (`vpcegen schema`): their doc comments
+//! are what an editor shows on hover.
+
+mod load;
+mod read;
+pub mod value;
+
+pub use load::{Loaded, io_reason, load};
+
+use crate::source::Span;
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// A value with the place in the spec it was read from.
+#[derive(Clone, Debug)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Sp { value, span }
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Sp<T> {
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(g)
+    }
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+}
+
+/// A vpcegen spec: one VPC, the AWS services it reaches privately, the
+/// services it offers through PrivateLink and the ones it consumes.
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(deny_unknown_fields, title = "vpcegen spec")]
+pub struct Spec {
+    /// Spec format version. Only `1` exists.
+    #[schemars(range(min = 1, max = 1))]
+    pub version: Sp<i64>,
+    /// Lowercase letters, digits and hyphens: the output folder's name and
+    /// the prefix of every generated name and Name tag.
+    #[schemars(regex(pattern = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"))]
+    pub name: Sp<String>,
+    /// AWS Region, such as `eu-west-1`. Omit it for region-agnostic output:
+    /// service names are then built at deploy time.
+    #[schemars(regex(pattern = r"^[a-z]{2}(-[a-z]+)+-[0-9]$"))]
+    pub region: Option<Sp<String>>,
+    /// Twelve-digit AWS account ID of this VPC, for the cross-spec checks.
+    #[schemars(regex(pattern = r"^[0-9]{12}$"))]
+    pub account: Option<Sp<String>>,
+    /// Baseline specs this one builds on, merged in order; this file wins.
+    /// Paths are relative to this file.
+    #[schemars(default)]
+    pub extends: Vec<Sp<String>>,
+    /// Tags set on every resource that takes tags, besides `Name`.
+    #[schemars(default, with = "BTreeMap<String, String>")]
+    pub tags: Vec<(Sp<String>, Sp<String>)>,
+    /// Where the endpoints live.
+    #[schemars(default)]
+    pub vpc: Vpc,
+    /// AWS services this VPC reaches without leaving Amazon's network.
+    #[schemars(default)]
+    pub reach: Reach,
+    /// Per-service settings, keyed by catalog name (`[service.s3]`).
+    #[schemars(default, with = "BTreeMap<String, ServiceSettings>")]
+    pub service: IndexMap<String, ServiceSettings>,
+}
+
+/// A network input in one of three forms.
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum Net<T> {
+    /// Given literally.
+    Literal(T),
+    /// A module variable (Terraform) or stack Parameter (CloudFormation).
+    Input(InputRef),
+    /// Found by tags at plan time (Terraform only).
+    Lookup(TagLookup),
+}
+
+/// `{ input = "name" }`: the value is supplied when the output is deployed.
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct InputRef {
+    /// Variable name: lowercase letters, digits and underscores. CloudFormation
+    /// gets it in PascalCase.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    pub input: Sp<String>,
+}
+
+/// `{ tags = { Tier = "private" } }`: every resource carrying all these tags
+/// (a list means any of its values).
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct TagLookup {
+    /// Tag key to one value or a list of accepted values.
+    #[schemars(with = "BTreeMap<String, StringOrList>")]
+    pub tags: Vec<(Sp<String>, Vec<Sp<String>>)>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+#[allow(dead_code)]
+enum StringOrList {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// `[vpc]`: the VPC, its subnets and route tables. Omitted fields are inputs.
+#[derive(Clone, Debug, Default, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Vpc {
+    /// VPC ID (`vpc-...`), `{ input = ... }` or `{ tags = ... }`. Default:
+    /// `{ input = "vpc_id" }`.
+    #[schemars(with = "Net<String>")]
+    pub id: Option<Sp<Net<Sp<String>>>>,
+    /// The VPC's IPv4 CIDR, source of the default security group rule.
+    /// Default: read from the VPC (Terraform) or a Parameter (CloudFormation).
+    #[schemars(with = "Net<String>")]
+    pub cidr: Option<Sp<Net<Sp<String>>>>,
+    /// Subnets for interface endpoint ENIs (at most one per AZ): IDs, an input
+    /// or a tag lookup. Default: `{ input = "subnet_ids" }`.
+    #[schemars(with = "Net<Vec<String>>")]
+    pub subnets: Option<Sp<Net<Vec<Sp<String>>>>>,
+    /// Route tables for gateway endpoints: IDs, an input or a tag lookup.
+    /// Default: `{ input = "route_table_ids" }`.
+    #[schemars(with = "Net<Vec<String>>")]
+    pub route_tables: Option<Sp<Net<Vec<Sp<String>>>>>,
+    /// AZ IDs (not names) of the subnets, such as `euw1-az1`, for AZ checks.
+    #[schemars(default, with = "Vec<String>")]
+    pub az_ids: Vec<Sp<String>>,
+}
+
+/// `[reach]`: AWS services reached through VPC endpoints.
+#[derive(Clone, Debug, Default, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Reach {
+    /// Catalog names (`vpcegen services` lists them), such as `s3`, `logs`.
+    #[schemars(default, with = "Vec<String>")]
+    pub services: Vec<Sp<String>>,
+    /// Named groups of services always deployed together, such as `ecr`.
+    #[schemars(default, with = "Vec<String>")]
+    pub bundles: Vec<Sp<String>>,
+    /// Services to drop, typically ones inherited from a baseline.
+    #[schemars(default, with = "Vec<String>")]
+    pub without: Vec<Sp<String>>,
+    /// Private DNS for interface endpoints (default true where the service
+    /// supports it).
+    #[schemars(with = "Option<bool>")]
+    pub private_dns: Option<Sp<bool>>,
+    /// The security group of the interface endpoints. Default: one group
+    /// admitting the services' ports from the VPC CIDR.
+    #[schemars(with = "Option<SecurityGroup>")]
+    pub security_group: Option<Sp<SecurityGroup>>,
+    /// Endpoint policy for every endpoint: a JSON file path relative to the
+    /// spec, or `{ allow_org = "o-..." }`. Default: AWS's full-access policy.
+    #[schemars(with = "Option<Policy>")]
+    pub policy: Option<Sp<Policy>>,
+}
+
+/// Which security groups the interface endpoints get.
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum SecurityGroup {
+    /// Create one group admitting the endpoints' ports from these CIDRs.
+    Create {
+        #[schemars(with = "Vec<String>")]
+        ingress_cidrs: Vec<Sp<String>>,
+    },
+    /// Use existing groups (`sg-...`).
+    Ids {
+        #[schemars(with = "Vec<String>")]
+        ids: Vec<Sp<String>>,
+    },
+    /// Existing groups supplied at deploy time.
+    Input {
+        #[schemars(with = "String")]
+        input: Sp<String>,
+    },
+}
+
+/// An endpoint policy.
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum Policy {
+    /// Path of a JSON policy document, relative to the spec that names it.
+    File(#[schemars(with = "String")] Sp<String>),
+    /// Allow every principal of this AWS Organization (`o-...`).
+    AllowOrg {
+        #[schemars(with = "String")]
+        allow_org: Sp<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointType {
+    Gateway,
+    Interface,
+}
+
+/// `[service.<name>]`: settings for one service.
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ServiceSettings {
+    #[schemars(skip)]
+    pub key_span: Span,
+    /// `gateway` (s3, dynamodb only) or `interface`. Default: gateway where
+    /// the service offers it.
+    #[schemars(rename = "type", with = "Option<EndpointType>")]
+    pub kind: Option<Sp<EndpointType>>,
+    /// Private DNS for this interface endpoint.
+    #[schemars(with = "Option<bool>")]
+    pub private_dns: Option<Sp<bool>>,
+    /// Endpoint policy for this service, overriding `reach.policy`.
+    #[schemars(with = "Option<Policy>")]
+    pub policy: Option<Sp<Policy>>,
+    /// Full endpoint service name, for a service the catalog does not know yet.
+    #[schemars(with = "Option<String>")]
+    pub service_name: Option<Sp<String>>,
+}
