@@ -1,0 +1,237 @@
+//! The rows of `specs/ACCEPTANCE.md`, run exactly as written from a copy of
+//! `specs/` with the built binary, checking what each row says must hold.
+//! (fmt, validate, cfn-lint and the emulator deploy of the same outputs are
+//! in `tests/e2e.rs`.)
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn specs_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("specs"), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// Runs `vpcegen` with the words of an acceptance row.
+fn vpcegen(cwd: &Path, row: &str) -> Output {
+    let args: Vec<&str> = row.split_whitespace().skip(1).collect();
+    Command::new(env!("CARGO_BIN_EXE_vpcegen")).args(&args).current_dir(cwd).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.path().is_dir() {
+                out.extend(files_under(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+/// Endpoints of a CloudFormation JSON template: logical ID → properties.
+fn cfn_endpoints(template: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
+    template["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::EC2::VPCEndpoint")
+        .map(|(k, r)| (k.clone(), r["Properties"].clone()))
+        .collect()
+}
+
+fn service_suffix(props: &serde_json::Value) -> String {
+    let name = &props["ServiceName"];
+    let text = name.as_str().or_else(|| name["Fn::Sub"].as_str()).unwrap();
+    // com.amazonaws.<region or ${AWS::Region}>.<suffix>
+    text.splitn(4, '.').nth(3).unwrap().to_string()
+}
+
+fn tag_keys(tags: &serde_json::Value) -> Vec<String> {
+    tags.as_array().unwrap().iter().map(|t| t["Key"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn baseline_plus_team() {
+    let dir = specs_copy();
+    let o = vpcegen(dir.path(), "vpcegen build fargate-baseline/payments.toml --target terraform");
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The next build writes the same folder (and removes these generated files).
+    copy_dir(&dir.path().join("out/payments-prod"), &dir.path().join("tf"));
+    for row in [
+        "vpcegen build fargate-baseline/payments.toml --target cloudformation",
+        "vpcegen build fargate-baseline/payments.toml --target cloudformation --format json --out json",
+    ] {
+        let o = vpcegen(dir.path(), row);
+        assert!(o.status.success(), "{row}: {}", stderr(&o));
+    }
+
+    // CloudFormation: the endpoints, their types, tags and policies.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("json/payments-prod/template.json")).unwrap()).unwrap();
+    let yaml: serde_json::Value = {
+        let text = std::fs::read_to_string(dir.path().join("out/payments-prod/template.yaml")).unwrap();
+        let v: yaml_serde::Value = yaml_serde::from_str(&text).unwrap();
+        serde_json::to_value(&v).unwrap()
+    };
+    assert_eq!(cfn_endpoints(&yaml).len(), cfn_endpoints(&json).len(), "YAML and JSON agree");
+    let mut services: Vec<String> = cfn_endpoints(&json).iter().map(|(_, p)| service_suffix(p)).collect();
+    services.sort();
+    assert_eq!(services, ["ecr.api", "ecr.dkr", "logs", "s3", "secretsmanager", "sqs"], "and no sts");
+    let s3_policy_file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("fargate-baseline/policies/s3-own-buckets.json")).unwrap()).unwrap();
+    for (id, props) in cfn_endpoints(&json) {
+        let service = service_suffix(&props);
+        let expected_type = if service == "s3" { "Gateway" } else { "Interface" };
+        assert_eq!(props["VpcEndpointType"], expected_type, "{id}");
+        if service == "s3" {
+            assert_eq!(props["PolicyDocument"], s3_policy_file, "s3 carries the policy file");
+        } else {
+            assert_eq!(props["PolicyDocument"]["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalOrgID"], "o-a1b2c3d4e5", "{id}");
+        }
+        if service == "sqs" {
+            assert_eq!(props["PrivateDnsEnabled"], false);
+        }
+    }
+    for (id, r) in json["Resources"].as_object().unwrap() {
+        let keys = tag_keys(&r["Properties"]["Tags"]);
+        for k in ["managed-by", "team", "cost-center", "Name"] {
+            assert!(keys.contains(&k.to_string()), "{id} lacks tag {k}");
+        }
+    }
+
+    // Terraform: the same endpoints, each tagged through local.tags.
+    let tf = std::fs::read_to_string(dir.path().join("tf/endpoints.tf")).unwrap();
+    let body = hcl_edit::parser::parse_body(&tf).unwrap();
+    let mut labels: Vec<String> = body
+        .blocks()
+        .filter(|b| b.ident.as_str() == "resource")
+        .filter(|b| b.labels[0].as_str() == "aws_vpc_endpoint")
+        .map(|b| b.labels[1].as_str().to_string())
+        .collect();
+    labels.sort();
+    assert_eq!(labels, ["ecr_api", "ecr_dkr", "logs", "s3", "secretsmanager", "sqs"]);
+    let main = std::fs::read_to_string(dir.path().join("tf/main.tf")).unwrap();
+    let main = hcl_edit::parser::parse_body(&main).unwrap();
+    let locals = main.blocks().find(|b| b.ident.as_str() == "locals").unwrap();
+    let tags = locals.body.get_attribute("tags").unwrap().value.to_string();
+    for k in ["managed-by", "team", "cost-center"] {
+        assert!(tags.contains(&format!("\"{k}\"")), "local.tags has {k}: {tags}");
+    }
+    for b in body.blocks().chain(main.blocks()).filter(|b| b.ident.as_str() == "resource") {
+        let t = b.body.get_attribute("tags").map(|a| a.value.to_string()).unwrap_or_default();
+        assert!(t.contains("local.tags") && t.contains("\"Name\""), "{} is tagged", b.labels[1].as_str());
+    }
+}
+
+#[test]
+fn private_eks_builds_for_both_targets_with_the_same_endpoints() {
+    let dir = specs_copy();
+    for row in [
+        "vpcegen build eks-private/spec.toml --target terraform --out tf",
+        "vpcegen build eks-private/spec.toml --target cloudformation --format json --out cfn",
+    ] {
+        let o = vpcegen(dir.path(), row);
+        assert!(o.status.success(), "{row}: {}", stderr(&o));
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("cfn/eks-private/template.json")).unwrap()).unwrap();
+    let mut cfn: Vec<String> = cfn_endpoints(&json).iter().map(|(_, p)| service_suffix(p).replace(['.', '-'], "_")).collect();
+    cfn.sort();
+    let tf = std::fs::read_to_string(dir.path().join("tf/eks-private/endpoints.tf")).unwrap();
+    let body = hcl_edit::parser::parse_body(&tf).unwrap();
+    let mut tf: Vec<String> = body.blocks().map(|b| b.labels[1].as_str().to_string()).collect();
+    tf.sort();
+    assert_eq!(tf, cfn);
+    assert_eq!(
+        tf,
+        ["autoscaling", "ec2", "ecr_api", "ecr_dkr", "eks", "eks_auth", "elasticloadbalancing", "kms", "logs", "s3", "sts"]
+    );
+}
+
+#[test]
+fn typo() {
+    let dir = specs_copy();
+    let o = vpcegen(dir.path(), "vpcegen validate invalid/typo-service.toml");
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("invalid/typo-service.toml:4:"), "{e}");
+    assert!(e.contains("`ecr.dkrr`") && e.contains("did you mean `ecr.dkr`?"), "{e}");
+}
+
+#[test]
+fn unknown_key() {
+    let dir = specs_copy();
+    let o = vpcegen(dir.path(), "vpcegen validate invalid/unknown-key.toml");
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("invalid/unknown-key.toml:5:"), "{e}");
+    assert!(e.contains("privat_dns") && e.contains("did you mean `private_dns`?"), "{e}");
+}
+
+#[test]
+fn a_failed_build_writes_nothing() {
+    let dir = specs_copy();
+    let o = vpcegen(dir.path(), "vpcegen build invalid/typo-service.toml fargate-baseline/payments.toml");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(files_under(&dir.path().join("out")).is_empty(), "nothing written");
+}
+
+#[test]
+fn hand_written_files_are_never_overwritten() {
+    let dir = specs_copy();
+    let target = dir.path().join("out/payments-prod/main.tf");
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    std::fs::write(&target, "# mine\n").unwrap();
+    let o = vpcegen(dir.path(), "vpcegen build fargate-baseline/payments.toml");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("refusing to overwrite"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "# mine\n");
+    assert_eq!(files_under(&dir.path().join("out")).len(), 1, "nothing else written");
+}
+
+#[test]
+fn stale_generated_files_are_removed_and_others_kept() {
+    let dir = specs_copy();
+    let o = vpcegen(dir.path(), "vpcegen build fargate-baseline/payments.toml --target cloudformation");
+    assert!(o.status.success());
+    let folder = dir.path().join("out/payments-prod");
+    std::fs::write(folder.join("notes.md"), "kept\n").unwrap();
+    let o = vpcegen(dir.path(), "vpcegen build fargate-baseline/payments.toml --target cloudformation --format json");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!folder.join("template.yaml").exists(), "the old generated template is gone");
+    assert!(folder.join("template.json").exists());
+    assert!(folder.join("notes.md").exists(), "a file without the mark stays");
+}
+
+#[test]
+fn templates_can_be_overridden() {
+    let dir = specs_copy();
+    let tpl = dir.path().join("tpl/terraform");
+    std::fs::create_dir_all(&tpl).unwrap();
+    std::fs::write(tpl.join("versions.tf.tera"), "{{ header }}\n# org-approved versions\n").unwrap();
+    let o = vpcegen(dir.path(), "vpcegen build eks-private/spec.toml --templates tpl");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = std::fs::read_to_string(dir.path().join("out/eks-private/versions.tf")).unwrap();
+    assert!(v.ends_with("# org-approved versions\n") && v.starts_with("# Generated by vpcegen"), "{v}");
+}
