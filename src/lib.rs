@@ -182,7 +182,13 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
                 return EXIT_INVALID;
             }
             for m in &compiled.models {
-                let _ = writeln!(stdout, "{}: ok ({} endpoints)", m.source, m.endpoints.len());
+                let n = m.endpoints.len();
+                let _ = writeln!(
+                    stdout,
+                    "{}: ok ({n} endpoint{})",
+                    m.source,
+                    if n == 1 { "" } else { "s" }
+                );
             }
             0
         }
@@ -200,7 +206,9 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
 /// The JSON Schema of the spec format. Optional keys are simply not
 /// required (TOML has no null), so editors do not offer `null`.
 pub fn schema() -> String {
-    let schema = schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<spec::Spec>();
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<spec::Spec>();
     let mut value = schema.to_value();
     strip_null(&mut value);
     serde_json::to_string_pretty(&value).expect("schemas serialize")

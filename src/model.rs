@@ -124,6 +124,9 @@ pub struct Input {
     pub name: String,
     pub kind: InputKind,
     pub description: String,
+    /// Where the spec names it; `None` for a default input.
+    #[serde(skip)]
+    pub span: Option<Span>,
 }
 
 #[derive(Debug, Serialize)]
@@ -437,6 +440,7 @@ pub fn lower(
                     &input.value,
                     InputKind::SecurityGroupIds,
                     "Security groups for the interface endpoints",
+                    Some(input.span),
                 );
                 Some(SecurityGroups::Existing(Value::Input(input.value.clone())))
             }
@@ -460,6 +464,7 @@ pub fn lower(
                                             &i.input.value,
                                             InputKind::VpcCidr,
                                             "IPv4 CIDR block of the VPC, admitted by the endpoints' security group",
+                                            Some(i.input.span),
                                         );
                                         Value::Input(i.input.value.clone())
                                     }
@@ -536,6 +541,7 @@ pub fn lower(
             value: OutputValue::SecurityGroupId,
         });
     }
+    let mut inputs = dedupe_inputs(inputs, vpc_cidr == Some(Value::VpcCidr), d);
     inputs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
 
     if d.count(crate::diagnostic::Severity::Error) > errors_before {
@@ -543,7 +549,7 @@ pub fn lower(
     }
     Some(Model {
         name,
-        source: sources.get(file).display.clone(),
+        source: crate::source::portable(&sources.get(file).path),
         region: spec.region.as_ref().map(|r| r.value.clone()),
         tags: spec
             .tags
@@ -595,13 +601,85 @@ fn summarize(keys: &[&str]) -> String {
     }
 }
 
-fn add_input(inputs: &mut Vec<Input>, name: &str, kind: InputKind, description: &str) {
-    if !inputs.iter().any(|i| i.name == name) {
-        inputs.push(Input {
-            name: name.into(),
-            kind,
-            description: description.into(),
-        });
+fn add_input(
+    inputs: &mut Vec<Input>,
+    name: &str,
+    kind: InputKind,
+    description: &str,
+    span: Option<Span>,
+) {
+    inputs.push(Input {
+        name: name.into(),
+        kind,
+        description: description.into(),
+        span,
+    });
+}
+
+/// One input per name, and names that stay distinct as CloudFormation
+/// Parameters (PascalCase) and from the `VpcCidr` Parameter vpcegen adds.
+fn dedupe_inputs(all: Vec<Input>, adds_vpc_cidr: bool, d: &mut Diagnostics) -> Vec<Input> {
+    let mut out: Vec<Input> = Vec::new();
+    for input in all {
+        let pascal = crate::render::pascal(&input.name);
+        if let Some(prev) = out.iter().find(|p| p.name == input.name) {
+            if prev.kind != input.kind {
+                let mut diag = Diagnostic::error(
+                    "E014",
+                    format!("input `{}` is used for two different values", input.name),
+                )
+                .help("give each network value its own input name");
+                if let Some(span) = input.span.or(prev.span) {
+                    diag = diag.at(span, format!("used here as {}", kind_word(input.kind)));
+                }
+                if let (Some(a), Some(b)) = (prev.span, input.span) {
+                    if a != b {
+                        diag = diag.also(a, format!("and here as {}", kind_word(prev.kind)));
+                    }
+                }
+                d.push(diag);
+            }
+            continue;
+        }
+        if let Some(prev) = out
+            .iter()
+            .find(|p| crate::render::pascal(&p.name) == pascal)
+        {
+            let mut diag = Diagnostic::error(
+                "E014",
+                format!(
+                    "inputs `{}` and `{}` would both be the CloudFormation Parameter `{pascal}`",
+                    prev.name, input.name
+                ),
+            )
+            .help("rename one of them");
+            if let Some(span) = input.span.or(prev.span) {
+                diag = diag.at(span, "clashes with another input");
+            }
+            d.push(diag);
+            continue;
+        }
+        if adds_vpc_cidr && pascal == "VpcCidr" {
+            let mut diag = Diagnostic::error("E014", format!("input `{}` clashes with the `VpcCidr` Parameter vpcegen adds for the VPC's CIDR", input.name))
+                .help("rename the input, or set `vpc.cidr`");
+            if let Some(span) = input.span {
+                diag = diag.at(span, "reserved name");
+            }
+            d.push(diag);
+            continue;
+        }
+        out.push(input);
+    }
+    out
+}
+
+fn kind_word(k: InputKind) -> &'static str {
+    match k {
+        InputKind::VpcId => "a VPC ID",
+        InputKind::VpcCidr => "a CIDR",
+        InputKind::SubnetIds => "subnet IDs",
+        InputKind::RouteTableIds => "route table IDs",
+        InputKind::SecurityGroupIds => "security group IDs",
     }
 }
 
@@ -617,12 +695,12 @@ fn net_value(
     match v.map(|v| &v.value) {
         Some(Net::Literal(s)) => Value::Literal(s.value.clone()),
         Some(Net::Input(i)) => {
-            add_input(inputs, &i.input.value, kind, desc);
+            add_input(inputs, &i.input.value, kind, desc, Some(i.input.span));
             Value::Input(i.input.value.clone())
         }
         Some(Net::Lookup(l)) => Value::Lookup(lookup(&l.tags)),
         None => {
-            add_input(inputs, default, kind, desc);
+            add_input(inputs, default, kind, desc, None);
             Value::Input(default.into())
         }
     }
@@ -642,12 +720,12 @@ fn net_list(
             Value::LiteralList(list.iter().map(|s| s.value.clone()).collect())
         }
         Some(Net::Input(i)) => {
-            add_input(inputs, &i.input.value, kind, desc);
+            add_input(inputs, &i.input.value, kind, desc, Some(i.input.span));
             Value::Input(i.input.value.clone())
         }
         Some(Net::Lookup(l)) => Value::Lookup(lookup(&l.tags)),
         None => {
-            add_input(inputs, default, kind, desc);
+            add_input(inputs, default, kind, desc, None);
             Value::Input(default.into())
         }
     }

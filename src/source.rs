@@ -136,3 +136,21 @@ pub fn normalize(path: &Path) -> PathBuf {
 pub fn display_path(path: &Path) -> String {
     normalize(path).to_string_lossy().replace('\\', "/")
 }
+
+/// The path to write into generated files: never absolute, so output does
+/// not depend on where the repository is checked out.
+pub fn portable(path: &Path) -> String {
+    if !path.is_absolute() {
+        return display_path(path);
+    }
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    match relative {
+        Some(r) => display_path(&r),
+        None => path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    }
+}

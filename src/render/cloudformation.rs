@@ -249,7 +249,14 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
         .map(|o| {
             let logical_id = pascal(&o.name);
             OutputView {
-                description: Cfn::Str(o.description.clone()),
+                description: Cfn::Str(match &o.value {
+                    // CloudFormation gives `hosted-zone-id:dns-name` entries, not bare names.
+                    OutputValue::EndpointDnsNames(_) => o.description.replace(
+                        "DNS names",
+                        "DNS entries (hosted-zone-id:dns-name, comma-separated)",
+                    ),
+                    _ => o.description.clone(),
+                }),
                 value: match &o.value {
                     OutputValue::EndpointId(e) => Cfn::Ref(endpoint_id(e)),
                     OutputValue::EndpointDnsNames(e) => Cfn::Join(

@@ -46,7 +46,11 @@ pub fn escape(s: &str, out: &mut String) {
                 out.push(c);
                 out.push(c);
             }
-            c if c.is_control() || is_invisible_separator(c) => {
+            c if c.is_control()
+                || is_invisible_separator(c)
+                || c == '\u{FFFE}'
+                || c == '\u{FFFF}' =>
+            {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }
             c => out.push(c),
@@ -264,7 +268,10 @@ fn balanced(s: &str) -> bool {
                 _ if escaped => escaped = false,
                 b'\\' => escaped = true,
                 b'"' if interp == 0 => in_str = false,
-                b'{' if i > 0 && bytes[i - 1] == b'$' => interp += 1,
+                // `$${` is an escaped, literal `${`, not an interpolation.
+                b'{' if i > 0 && bytes[i - 1] == b'$' && !(i > 1 && bytes[i - 2] == b'$') => {
+                    interp += 1
+                }
                 b'}' if interp > 0 => interp -= 1,
                 _ => {}
             }

@@ -163,6 +163,17 @@ use serde::Deserialize;
 
 /// The first line(s) of every generated file, in the target's comment syntax.
 pub fn header(comment: &str, source: &str) -> String {
+    // A path is the one thing in a header that comes from outside: keep it on one line.
+    let source: String = source
+        .chars()
+        .map(|c| {
+            if c.is_control() || hcl::is_invisible_separator(c) {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect();
     format!(
         "{comment} {MARK} from {source}. Do not edit: change the spec and run `vpcegen build`.\n"
     )

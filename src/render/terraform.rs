@@ -332,7 +332,10 @@ pub fn tidy(text: &str) -> String {
             blank += 1;
             continue;
         }
-        if blank > 0 && !out.is_empty() && !line.starts_with('}') {
+        // A blank line separates, so never right after an opening line
+        // (`data "aws_vpc" "this" {`, `Resources:`) nor before a closing one.
+        let opened = out.ends_with("{\n") || out.ends_with(":\n");
+        if blank > 0 && !out.is_empty() && !opened && !line.starts_with('}') {
             out.push('\n');
         }
         blank = 0;

@@ -43,6 +43,34 @@ pub fn yaml_quoted(s: &str) -> String {
     out
 }
 
+/// A JSON string holding exactly `s`. Like `serde_json`, but DEL, C1
+/// controls and invisible separators are escaped too: JSON allows them raw,
+/// yet CloudFormation's template parser (and cfn-lint) reject a template
+/// containing them, and a reviewer could not see them.
+pub fn json_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || super::hcl::is_invisible_separator(c)
+                || c == '\u{FFFE}'
+                || c == '\u{FFFF}' =>
+            {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn yaml_key(k: &str) -> String {
     let plain = !k.is_empty()
         && k.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -155,35 +183,23 @@ impl Cfn {
     /// JSON, pretty-printed with nested lines indented from `indent`.
     pub fn json(&self, indent: usize, out: &mut String) {
         match self {
-            Cfn::Str(s) => out.push_str(&serde_json::to_string(s).expect("strings serialize")),
+            Cfn::Str(s) => out.push_str(&json_quoted(s)),
             Cfn::Ref(r) => {
-                let _ = write!(
-                    out,
-                    "{{ \"Ref\": {} }}",
-                    serde_json::to_string(r).expect("strings serialize")
-                );
+                let _ = write!(out, "{{ \"Ref\": {} }}", json_quoted(r));
             }
             Cfn::Sub(s) => {
-                let _ = write!(
-                    out,
-                    "{{ \"Fn::Sub\": {} }}",
-                    serde_json::to_string(s).expect("strings serialize")
-                );
+                let _ = write!(out, "{{ \"Fn::Sub\": {} }}", json_quoted(s));
             }
             Cfn::GetAtt(r, a) => {
                 let _ = write!(
                     out,
                     "{{ \"Fn::GetAtt\": [{}, {}] }}",
-                    serde_json::to_string(r).unwrap(),
-                    serde_json::to_string(a).unwrap()
+                    json_quoted(r),
+                    json_quoted(a)
                 );
             }
             Cfn::Join(sep, v) => {
-                let _ = write!(
-                    out,
-                    "{{ \"Fn::Join\": [{}, ",
-                    serde_json::to_string(sep).unwrap()
-                );
+                let _ = write!(out, "{{ \"Fn::Join\": [{}, ", json_quoted(sep));
                 v.json(indent, out);
                 out.push_str("] }");
             }
@@ -220,7 +236,7 @@ impl Cfn {
                 out.push_str("{\n");
                 for (i, (k, v)) in entries.iter().enumerate() {
                     pad(indent + 2, out);
-                    out.push_str(&serde_json::to_string(k).expect("strings serialize"));
+                    out.push_str(&json_quoted(k));
                     out.push_str(": ");
                     v.json(indent + 2, out);
                     if i + 1 < entries.len() {

@@ -329,7 +329,8 @@ fn id_list(
     check: fn(&str) -> Result<(), String>,
 ) -> Option<Vec<Sp<String>>> {
     let list = read::strings(n, field, d, check)?;
-    if list.is_empty() {
+    // Empty as written, not empty because every ID was invalid (already reported).
+    if matches!(&n.kind, Kind::Array(items) if items.is_empty()) {
         d.push(
             Diagnostic::error("E010", format!("`{field}` is empty"))
                 .at(n.span, "no IDs")
@@ -477,20 +478,25 @@ fn read_security_group(n: &Node, d: &mut Diagnostics) -> Option<Sp<SecurityGroup
             for k in forms {
                 r.get(k);
             }
-            d.push(
-                Diagnostic::error(
-                    "E003",
-                    format!("`{field}` takes exactly one of `ingress_cidrs`, `ids` or `input`"),
-                )
-                .at(
-                    n.span,
-                    if present.is_empty() {
-                        "none of them given"
-                    } else {
-                        "more than one given"
-                    },
-                ),
-            );
+            // `{ ingres_cidrs = [...] }`: the unknown key's did-you-mean says it all.
+            let only_unknown_keys =
+                present.is_empty() && matches!(&n.kind, Kind::Table(t) if !t.entries.is_empty());
+            if !only_unknown_keys {
+                d.push(
+                    Diagnostic::error(
+                        "E003",
+                        format!("`{field}` takes exactly one of `ingress_cidrs`, `ids` or `input`"),
+                    )
+                    .at(
+                        n.span,
+                        if present.is_empty() {
+                            "none of them given"
+                        } else {
+                            "more than one given"
+                        },
+                    ),
+                );
+            }
             None
         }
     };
