@@ -8,7 +8,10 @@ use std::process::{Command, Output};
 
 fn specs_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("specs"), dir.path());
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("specs"),
+        dir.path(),
+    );
     dir
 }
 
@@ -28,7 +31,11 @@ fn copy_dir(from: &Path, to: &Path) {
 /// Runs `vpcegen` with the words of an acceptance row.
 fn vpcegen(cwd: &Path, row: &str) -> Output {
     let args: Vec<&str> = row.split_whitespace().skip(1).collect();
-    Command::new(env!("CARGO_BIN_EXE_vpcegen")).args(&args).current_dir(cwd).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_vpcegen"))
+        .args(&args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
 }
 
 fn stderr(o: &Output) -> String {
@@ -68,16 +75,26 @@ fn service_suffix(props: &serde_json::Value) -> String {
 }
 
 fn tag_keys(tags: &serde_json::Value) -> Vec<String> {
-    tags.as_array().unwrap().iter().map(|t| t["Key"].as_str().unwrap().to_string()).collect()
+    tags.as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["Key"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
 fn baseline_plus_team() {
     let dir = specs_copy();
-    let o = vpcegen(dir.path(), "vpcegen build fargate-baseline/payments.toml --target terraform");
+    let o = vpcegen(
+        dir.path(),
+        "vpcegen build fargate-baseline/payments.toml --target terraform",
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     // The next build writes the same folder (and removes these generated files).
-    copy_dir(&dir.path().join("out/payments-prod"), &dir.path().join("tf"));
+    copy_dir(
+        &dir.path().join("out/payments-prod"),
+        &dir.path().join("tf"),
+    );
     for row in [
         "vpcegen build fargate-baseline/payments.toml --target cloudformation",
         "vpcegen build fargate-baseline/payments.toml --target cloudformation --format json --out json",
@@ -87,27 +104,58 @@ fn baseline_plus_team() {
     }
 
     // CloudFormation: the endpoints, their types, tags and policies.
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("json/payments-prod/template.json")).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("json/payments-prod/template.json")).unwrap(),
+    )
+    .unwrap();
     let yaml: serde_json::Value = {
-        let text = std::fs::read_to_string(dir.path().join("out/payments-prod/template.yaml")).unwrap();
+        let text =
+            std::fs::read_to_string(dir.path().join("out/payments-prod/template.yaml")).unwrap();
         let v: yaml_serde::Value = yaml_serde::from_str(&text).unwrap();
         serde_json::to_value(&v).unwrap()
     };
-    assert_eq!(cfn_endpoints(&yaml).len(), cfn_endpoints(&json).len(), "YAML and JSON agree");
-    let mut services: Vec<String> = cfn_endpoints(&json).iter().map(|(_, p)| service_suffix(p)).collect();
+    assert_eq!(
+        cfn_endpoints(&yaml).len(),
+        cfn_endpoints(&json).len(),
+        "YAML and JSON agree"
+    );
+    let mut services: Vec<String> = cfn_endpoints(&json)
+        .iter()
+        .map(|(_, p)| service_suffix(p))
+        .collect();
     services.sort();
-    assert_eq!(services, ["ecr.api", "ecr.dkr", "logs", "s3", "secretsmanager", "sqs"], "and no sts");
-    let s3_policy_file: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("fargate-baseline/policies/s3-own-buckets.json")).unwrap()).unwrap();
+    assert_eq!(
+        services,
+        ["ecr.api", "ecr.dkr", "logs", "s3", "secretsmanager", "sqs"],
+        "and no sts"
+    );
+    let s3_policy_file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            dir.path()
+                .join("fargate-baseline/policies/s3-own-buckets.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
     for (id, props) in cfn_endpoints(&json) {
         let service = service_suffix(&props);
-        let expected_type = if service == "s3" { "Gateway" } else { "Interface" };
+        let expected_type = if service == "s3" {
+            "Gateway"
+        } else {
+            "Interface"
+        };
         assert_eq!(props["VpcEndpointType"], expected_type, "{id}");
         if service == "s3" {
-            assert_eq!(props["PolicyDocument"], s3_policy_file, "s3 carries the policy file");
+            assert_eq!(
+                props["PolicyDocument"], s3_policy_file,
+                "s3 carries the policy file"
+            );
         } else {
-            assert_eq!(props["PolicyDocument"]["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalOrgID"], "o-a1b2c3d4e5", "{id}");
+            assert_eq!(
+                props["PolicyDocument"]["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalOrgID"],
+                "o-a1b2c3d4e5",
+                "{id}"
+            );
         }
         if service == "sqs" {
             assert_eq!(props["PrivateDnsEnabled"], false);
@@ -130,17 +178,38 @@ fn baseline_plus_team() {
         .map(|b| b.labels[1].as_str().to_string())
         .collect();
     labels.sort();
-    assert_eq!(labels, ["ecr_api", "ecr_dkr", "logs", "s3", "secretsmanager", "sqs"]);
+    assert_eq!(
+        labels,
+        ["ecr_api", "ecr_dkr", "logs", "s3", "secretsmanager", "sqs"]
+    );
     let main = std::fs::read_to_string(dir.path().join("tf/main.tf")).unwrap();
     let main = hcl_edit::parser::parse_body(&main).unwrap();
-    let locals = main.blocks().find(|b| b.ident.as_str() == "locals").unwrap();
+    let locals = main
+        .blocks()
+        .find(|b| b.ident.as_str() == "locals")
+        .unwrap();
     let tags = locals.body.get_attribute("tags").unwrap().value.to_string();
     for k in ["managed-by", "team", "cost-center"] {
-        assert!(tags.contains(&format!("\"{k}\"")), "local.tags has {k}: {tags}");
+        assert!(
+            tags.contains(&format!("\"{k}\"")),
+            "local.tags has {k}: {tags}"
+        );
     }
-    for b in body.blocks().chain(main.blocks()).filter(|b| b.ident.as_str() == "resource") {
-        let t = b.body.get_attribute("tags").map(|a| a.value.to_string()).unwrap_or_default();
-        assert!(t.contains("local.tags") && t.contains("\"Name\""), "{} is tagged", b.labels[1].as_str());
+    for b in body
+        .blocks()
+        .chain(main.blocks())
+        .filter(|b| b.ident.as_str() == "resource")
+    {
+        let t = b
+            .body
+            .get_attribute("tags")
+            .map(|a| a.value.to_string())
+            .unwrap_or_default();
+        assert!(
+            t.contains("local.tags") && t.contains("\"Name\""),
+            "{} is tagged",
+            b.labels[1].as_str()
+        );
     }
 }
 
@@ -154,18 +223,38 @@ fn private_eks_builds_for_both_targets_with_the_same_endpoints() {
         let o = vpcegen(dir.path(), row);
         assert!(o.status.success(), "{row}: {}", stderr(&o));
     }
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("cfn/eks-private/template.json")).unwrap()).unwrap();
-    let mut cfn: Vec<String> = cfn_endpoints(&json).iter().map(|(_, p)| service_suffix(p).replace(['.', '-'], "_")).collect();
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("cfn/eks-private/template.json")).unwrap(),
+    )
+    .unwrap();
+    let mut cfn: Vec<String> = cfn_endpoints(&json)
+        .iter()
+        .map(|(_, p)| service_suffix(p).replace(['.', '-'], "_"))
+        .collect();
     cfn.sort();
     let tf = std::fs::read_to_string(dir.path().join("tf/eks-private/endpoints.tf")).unwrap();
     let body = hcl_edit::parser::parse_body(&tf).unwrap();
-    let mut tf: Vec<String> = body.blocks().map(|b| b.labels[1].as_str().to_string()).collect();
+    let mut tf: Vec<String> = body
+        .blocks()
+        .map(|b| b.labels[1].as_str().to_string())
+        .collect();
     tf.sort();
     assert_eq!(tf, cfn);
     assert_eq!(
         tf,
-        ["autoscaling", "ec2", "ecr_api", "ecr_dkr", "eks", "eks_auth", "elasticloadbalancing", "kms", "logs", "s3", "sts"]
+        [
+            "autoscaling",
+            "ec2",
+            "ecr_api",
+            "ecr_dkr",
+            "eks",
+            "eks_auth",
+            "elasticloadbalancing",
+            "kms",
+            "logs",
+            "s3",
+            "sts"
+        ]
     );
 }
 
@@ -176,7 +265,10 @@ fn typo() {
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(e.contains("invalid/typo-service.toml:4:"), "{e}");
-    assert!(e.contains("`ecr.dkrr`") && e.contains("did you mean `ecr.dkr`?"), "{e}");
+    assert!(
+        e.contains("`ecr.dkrr`") && e.contains("did you mean `ecr.dkr`?"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -186,15 +278,24 @@ fn unknown_key() {
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(e.contains("invalid/unknown-key.toml:5:"), "{e}");
-    assert!(e.contains("privat_dns") && e.contains("did you mean `private_dns`?"), "{e}");
+    assert!(
+        e.contains("privat_dns") && e.contains("did you mean `private_dns`?"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_failed_build_writes_nothing() {
     let dir = specs_copy();
-    let o = vpcegen(dir.path(), "vpcegen build invalid/typo-service.toml fargate-baseline/payments.toml");
+    let o = vpcegen(
+        dir.path(),
+        "vpcegen build invalid/typo-service.toml fargate-baseline/payments.toml",
+    );
     assert_eq!(o.status.code(), Some(1));
-    assert!(files_under(&dir.path().join("out")).is_empty(), "nothing written");
+    assert!(
+        files_under(&dir.path().join("out")).is_empty(),
+        "nothing written"
+    );
 }
 
 #[test]
@@ -205,23 +306,43 @@ fn hand_written_files_are_never_overwritten() {
     std::fs::write(&target, "# mine\n").unwrap();
     let o = vpcegen(dir.path(), "vpcegen build fargate-baseline/payments.toml");
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("refusing to overwrite"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("refusing to overwrite"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "# mine\n");
-    assert_eq!(files_under(&dir.path().join("out")).len(), 1, "nothing else written");
+    assert_eq!(
+        files_under(&dir.path().join("out")).len(),
+        1,
+        "nothing else written"
+    );
 }
 
 #[test]
 fn stale_generated_files_are_removed_and_others_kept() {
     let dir = specs_copy();
-    let o = vpcegen(dir.path(), "vpcegen build fargate-baseline/payments.toml --target cloudformation");
+    let o = vpcegen(
+        dir.path(),
+        "vpcegen build fargate-baseline/payments.toml --target cloudformation",
+    );
     assert!(o.status.success());
     let folder = dir.path().join("out/payments-prod");
     std::fs::write(folder.join("notes.md"), "kept\n").unwrap();
-    let o = vpcegen(dir.path(), "vpcegen build fargate-baseline/payments.toml --target cloudformation --format json");
+    let o = vpcegen(
+        dir.path(),
+        "vpcegen build fargate-baseline/payments.toml --target cloudformation --format json",
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(!folder.join("template.yaml").exists(), "the old generated template is gone");
+    assert!(
+        !folder.join("template.yaml").exists(),
+        "the old generated template is gone"
+    );
     assert!(folder.join("template.json").exists());
-    assert!(folder.join("notes.md").exists(), "a file without the mark stays");
+    assert!(
+        folder.join("notes.md").exists(),
+        "a file without the mark stays"
+    );
 }
 
 #[test]
@@ -229,9 +350,19 @@ fn templates_can_be_overridden() {
     let dir = specs_copy();
     let tpl = dir.path().join("tpl/terraform");
     std::fs::create_dir_all(&tpl).unwrap();
-    std::fs::write(tpl.join("versions.tf.tera"), "{{ header }}\n# org-approved versions\n").unwrap();
-    let o = vpcegen(dir.path(), "vpcegen build eks-private/spec.toml --templates tpl");
+    std::fs::write(
+        tpl.join("versions.tf.tera"),
+        "{{ header }}\n# org-approved versions\n",
+    )
+    .unwrap();
+    let o = vpcegen(
+        dir.path(),
+        "vpcegen build eks-private/spec.toml --templates tpl",
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let v = std::fs::read_to_string(dir.path().join("out/eks-private/versions.tf")).unwrap();
-    assert!(v.ends_with("# org-approved versions\n") && v.starts_with("# Generated by vpcegen"), "{v}");
+    assert!(
+        v.ends_with("# org-approved versions\n") && v.starts_with("# Generated by vpcegen"),
+        "{v}"
+    );
 }
