@@ -14,6 +14,7 @@
 //! user sees all mistakes at once and no later stage sees invalid input.
 
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod model;
@@ -54,14 +55,21 @@ pub fn compile(paths: &[PathBuf], target: Option<Target>, deny_warnings: bool) -
     let mut sources = SourceMap::default();
     let mut d = Diagnostics::default();
     let specs = spec::load(paths, &mut sources, &mut d);
+    // Specs that are only referenced by a `connect`: checked, never built.
+    let referenced = load_references(&specs, &mut sources, &mut d);
     let mut models = Vec::new();
     if !d.has_errors() {
-        for s in &specs {
+        for s in specs.iter().chain(&referenced) {
             if let Some(m) = model::lower(&s.spec, s.file, &sources, &mut d) {
                 models.push(m);
             }
         }
         check_names(&specs, &mut d);
+    }
+    if !d.has_errors() {
+        check::link(&mut models, &mut d);
+        models.truncate(specs.len());
+        check::unique_nlb_names(&mut models);
     }
     if !d.has_errors() && target == Some(Target::Cloudformation) {
         for m in &models {
@@ -79,6 +87,49 @@ pub fn compile(paths: &[PathBuf], target: Option<Target>, deny_warnings: bool) -
         sources,
         diagnostics: d,
         models,
+    }
+}
+
+/// Loads the specs that `connect` references name and that are not on the
+/// command line. A reference to a missing file is an error at its line.
+fn load_references(
+    specs: &[spec::Loaded],
+    sources: &mut SourceMap,
+    d: &mut Diagnostics,
+) -> Vec<spec::Loaded> {
+    let mut known: Vec<PathBuf> = specs
+        .iter()
+        .map(|s| check::identity(&sources.get(s.file).path))
+        .collect();
+    let mut wanted: Vec<PathBuf> = Vec::new();
+    for s in specs {
+        for c in s.spec.connect.values() {
+            let spec::ServiceRef::Spec { spec: path, .. } = &c.service_name.value else {
+                continue;
+            };
+            let full = source::normalize(&sources.get(path.span.file).dir().join(&path.value));
+            if !full.is_file() {
+                d.push(
+                    diagnostic::Diagnostic::error(
+                        "E015",
+                        format!("cannot find spec `{}`", source::display_path(&full)),
+                    )
+                    .at(path.span, "no spec file here")
+                    .help("the path is relative to the file that names it"),
+                );
+                continue;
+            }
+            let id = check::identity(&full);
+            if !known.contains(&id) {
+                known.push(id);
+                wanted.push(full);
+            }
+        }
+    }
+    if wanted.is_empty() {
+        Vec::new()
+    } else {
+        spec::load(&wanted, sources, d)
     }
 }
 

@@ -29,8 +29,19 @@ pub struct Model {
     pub security_groups: Option<SecurityGroups>,
     /// Sorted by catalog name, so a reordered spec gives the same output.
     pub endpoints: Vec<Endpoint>,
+    /// Our services offered through PrivateLink, in spec order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exposes: Vec<Expose>,
+    /// Interface endpoints to services others expose, each with its own
+    /// security group.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub connects: Vec<Endpoint>,
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub az_ids: Vec<String>,
     #[serde(skip)]
     pub spans: ModelSpans,
 }
@@ -38,6 +49,11 @@ pub struct Model {
 /// Where the network fields were written, for target-specific diagnostics.
 #[derive(Debug, Default)]
 pub struct ModelSpans {
+    /// The spec file, normalised, for resolving references to it.
+    pub path: std::path::PathBuf,
+    pub name: Option<Span>,
+    pub account: Option<Span>,
+    pub az_ids: Option<Span>,
     pub vpc_id: Option<Span>,
     pub subnets: Option<Span>,
     pub route_tables: Option<Span>,
@@ -68,7 +84,7 @@ pub enum SecurityGroups {
     Existing(Value),
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Clone)]
 pub struct IngressRule {
     /// Identifier-safe suffix: `tcp_443_1`.
     pub id: String,
@@ -99,12 +115,80 @@ pub struct Endpoint {
     pub policy_source: Option<String>,
     /// Why the endpoint is there: the spec line or bundle that asked for it.
     pub reasons: Vec<String>,
+    /// A connect's own security group (reach endpoints share one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub own_security_group: Option<CreatedSecurityGroup>,
+    /// A connect to another spec's expose, resolved by [`crate::check`].
+    #[serde(skip)]
+    pub reference: Option<Reference>,
+}
+
+/// A security group vpcegen creates.
+#[derive(Debug, Serialize, Clone)]
+pub struct CreatedSecurityGroup {
+    /// Base of the resource names (`connect_billing`).
+    pub ident: String,
+    pub name: String,
+    pub description: String,
+    pub rules: Vec<IngressRule>,
+}
+
+/// `{ spec = "..", expose = ".." }`, with the places it was written.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub path: std::path::PathBuf,
+    pub spec: Sp<String>,
+    pub expose: Sp<String>,
+    pub span: Span,
+    /// Ports were not given: the provider's listener port decides.
+    pub default_ports: bool,
+    pub az_ids_span: Option<Span>,
+}
+
+/// A service behind a Network Load Balancer, offered through a VPC
+/// endpoint service.
+#[derive(Debug, Serialize)]
+pub struct Expose {
+    pub key: String,
+    pub ident: String,
+    pub name_tag: String,
+    pub load_balancer: LoadBalancer,
+    pub allowed_principals: Vec<String>,
+    pub acceptance_required: bool,
+    pub private_dns_name: Option<String>,
+    #[serde(skip)]
+    pub spans: ExposeSpans,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ExposeSpans {
+    pub key: Option<Span>,
+    pub principals: Vec<Span>,
+    pub principals_list: Option<Span>,
+    pub private_dns_name: Option<Span>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoadBalancer {
+    /// An internal NLB created for the service.
+    Create {
+        /// AWS name of the NLB and its target group (at most 32 characters).
+        name: String,
+        port: u16,
+        target_port: u16,
+        target_type: crate::spec::TargetType,
+    },
+    /// An existing NLB, by ARN or input.
+    Existing(Value),
 }
 
 #[derive(Debug, Serialize, Clone, PartialEq)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceName {
     Literal(String),
+    /// Supplied at deploy time (connects).
+    Input(String),
     /// A pattern with `{region}` filled in at deploy time.
     Regional(String),
 }
@@ -117,6 +201,8 @@ pub enum InputKind {
     SubnetIds,
     RouteTableIds,
     SecurityGroupIds,
+    ServiceName,
+    LoadBalancerArn,
 }
 
 #[derive(Debug, Serialize)]
@@ -142,6 +228,15 @@ pub enum OutputValue {
     EndpointId(String),
     EndpointDnsNames(String),
     SecurityGroupId,
+    /// A connect's own group, by its ident.
+    SecurityGroupOf(String),
+    ServiceName(String),
+    ServiceId(String),
+    LoadBalancerArn(String),
+    LoadBalancerDnsName(String),
+    TargetGroupArn(String),
+    DnsVerificationName(String),
+    DnsVerificationValue(String),
 }
 
 /// Checks one spec against the catalog and its own files, and lowers it.
@@ -396,14 +491,26 @@ pub fn lower(
             policy,
             policy_source,
             reasons: reasons.clone(),
+            own_security_group: None,
+            reference: None,
         });
     }
 
     // Network values and the inputs they need.
     let mut inputs: Vec<Input> = Vec::new();
-    let mut spans = ModelSpans::default();
+    let mut spans = ModelSpans {
+        path: sources.get(file).path.clone(),
+        name: Some(spec.name.span),
+        account: spec.account.as_ref().map(|a| a.span),
+        az_ids: spec.vpc.az_ids.first().map(|a| a.span),
+        ..ModelSpans::default()
+    };
     let has_interface = endpoints.iter().any(|e| e.kind == EndpointType::Interface);
     let has_gateway = endpoints.iter().any(|e| e.kind == EndpointType::Gateway);
+    let creates_nlb = spec
+        .expose
+        .values()
+        .any(|e| matches!(e.load_balancer.value, crate::spec::LoadBalancer::Create(_)));
     let vpc_id = net_value(
         spec.vpc.id.as_ref(),
         "vpc_id",
@@ -412,8 +519,15 @@ pub fn lower(
         &mut inputs,
         &mut spans.vpc_id,
     );
-    let subnets = has_interface.then(|| {
-        net_list(spec.vpc.subnets.as_ref(), "subnet_ids", InputKind::SubnetIds, "Subnets for the interface endpoints' network interfaces, at most one per Availability Zone", &mut inputs, &mut spans.subnets)
+    let subnets = (has_interface || creates_nlb || !spec.connect.is_empty()).then(|| {
+        net_list(
+            spec.vpc.subnets.as_ref(),
+            "subnet_ids",
+            InputKind::SubnetIds,
+            "Subnets for endpoint network interfaces and load balancers, at most one per Availability Zone",
+            &mut inputs,
+            &mut spans.subnets,
+        )
     });
     let route_tables = has_gateway.then(|| {
         net_list(
@@ -426,7 +540,46 @@ pub fn lower(
         )
     });
 
-    let mut vpc_cidr = None;
+    // The VPC's CIDR, read once and only if a security group rule needs it.
+    let mut vpc_cidr: Option<Value> = None;
+    let mut cidr_of_vpc = |inputs: &mut Vec<Input>,
+                           spans: &mut ModelSpans,
+                           d: &mut Diagnostics|
+     -> Value {
+        if let Some(v) = &vpc_cidr {
+            return v.clone();
+        }
+        let v = match spec.vpc.cidr.as_ref() {
+            Some(c) => {
+                spans.cidr = Some(c.span);
+                match &c.value {
+                    Net::Literal(v) => Value::Literal(v.value.clone()),
+                    Net::Input(i) => {
+                        add_input(
+                            inputs,
+                            &i.input.value,
+                            InputKind::VpcCidr,
+                            "IPv4 CIDR block of the VPC, admitted by the endpoints' security groups",
+                            Some(i.input.span),
+                        );
+                        Value::Input(i.input.value.clone())
+                    }
+                    Net::Lookup(_) => {
+                        d.push(
+                            Diagnostic::error("E003", "`vpc.cidr` cannot be a tag lookup")
+                                .at(c.span, "a CIDR is read from the VPC itself")
+                                .help("leave `vpc.cidr` out to read it from the VPC, or give it literally or as an input"),
+                        );
+                        Value::VpcCidr
+                    }
+                }
+            }
+            None => Value::VpcCidr,
+        };
+        vpc_cidr = Some(v.clone());
+        v
+    };
+
     let security_groups = if !has_interface {
         None
     } else {
@@ -452,37 +605,7 @@ pub fn lower(
                             .map(|c| Value::Literal(c.value.clone()))
                             .collect()
                     }
-                    _ => {
-                        let cidr = match spec.vpc.cidr.as_ref() {
-                            Some(c) => {
-                                spans.cidr = Some(c.span);
-                                match &c.value {
-                                    Net::Literal(v) => Value::Literal(v.value.clone()),
-                                    Net::Input(i) => {
-                                        add_input(
-                                            &mut inputs,
-                                            &i.input.value,
-                                            InputKind::VpcCidr,
-                                            "IPv4 CIDR block of the VPC, admitted by the endpoints' security group",
-                                            Some(i.input.span),
-                                        );
-                                        Value::Input(i.input.value.clone())
-                                    }
-                                    Net::Lookup(_) => {
-                                        d.push(
-                                            Diagnostic::error("E003", "`vpc.cidr` cannot be a tag lookup")
-                                                .at(c.span, "a CIDR is read from the VPC itself")
-                                                .help("leave `vpc.cidr` out to read it from the VPC, or give it literally or as an input"),
-                                        );
-                                        Value::VpcCidr
-                                    }
-                                }
-                            }
-                            None => Value::VpcCidr,
-                        };
-                        vpc_cidr = Some(cidr.clone());
-                        vec![cidr]
-                    }
+                    _ => vec![cidr_of_vpc(&mut inputs, &mut spans, d)],
                 };
                 let mut ports: Vec<u16> = endpoints
                     .iter()
@@ -515,6 +638,10 @@ pub fn lower(
         }
     };
 
+    let exposes = lower_exposes(spec, &mut inputs, d);
+    let connect_cidr = (!spec.connect.is_empty()).then(|| cidr_of_vpc(&mut inputs, &mut spans, d));
+    let connects = lower_connects(spec, file, sources, connect_cidr, &mut inputs, d);
+
     // Outputs: each endpoint's ID and DNS names, and the created group.
     let mut outputs = Vec::new();
     for e in &endpoints {
@@ -541,6 +668,87 @@ pub fn lower(
             value: OutputValue::SecurityGroupId,
         });
     }
+    for x in &exposes {
+        let i = &x.ident;
+        let mut push = |suffix: &str, description: String, value: OutputValue| {
+            outputs.push(Output {
+                name: format!("{i}_{suffix}"),
+                description,
+                value,
+            });
+        };
+        push(
+            "service_name",
+            format!(
+                "Endpoint service name of {}, for consumers' interface endpoints",
+                x.key
+            ),
+            OutputValue::ServiceName(i.clone()),
+        );
+        push(
+            "service_id",
+            format!("ID of the endpoint service of {}", x.key),
+            OutputValue::ServiceId(i.clone()),
+        );
+        push(
+            "nlb_arn",
+            format!("ARN of the Network Load Balancer behind {}", x.key),
+            OutputValue::LoadBalancerArn(i.clone()),
+        );
+        if matches!(x.load_balancer, LoadBalancer::Create { .. }) {
+            push(
+                "nlb_dns_name",
+                format!("DNS name of the Network Load Balancer behind {}", x.key),
+                OutputValue::LoadBalancerDnsName(i.clone()),
+            );
+            push(
+                "target_group_arn",
+                format!(
+                    "ARN of the target group of {}: register its targets here",
+                    x.key
+                ),
+                OutputValue::TargetGroupArn(i.clone()),
+            );
+        }
+        if x.private_dns_name.is_some() {
+            push(
+                "dns_verification_name",
+                format!(
+                    "Name of the TXT record that verifies the private DNS name of {}",
+                    x.key
+                ),
+                OutputValue::DnsVerificationName(i.clone()),
+            );
+            push(
+                "dns_verification_value",
+                format!(
+                    "Value of the TXT record that verifies the private DNS name of {}",
+                    x.key
+                ),
+                OutputValue::DnsVerificationValue(i.clone()),
+            );
+        }
+    }
+    for c in &connects {
+        let key = c.key.trim_start_matches("connect.");
+        outputs.push(Output {
+            name: format!("{}_endpoint_id", c.ident),
+            description: format!("ID of the interface endpoint connecting to {key}"),
+            value: OutputValue::EndpointId(c.ident.clone()),
+        });
+        outputs.push(Output {
+            name: format!("{}_endpoint_dns_names", c.ident),
+            description: format!(
+                "DNS names of the endpoint connecting to {key}, the regional name first"
+            ),
+            value: OutputValue::EndpointDnsNames(c.ident.clone()),
+        });
+        outputs.push(Output {
+            name: format!("{}_security_group_id", c.ident),
+            description: format!("ID of the security group of the endpoint connecting to {key}"),
+            value: OutputValue::SecurityGroupOf(c.ident.clone()),
+        });
+    }
     let mut inputs = dedupe_inputs(inputs, vpc_cidr == Some(Value::VpcCidr), d);
     inputs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
 
@@ -562,10 +770,305 @@ pub fn lower(
         route_tables,
         security_groups,
         endpoints,
+        exposes,
+        connects,
         inputs,
         outputs,
+        account: spec.account.as_ref().map(|a| a.value.clone()),
+        az_ids: spec.vpc.az_ids.iter().map(|a| a.value.clone()).collect(),
         spans,
     })
+}
+
+/// `[expose.*]`: load balancers, endpoint services, principals.
+fn lower_exposes(spec: &Spec, inputs: &mut Vec<Input>, d: &mut Diagnostics) -> Vec<Expose> {
+    use crate::spec::LoadBalancer as Lb;
+    let name = &spec.name.value;
+    let mut out = Vec::new();
+    for (key, x) in &spec.expose {
+        let ident = ident_of(key);
+        let load_balancer = match &x.load_balancer.value {
+            Lb::Create(c) => {
+                let port = c.port.value as u16;
+                LoadBalancer::Create {
+                    name: nlb_name(name, key),
+                    port,
+                    target_port: c.target_port.as_ref().map_or(port, |p| p.value as u16),
+                    target_type: c
+                        .target_type
+                        .as_ref()
+                        .map_or(crate::spec::TargetType::Ip, |t| t.value),
+                }
+            }
+            Lb::Arn(a) => LoadBalancer::Existing(Value::Literal(a.value.clone())),
+            Lb::Input(i) => {
+                add_input(
+                    inputs,
+                    &i.value,
+                    InputKind::LoadBalancerArn,
+                    &format!("ARN of the Network Load Balancer behind {key}"),
+                    Some(i.span),
+                );
+                LoadBalancer::Existing(Value::Input(i.value.clone()))
+            }
+        };
+        let acceptance_required = x.acceptance_required.as_ref().is_some_and(|a| a.value);
+        if let Some(star) = x.allowed_principals.iter().find(|p| p.value == "*") {
+            if !acceptance_required {
+                let mut diag = Diagnostic::error(
+                    "E050",
+                    format!("`expose.{key}` lets any AWS account connect: `*` with `acceptance_required = false`"),
+                )
+                .at(star.span, "every AWS account may connect")
+                .note("with `*` any account can create an endpoint to this service, and without acceptance each connection is live at once")
+                .help("name the accounts or roles that may connect, or set `acceptance_required = true` to approve each connection");
+                if let Some(a) = &x.acceptance_required {
+                    diag = diag.also(a.span, "connections are accepted without review");
+                }
+                d.push(diag);
+            }
+        }
+        if x.allowed_principals.is_empty() {
+            d.push(
+                Diagnostic::warning("W110", format!("`expose.{key}` allows no principals: no other account can connect"))
+                    .at(x.key_span, "no `allowed_principals`")
+                    .help("list the accounts or roles of the consumers, such as `allowed_principals = [\"arn:aws:iam::444455556666:root\"]`"),
+            );
+        }
+        let mut principals: Vec<String> = x
+            .allowed_principals
+            .iter()
+            .map(|p| p.value.clone())
+            .collect();
+        principals.sort();
+        principals.dedup();
+        out.push(Expose {
+            key: key.clone(),
+            name_tag: if key == name {
+                name.clone()
+            } else {
+                format!("{name}-{key}")
+            },
+            ident,
+            load_balancer,
+            allowed_principals: principals,
+            acceptance_required,
+            private_dns_name: x.private_dns_name.as_ref().map(|p| p.value.clone()),
+            spans: ExposeSpans {
+                key: Some(x.key_span),
+                principals: x.allowed_principals.iter().map(|p| p.span).collect(),
+                principals_list: x.allowed_principals.first().map(|p| p.span),
+                private_dns_name: x.private_dns_name.as_ref().map(|p| p.span),
+            },
+        });
+    }
+    out
+}
+
+/// `[connect.*]`: interface endpoints to other services, each with its own
+/// security group admitting its ports from the VPC CIDR.
+fn lower_connects(
+    spec: &Spec,
+    file: crate::source::FileId,
+    sources: &SourceMap,
+    cidr: Option<Value>,
+    inputs: &mut Vec<Input>,
+    d: &mut Diagnostics,
+) -> Vec<Endpoint> {
+    use crate::spec::ServiceRef;
+    let name = &spec.name.value;
+    let mut out = Vec::new();
+    for (key, c) in &spec.connect {
+        let ident = format!("connect_{}", ident_of(key));
+        let mut reference = None;
+        let service_name = match &c.service_name.value {
+            ServiceRef::Literal(s) => ServiceName::Literal(s.value.clone()),
+            ServiceRef::Input(i) => {
+                add_input(
+                    inputs,
+                    &i.value,
+                    InputKind::ServiceName,
+                    &format!("Endpoint service name that {key} connects to"),
+                    Some(i.span),
+                );
+                ServiceName::Input(i.value.clone())
+            }
+            ServiceRef::Spec { spec: path, expose } => {
+                let input = format!("{}_service_name", ident_of(&expose.value));
+                add_input(
+                    inputs,
+                    &input,
+                    InputKind::ServiceName,
+                    &format!(
+                        "Endpoint service name of {} (the `{}_service_name` output of {})",
+                        expose.value,
+                        ident_of(&expose.value),
+                        path.value
+                    ),
+                    Some(c.service_name.span),
+                );
+                let dir = sources.get(path.span.file).dir();
+                reference = Some(Reference {
+                    path: crate::source::normalize(&dir.join(&path.value)),
+                    spec: path.clone(),
+                    expose: expose.clone(),
+                    span: c.service_name.span,
+                    default_ports: c.ports.is_empty(),
+                    az_ids_span: c.az_ids.first().map(|a| a.span),
+                });
+                ServiceName::Input(input)
+            }
+        };
+        let _ = file;
+        // Literal and input services: the AZs the user says the service is in.
+        if reference.is_none() && !c.az_ids.is_empty() && !spec.vpc.az_ids.is_empty() {
+            let offered: Vec<&str> = c.az_ids.iter().map(|a| a.value.as_str()).collect();
+            let ours: Vec<&str> = spec.vpc.az_ids.iter().map(|a| a.value.as_str()).collect();
+            az_check(
+                &format!("`connect.{key}`"),
+                &ours,
+                &offered,
+                spec.vpc.az_ids[0].span,
+                c.az_ids[0].span,
+                d,
+            );
+        }
+        let mut ports: Vec<u16> = c.ports.iter().map(|p| p.value as u16).collect();
+        if ports.is_empty() {
+            ports.push(443);
+        }
+        ports.sort_unstable();
+        ports.dedup();
+        let cidr = cidr.clone().unwrap_or(Value::VpcCidr);
+        out.push(Endpoint {
+            key: format!("connect.{key}"),
+            name_tag: format!("{name}-{key}"),
+            kind: EndpointType::Interface,
+            service_name,
+            private_dns: Some(c.private_dns.as_ref().is_some_and(|p| p.value)),
+            dns_options_all_resolvers: false,
+            own_security_group: Some(connect_group(name, key, &ident, &ports, &cidr)),
+            ports,
+            policy: None,
+            policy_source: None,
+            reasons: vec![format!("connect.{key}")],
+            reference,
+            ident,
+        });
+    }
+    out
+}
+
+/// The security group of one connect: its ports from the VPC CIDR.
+pub fn connect_group(
+    spec_name: &str,
+    key: &str,
+    ident: &str,
+    ports: &[u16],
+    cidr: &Value,
+) -> CreatedSecurityGroup {
+    CreatedSecurityGroup {
+        ident: ident.to_string(),
+        name: format!("{spec_name}-{key}-endpoint"),
+        description: format!("Endpoint of {spec_name} connecting to {key}"),
+        rules: ports
+            .iter()
+            .map(|p| IngressRule {
+                id: format!("tcp_{p}_1"),
+                port: *p,
+                cidr: cidr.clone(),
+                description: format!("TCP {p} to {key}"),
+            })
+            .collect(),
+    }
+}
+
+/// Compares the AZ IDs of a consumer with those where a service is offered:
+/// none shared is an error, some not served a warning naming them.
+pub fn az_check(
+    what: &str,
+    consumer: &[&str],
+    service: &[&str],
+    consumer_span: Span,
+    service_span: Span,
+    d: &mut Diagnostics,
+) {
+    let what = what.to_string();
+    let shared: Vec<&str> = consumer
+        .iter()
+        .copied()
+        .filter(|a| service.contains(a))
+        .collect();
+    let missing: Vec<&str> = consumer
+        .iter()
+        .copied()
+        .filter(|a| !service.contains(a))
+        .collect();
+    if shared.is_empty() {
+        d.push(
+            Diagnostic::error(
+                "E052",
+                format!(
+                    "no AZ in common with {what}: the consumer's AZ IDs ({}) share none with the service's ({})",
+                    consumer.join(", "),
+                    service.join(", ")
+                ),
+            )
+            .at(consumer_span, "the consumer's subnets are in these AZs")
+            .also(service_span, "the service is offered in these AZs")
+            .note("an interface endpoint reaches an endpoint service only in an Availability Zone both have")
+            .help("put the consumer's subnets in an AZ the service serves, or offer the service in the consumer's AZs"),
+        );
+    } else if !missing.is_empty() {
+        d.push(
+            Diagnostic::warning(
+                "W111",
+                format!("subnets in {} cannot reach {what}, which is offered only in {}", missing.join(", "), service.join(", ")),
+            )
+            .at(consumer_span, "some of these AZs are not served")
+            .also(service_span, "the service's AZs")
+            .help("traffic from those AZs must cross to another AZ's endpoint, or the service must be offered there too"),
+        );
+    }
+}
+
+/// The AWS name of a created NLB: at most 32 letters, digits and hyphens,
+/// no hyphen at either end, never `internal-...`, the same on every run.
+/// Long names keep a prefix and end in a hash of the whole, so two long
+/// names that share a prefix stay distinct.
+pub fn nlb_name(spec: &str, expose: &str) -> String {
+    let full = if spec == expose {
+        spec.to_string()
+    } else {
+        format!("{spec}-{expose}")
+    };
+    let full = if full.starts_with("internal-") {
+        format!("nlb-{full}")
+    } else {
+        full
+    };
+    if full.len() <= 32 {
+        return full;
+    }
+    let hash = short_hash(&format!("{spec}\0{expose}"));
+    let keep = 32 - 1 - hash.len();
+    let prefix = full[..keep].trim_end_matches('-');
+    format!("{prefix}-{hash}")
+}
+
+/// Six base-36 characters of a stable (FNV-1a) hash.
+pub fn short_hash(s: &str) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    let mut out = String::new();
+    for _ in 0..6 {
+        out.push(char::from_digit((h % 36) as u32, 36).expect("digit < 36"));
+        h /= 36;
+    }
+    out
 }
 
 fn type_word(t: EndpointType) -> &'static str {
@@ -680,6 +1183,8 @@ fn kind_word(k: InputKind) -> &'static str {
         InputKind::SubnetIds => "subnet IDs",
         InputKind::RouteTableIds => "route table IDs",
         InputKind::SecurityGroupIds => "security group IDs",
+        InputKind::ServiceName => "an endpoint service name",
+        InputKind::LoadBalancerArn => "a load balancer ARN",
     }
 }
 

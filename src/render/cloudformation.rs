@@ -3,8 +3,11 @@
 use super::yaml::Cfn;
 use super::{CfnFormat, Engine, File, pascal};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{InputKind, Model, OutputValue, SecurityGroups, ServiceName, Value};
-use crate::spec::EndpointType;
+use crate::model::{
+    CreatedSecurityGroup, InputKind, LoadBalancer, Model, OutputValue, SecurityGroups, ServiceName,
+    Value,
+};
+use crate::spec::{EndpointType, TargetType};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -13,8 +16,8 @@ struct View {
     generated: Cfn,
     description: Cfn,
     parameters: Vec<ParameterView>,
-    security_group: Option<SecurityGroupView>,
-    endpoints: Vec<EndpointView>,
+    /// Every resource, in order: logical ID, type and properties.
+    resources: Vec<ResourceView>,
     outputs: Vec<OutputView>,
 }
 
@@ -27,17 +30,9 @@ struct ParameterView {
 }
 
 #[derive(Serialize)]
-struct SecurityGroupView {
+struct ResourceView {
     logical_id: String,
-    description: Cfn,
-    vpc_id: Cfn,
-    ingress: Cfn,
-    tags: Cfn,
-}
-
-#[derive(Serialize)]
-struct EndpointView {
-    logical_id: String,
+    kind: String,
     properties: Cfn,
 }
 
@@ -49,9 +44,8 @@ struct OutputView {
     export: Cfn,
 }
 
-const SG_ID: &str = "EndpointsSecurityGroup";
-
-/// Network values CloudFormation cannot express are errors naming the field.
+/// Network values and settings CloudFormation cannot express are errors
+/// naming the field, never silently dropped.
 pub fn check(model: &Model, d: &mut Diagnostics) {
     let fields = [
         ("vpc.id", &Some(model.vpc_id.clone()), model.spans.vpc_id),
@@ -70,6 +64,15 @@ pub fn check(model: &Model, d: &mut Diagnostics) {
                     .help(format!(
                         "for CloudFormation, give `{field}` as IDs or as `{{ input = \"...\" }}` (a stack Parameter); or build with `--target terraform`"
                     )),
+            );
+        }
+    }
+    for x in &model.exposes {
+        if let (Some(_), Some(span)) = (&x.private_dns_name, x.spans.private_dns_name) {
+            d.push(
+                Diagnostic::error("E041", format!("`expose.{}.private_dns_name` cannot be set through CloudFormation", x.key))
+                    .at(span, "AWS::EC2::VPCEndpointService has no private DNS name property")
+                    .help("build with `--target terraform`, or remove it here and set it after deploying with `aws ec2 modify-vpc-endpoint-service-configuration --private-dns-name`"),
             );
         }
     }
@@ -103,6 +106,129 @@ fn network(v: &Value) -> Cfn {
     }
 }
 
+fn group_id(ident: &str) -> String {
+    format!("{}SecurityGroup", pascal(ident))
+}
+
+fn endpoint_id(ident: &str) -> String {
+    format!("{}Endpoint", pascal(ident))
+}
+
+fn security_group(model: &Model, g: &CreatedSecurityGroup, vpc_id: &Cfn) -> ResourceView {
+    let ingress = g
+        .rules
+        .iter()
+        .map(|r| {
+            let v6 = matches!(&r.cidr, Value::Literal(c) if c.contains(':'));
+            Cfn::Map(vec![
+                ("IpProtocol".into(), Cfn::Str("tcp".into())),
+                ("FromPort".into(), Cfn::Int(r.port as i64)),
+                ("ToPort".into(), Cfn::Int(r.port as i64)),
+                (
+                    (if v6 { "CidrIpv6" } else { "CidrIp" }).into(),
+                    network(&r.cidr),
+                ),
+                ("Description".into(), Cfn::Str(r.description.clone())),
+            ])
+        })
+        .collect();
+    ResourceView {
+        logical_id: group_id(&g.ident),
+        kind: "AWS::EC2::SecurityGroup".into(),
+        properties: Cfn::Map(vec![
+            ("GroupDescription".into(), Cfn::Str(g.description.clone())),
+            ("VpcId".into(), vpc_id.clone()),
+            ("SecurityGroupIngress".into(), Cfn::List(ingress)),
+            ("Tags".into(), tags(model, &g.name)),
+        ]),
+    }
+}
+
+fn endpoint(
+    model: &Model,
+    e: &crate::model::Endpoint,
+    vpc_id: &Cfn,
+    groups: Option<Cfn>,
+) -> ResourceView {
+    let mut props: Vec<(String, Cfn)> = vec![
+        ("VpcId".into(), vpc_id.clone()),
+        (
+            "ServiceName".into(),
+            match &e.service_name {
+                ServiceName::Literal(n) => Cfn::Str(n.clone()),
+                ServiceName::Input(i) => Cfn::Ref(pascal(i)),
+                ServiceName::Regional(p) => Cfn::Sub(p.replace("{region}", "${AWS::Region}")),
+            },
+        ),
+    ];
+    match e.kind {
+        EndpointType::Gateway => {
+            props.push(("VpcEndpointType".into(), Cfn::Str("Gateway".into())));
+            props.push((
+                "RouteTableIds".into(),
+                network(
+                    model
+                        .route_tables
+                        .as_ref()
+                        .expect("gateway endpoints have route tables"),
+                ),
+            ));
+        }
+        EndpointType::Interface => {
+            props.push(("VpcEndpointType".into(), Cfn::Str("Interface".into())));
+            props.push((
+                "SubnetIds".into(),
+                network(
+                    model
+                        .subnets
+                        .as_ref()
+                        .expect("interface endpoints have subnets"),
+                ),
+            ));
+            props.push((
+                "SecurityGroupIds".into(),
+                groups.expect("interface endpoints have security groups"),
+            ));
+            props.push((
+                "PrivateDnsEnabled".into(),
+                Cfn::Bool(e.private_dns == Some(true)),
+            ));
+        }
+    }
+    if e.dns_options_all_resolvers {
+        props.push((
+            "DnsOptions".into(),
+            Cfn::Map(vec![(
+                "PrivateDnsOnlyForInboundResolverEndpoint".into(),
+                Cfn::Str("AllResolvers".into()),
+            )]),
+        ));
+    }
+    if let Some(p) = &e.policy {
+        props.push(("PolicyDocument".into(), Cfn::from_json(p)));
+    }
+    props.push(("Tags".into(), tags(model, &e.name_tag)));
+    ResourceView {
+        logical_id: endpoint_id(&e.ident),
+        kind: "AWS::EC2::VPCEndpoint".into(),
+        properties: Cfn::Map(props),
+    }
+}
+
+fn parameter(
+    logical_id: String,
+    kind: &str,
+    description: &str,
+    pattern: Option<&str>,
+) -> ParameterView {
+    ParameterView {
+        logical_id,
+        kind: Cfn::Str(kind.into()),
+        description: Cfn::Str(description.into()),
+        allowed_pattern: pattern.map(|p| Cfn::Str(p.into())),
+    }
+}
+
 pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>, String> {
     let mut parameters: Vec<ParameterView> = model
         .inputs
@@ -114,140 +240,184 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                 InputKind::SubnetIds => ("List<AWS::EC2::Subnet::Id>", None),
                 InputKind::RouteTableIds => ("CommaDelimitedList", None),
                 InputKind::SecurityGroupIds => ("List<AWS::EC2::SecurityGroup::Id>", None),
+                InputKind::ServiceName => ("String", Some(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")),
+                InputKind::LoadBalancerArn => ("String", Some(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/net/.+$")),
             };
-            ParameterView {
-                logical_id: pascal(&i.name),
-                kind: Cfn::Str(kind.into()),
-                description: Cfn::Str(i.description.clone()),
-                allowed_pattern: pattern.map(|p| Cfn::Str(p.into())),
-            }
+            parameter(pascal(&i.name), kind, &i.description, pattern)
         })
         .collect();
     if model.vpc_cidr == Some(Value::VpcCidr) {
-        parameters.push(ParameterView {
-            logical_id: "VpcCidr".into(),
-            kind: Cfn::Str("String".into()),
-            description: Cfn::Str(
-                "IPv4 CIDR block of the VPC, admitted by the endpoints' security group".into(),
-            ),
-            allowed_pattern: Some(Cfn::Str(CIDR_PATTERN.into())),
-        });
+        parameters.push(parameter(
+            "VpcCidr".into(),
+            "String",
+            "IPv4 CIDR block of the VPC, admitted by the endpoints' security groups",
+            Some(CIDR_PATTERN),
+        ));
     }
 
     let vpc_id = network(&model.vpc_id);
-    let (security_group, sg_ids) = match &model.security_groups {
+    let mut resources = Vec::new();
+    let reach_groups = match &model.security_groups {
         Some(SecurityGroups::Create {
             name,
             description,
             rules,
-        }) => (
-            Some(SecurityGroupView {
-                logical_id: SG_ID.into(),
-                description: Cfn::Str(description.clone()),
-                vpc_id: vpc_id.clone(),
-                ingress: Cfn::List(
-                    rules
-                        .iter()
-                        .map(|r| {
-                            let v6 = matches!(&r.cidr, Value::Literal(c) if c.contains(':'));
-                            Cfn::Map(vec![
-                                ("IpProtocol".into(), Cfn::Str("tcp".into())),
-                                ("FromPort".into(), Cfn::Int(r.port as i64)),
-                                ("ToPort".into(), Cfn::Int(r.port as i64)),
-                                (
-                                    (if v6 { "CidrIpv6" } else { "CidrIp" }).into(),
-                                    network(&r.cidr),
-                                ),
-                                ("Description".into(), Cfn::Str(r.description.clone())),
-                            ])
-                        })
-                        .collect(),
-                ),
-                tags: tags(model, name),
-            }),
-            Some(Cfn::List(vec![Cfn::GetAtt(SG_ID.into(), "GroupId".into())])),
-        ),
-        Some(SecurityGroups::Existing(v)) => (None, Some(network(v))),
-        None => (None, None),
+        }) => {
+            let g = CreatedSecurityGroup {
+                ident: "endpoints".into(),
+                name: name.clone(),
+                description: description.clone(),
+                rules: rules.clone(),
+            };
+            resources.push(security_group(model, &g, &vpc_id));
+            Some(Cfn::List(vec![Cfn::GetAtt(
+                group_id("endpoints"),
+                "GroupId".into(),
+            )]))
+        }
+        Some(SecurityGroups::Existing(v)) => Some(network(v)),
+        None => None,
     };
-
-    let endpoints = model
-        .endpoints
-        .iter()
-        .map(|e| {
-            let mut props: Vec<(String, Cfn)> = vec![
-                ("VpcId".into(), vpc_id.clone()),
+    for e in &model.endpoints {
+        let groups = (e.kind == EndpointType::Interface)
+            .then(|| reach_groups.clone())
+            .flatten();
+        resources.push(endpoint(model, e, &vpc_id, groups));
+    }
+    for x in &model.exposes {
+        let base = pascal(&x.ident);
+        let lb_ref = match &x.load_balancer {
+            LoadBalancer::Create {
+                name,
+                port,
+                target_port,
+                target_type,
+            } => {
+                let subnets = network(model.subnets.as_ref().expect("a created NLB has subnets"));
+                resources.push(ResourceView {
+                    logical_id: format!("{base}LoadBalancer"),
+                    kind: "AWS::ElasticLoadBalancingV2::LoadBalancer".into(),
+                    properties: Cfn::Map(vec![
+                        ("Name".into(), Cfn::Str(name.clone())),
+                        ("Type".into(), Cfn::Str("network".into())),
+                        ("Scheme".into(), Cfn::Str("internal".into())),
+                        ("Subnets".into(), subnets),
+                        (
+                            "LoadBalancerAttributes".into(),
+                            Cfn::List(vec![Cfn::Map(vec![
+                                (
+                                    "Key".into(),
+                                    Cfn::Str("load_balancing.cross_zone.enabled".into()),
+                                ),
+                                ("Value".into(), Cfn::Str("true".into())),
+                            ])]),
+                        ),
+                        ("Tags".into(), tags(model, &x.name_tag)),
+                    ]),
+                });
+                resources.push(ResourceView {
+                    logical_id: format!("{base}TargetGroup"),
+                    kind: "AWS::ElasticLoadBalancingV2::TargetGroup".into(),
+                    properties: Cfn::Map(vec![
+                        ("Name".into(), Cfn::Str(name.clone())),
+                        ("Port".into(), Cfn::Int(*target_port as i64)),
+                        ("Protocol".into(), Cfn::Str("TCP".into())),
+                        (
+                            "TargetType".into(),
+                            Cfn::Str(
+                                match target_type {
+                                    TargetType::Ip => "ip",
+                                    TargetType::Instance => "instance",
+                                    TargetType::Alb => "alb",
+                                }
+                                .into(),
+                            ),
+                        ),
+                        ("VpcId".into(), vpc_id.clone()),
+                        ("HealthCheckProtocol".into(), Cfn::Str("TCP".into())),
+                        ("HealthCheckPort".into(), Cfn::Str("traffic-port".into())),
+                        (
+                            "Tags".into(),
+                            tags(model, &format!("{}-targets", x.name_tag)),
+                        ),
+                    ]),
+                });
+                resources.push(ResourceView {
+                    logical_id: format!("{base}Listener"),
+                    kind: "AWS::ElasticLoadBalancingV2::Listener".into(),
+                    properties: Cfn::Map(vec![
+                        (
+                            "LoadBalancerArn".into(),
+                            Cfn::Ref(format!("{base}LoadBalancer")),
+                        ),
+                        ("Port".into(), Cfn::Int(*port as i64)),
+                        ("Protocol".into(), Cfn::Str("TCP".into())),
+                        (
+                            "DefaultActions".into(),
+                            Cfn::List(vec![Cfn::Map(vec![
+                                ("Type".into(), Cfn::Str("forward".into())),
+                                (
+                                    "TargetGroupArn".into(),
+                                    Cfn::Ref(format!("{base}TargetGroup")),
+                                ),
+                            ])]),
+                        ),
+                    ]),
+                });
+                Cfn::Ref(format!("{base}LoadBalancer"))
+            }
+            LoadBalancer::Existing(v) => network(v),
+        };
+        resources.push(ResourceView {
+            logical_id: format!("{base}EndpointService"),
+            kind: "AWS::EC2::VPCEndpointService".into(),
+            properties: Cfn::Map(vec![
                 (
-                    "ServiceName".into(),
-                    match &e.service_name {
-                        ServiceName::Literal(n) => Cfn::Str(n.clone()),
-                        ServiceName::Regional(p) => {
-                            Cfn::Sub(p.replace("{region}", "${AWS::Region}"))
-                        }
-                    },
+                    "AcceptanceRequired".into(),
+                    Cfn::Bool(x.acceptance_required),
                 ),
-            ];
-            match e.kind {
-                EndpointType::Gateway => {
-                    props.push(("VpcEndpointType".into(), Cfn::Str("Gateway".into())));
-                    props.push((
-                        "RouteTableIds".into(),
-                        network(
-                            model
-                                .route_tables
-                                .as_ref()
-                                .expect("gateway endpoints have route tables"),
+                ("NetworkLoadBalancerArns".into(), Cfn::List(vec![lb_ref])),
+                ("Tags".into(), tags(model, &x.name_tag)),
+            ]),
+        });
+        if !x.allowed_principals.is_empty() {
+            resources.push(ResourceView {
+                logical_id: format!("{base}Permissions"),
+                kind: "AWS::EC2::VPCEndpointServicePermissions".into(),
+                properties: Cfn::Map(vec![
+                    (
+                        "ServiceId".into(),
+                        Cfn::Ref(format!("{base}EndpointService")),
+                    ),
+                    (
+                        "AllowedPrincipals".into(),
+                        Cfn::List(
+                            x.allowed_principals
+                                .iter()
+                                .map(|p| Cfn::Str(p.clone()))
+                                .collect(),
                         ),
-                    ));
-                }
-                EndpointType::Interface => {
-                    props.push(("VpcEndpointType".into(), Cfn::Str("Interface".into())));
-                    props.push((
-                        "SubnetIds".into(),
-                        network(
-                            model
-                                .subnets
-                                .as_ref()
-                                .expect("interface endpoints have subnets"),
-                        ),
-                    ));
-                    props.push((
-                        "SecurityGroupIds".into(),
-                        sg_ids
-                            .clone()
-                            .expect("interface endpoints have security groups"),
-                    ));
-                    props.push((
-                        "PrivateDnsEnabled".into(),
-                        Cfn::Bool(e.private_dns == Some(true)),
-                    ));
-                }
-            }
-            if e.dns_options_all_resolvers {
-                props.push((
-                    "DnsOptions".into(),
-                    Cfn::Map(vec![(
-                        "PrivateDnsOnlyForInboundResolverEndpoint".into(),
-                        Cfn::Str("AllResolvers".into()),
-                    )]),
-                ));
-            }
-            if let Some(p) = &e.policy {
-                props.push(("PolicyDocument".into(), Cfn::from_json(p)));
-            }
-            props.push(("Tags".into(), tags(model, &e.name_tag)));
-            EndpointView {
-                logical_id: endpoint_id(&e.ident),
-                properties: Cfn::Map(props),
-            }
-        })
-        .collect();
+                    ),
+                ]),
+            });
+        }
+    }
+    for c in &model.connects {
+        let g = c
+            .own_security_group
+            .as_ref()
+            .expect("a connect has its own group");
+        resources.push(security_group(model, g, &vpc_id));
+        let groups = Cfn::List(vec![Cfn::GetAtt(group_id(&g.ident), "GroupId".into())]);
+        resources.push(endpoint(model, c, &vpc_id, Some(groups)));
+    }
 
     let outputs = model
         .outputs
         .iter()
         .map(|o| {
             let logical_id = pascal(&o.name);
+            let lb = |x: &str| format!("{}LoadBalancer", pascal(x));
             OutputView {
                 description: Cfn::Str(match &o.value {
                     // CloudFormation gives `hosted-zone-id:dns-name` entries, not bare names.
@@ -263,7 +433,29 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                         ",".into(),
                         Box::new(Cfn::GetAtt(endpoint_id(e), "DnsEntries".into())),
                     ),
-                    OutputValue::SecurityGroupId => Cfn::GetAtt(SG_ID.into(), "GroupId".into()),
+                    OutputValue::SecurityGroupId => {
+                        Cfn::GetAtt(group_id("endpoints"), "GroupId".into())
+                    }
+                    OutputValue::SecurityGroupOf(g) => Cfn::GetAtt(group_id(g), "GroupId".into()),
+                    OutputValue::ServiceName(x) => Cfn::Sub(format!(
+                        "com.amazonaws.vpce.${{AWS::Region}}.${{{}EndpointService}}",
+                        pascal(x)
+                    )),
+                    OutputValue::ServiceId(x) => Cfn::Ref(format!("{}EndpointService", pascal(x))),
+                    OutputValue::LoadBalancerArn(x) => match model
+                        .exposes
+                        .iter()
+                        .find(|e| &e.ident == x)
+                        .map(|e| &e.load_balancer)
+                    {
+                        Some(LoadBalancer::Existing(v)) => network(v),
+                        _ => Cfn::Ref(lb(x)),
+                    },
+                    OutputValue::LoadBalancerDnsName(x) => Cfn::GetAtt(lb(x), "DNSName".into()),
+                    OutputValue::TargetGroupArn(x) => Cfn::Ref(format!("{}TargetGroup", pascal(x))),
+                    OutputValue::DnsVerificationName(_) | OutputValue::DnsVerificationValue(_) => {
+                        unreachable!("private DNS names are rejected by check()")
+                    }
                 },
                 export: Cfn::Map(vec![(
                     "Name".into(),
@@ -282,8 +474,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
             model.name
         )),
         parameters,
-        security_group,
-        endpoints,
+        resources,
         outputs,
     };
     let (template, file) = match format {
@@ -295,10 +486,6 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
         path: file.into(),
         contents: super::terraform::tidy(&text),
     }])
-}
-
-fn endpoint_id(ident: &str) -> String {
-    format!("{}Endpoint", pascal(ident))
 }
 
 const CIDR_PATTERN: &str = r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$";

@@ -32,6 +32,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/terraform/endpoints.tf.tera"),
     ),
     (
+        "terraform/privatelink.tf.tera",
+        include_str!("../../templates/terraform/privatelink.tf.tera"),
+    ),
+    (
         "terraform/outputs.tf.tera",
         include_str!("../../templates/terraform/outputs.tf.tera"),
     ),
@@ -77,6 +81,7 @@ impl Engine {
         tera.autoescape_on(Vec::<&str>::new());
         tera.register_filter("hcl", filter_hcl);
         tera.register_filter("ident", filter_ident);
+        tera.register_filter("cfn_type", filter_cfn_type);
         tera.register_filter("yaml", filter_yaml);
         tera.register_filter("json", filter_json);
         for (name, builtin) in TEMPLATES {
@@ -155,6 +160,18 @@ fn filter_ident(v: &str, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<S
     } else {
         Err(tera::Error::message(format!(
             "`{v}` is not a safe identifier"
+        )))
+    }
+}
+
+/// Resource types (`AWS::EC2::VPCEndpoint`) are checked, not escaped.
+fn filter_cfn_type(v: &str, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
+    let ok = v.starts_with("AWS::") && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b':');
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err(tera::Error::message(format!(
+            "`{v}` is not a CloudFormation resource type"
         )))
     }
 }

@@ -3,8 +3,11 @@
 
 use super::hcl::{Expr, Part};
 use super::{Engine, File};
-use crate::model::{InputKind, Model, OutputValue, SecurityGroups, ServiceName, Value};
-use crate::spec::EndpointType;
+use crate::model::{
+    CreatedSecurityGroup, Endpoint, InputKind, LoadBalancer, Model, OutputValue, SecurityGroups,
+    ServiceName, Value,
+};
+use crate::spec::{EndpointType, TargetType};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -18,9 +21,11 @@ struct View {
     data_vpc: Option<DataSource>,
     data_subnets: Option<DataSource>,
     data_route_tables: Option<DataSource>,
+    /// The group shared by the reach endpoints, when vpcegen creates it.
     security_group: Option<SecurityGroupView>,
-    security_group_ids: Option<Expr>,
     endpoints: Vec<EndpointView>,
+    exposes: Vec<ExposeView>,
+    connects: Vec<ConnectView>,
     variables: Vec<VariableView>,
     outputs: Vec<OutputView>,
 }
@@ -41,6 +46,7 @@ struct Filter {
 
 #[derive(Serialize)]
 struct SecurityGroupView {
+    ident: String,
     name: Expr,
     description: Expr,
     tags: Expr,
@@ -63,10 +69,39 @@ struct EndpointView {
     service_name: Expr,
     kind: Expr,
     interface: bool,
+    security_group_ids: Option<Expr>,
     private_dns: Option<Expr>,
     dns_options: bool,
     policy: Option<Expr>,
     tags: Expr,
+}
+
+#[derive(Serialize)]
+struct ExposeView {
+    ident: String,
+    create: Option<CreateLbView>,
+    nlb_arn: Expr,
+    acceptance_required: Expr,
+    allowed_principals: Expr,
+    private_dns_name: Option<Expr>,
+    tags: Expr,
+}
+
+#[derive(Serialize)]
+struct CreateLbView {
+    name: Expr,
+    port: Expr,
+    target_port: Expr,
+    target_type: Expr,
+    lb_tags: Expr,
+    tg_tags: Expr,
+    listener_tags: Expr,
+}
+
+#[derive(Serialize)]
+struct ConnectView {
+    security_group: SecurityGroupView,
+    endpoint: EndpointView,
 }
 
 #[derive(Serialize)]
@@ -109,7 +144,8 @@ fn lookup_filters(tags: &[(String, Vec<String>)]) -> Vec<Filter> {
         .collect()
 }
 
-/// The expression for a network value, and the data source it needs, if any.
+/// The expression for a network value; `data` is the data source attribute
+/// a tag lookup reads.
 fn network(v: &Value, data: &str) -> Expr {
     match v {
         Value::Literal(x) => s(x.clone()),
@@ -118,6 +154,73 @@ fn network(v: &Value, data: &str) -> Expr {
         Value::Lookup(_) => r(data.to_string()),
         Value::VpcCidr => r("data.aws_vpc.this.cidr_block"),
     }
+}
+
+fn group_view(g: &CreatedSecurityGroup) -> SecurityGroupView {
+    SecurityGroupView {
+        ident: g.ident.clone(),
+        name: s(g.name.clone()),
+        description: s(g.description.clone()),
+        tags: tags_with_name(&g.name),
+        rules: g
+            .rules
+            .iter()
+            .map(|rule| {
+                let v6 = matches!(&rule.cidr, Value::Literal(c) if c.contains(':'));
+                RuleView {
+                    ident: format!("{}_{}", g.ident, rule.id),
+                    description: s(rule.description.clone()),
+                    cidr_attr: if v6 { "cidr_ipv6" } else { "cidr_ipv4" },
+                    cidr: network(&rule.cidr, ""),
+                    port: Expr::Num(rule.port as i64),
+                    tags: tags_with_name(&format!("{}-{}", g.name, rule.id.replace('_', "-"))),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn endpoint(
+    e: &Endpoint,
+    security_group_ids: Option<Expr>,
+    needs_region: &mut bool,
+) -> EndpointView {
+    let service_name = match &e.service_name {
+        ServiceName::Literal(n) => s(n.clone()),
+        ServiceName::Input(i) => r(format!("var.{i}")),
+        ServiceName::Regional(p) => {
+            *needs_region = true;
+            let (before, after) = p
+                .split_once("{region}")
+                .expect("a regional name has {region}");
+            Expr::Template(vec![
+                Part::Lit(before.into()),
+                Part::Ref("data.aws_region.current.name".into()),
+                Part::Lit(after.into()),
+            ])
+        }
+    };
+    EndpointView {
+        ident: e.ident.clone(),
+        service_name,
+        kind: s(match e.kind {
+            EndpointType::Gateway => "Gateway",
+            EndpointType::Interface => "Interface",
+        }),
+        interface: e.kind == EndpointType::Interface,
+        security_group_ids,
+        private_dns: e.private_dns.map(Expr::Bool),
+        dns_options: e.dns_options_all_resolvers,
+        policy: e
+            .policy
+            .as_ref()
+            .map(|p| Expr::Call("jsonencode".into(), vec![Expr::from_json(p)])),
+        tags: tags_with_name(&e.name_tag),
+    }
+}
+
+fn group_ids(ident: &str) -> Expr {
+    Expr::List(vec![r(format!("aws_security_group.{ident}.id"))])
 }
 
 pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
@@ -136,45 +239,29 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             filters: Vec::new(),
         },
     });
-    let local_vpc = r("local.vpc_id");
     let data_for = |v: &Option<Value>| match v {
         Some(Value::Lookup(tags)) => Some(DataSource {
             id: None,
-            vpc_id: Some(local_vpc.clone()),
+            vpc_id: Some(r("local.vpc_id")),
             filters: lookup_filters(tags),
         }),
         _ => None,
     };
-    let data_subnets = data_for(&model.subnets);
-    let data_route_tables = data_for(&model.route_tables);
 
-    let (security_group, security_group_ids) = match &model.security_groups {
+    let (security_group, reach_groups) = match &model.security_groups {
         Some(SecurityGroups::Create {
             name,
             description,
             rules,
-        }) => (
-            Some(SecurityGroupView {
-                name: s(name.clone()),
-                description: s(description.clone()),
-                tags: tags_with_name(name),
-                rules: rules
-                    .iter()
-                    .map(|rule| {
-                        let v6 = matches!(&rule.cidr, Value::Literal(c) if c.contains(':'));
-                        RuleView {
-                            ident: format!("endpoints_{}", rule.id),
-                            description: s(rule.description.clone()),
-                            cidr_attr: if v6 { "cidr_ipv6" } else { "cidr_ipv4" },
-                            cidr: network(&rule.cidr, ""),
-                            port: Expr::Num(rule.port as i64),
-                            tags: tags_with_name(&format!("{name}-{}", rule.id.replace('_', "-"))),
-                        }
-                    })
-                    .collect(),
-            }),
-            Some(Expr::List(vec![r("aws_security_group.endpoints.id")])),
-        ),
+        }) => {
+            let g = CreatedSecurityGroup {
+                ident: "endpoints".into(),
+                name: name.clone(),
+                description: description.clone(),
+                rules: rules.clone(),
+            };
+            (Some(group_view(&g)), Some(group_ids("endpoints")))
+        }
         Some(SecurityGroups::Existing(v)) => (None, Some(network(v, ""))),
         None => (None, None),
     };
@@ -184,35 +271,65 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         .endpoints
         .iter()
         .map(|e| {
-            let service_name = match &e.service_name {
-                ServiceName::Literal(n) => s(n.clone()),
-                ServiceName::Regional(p) => {
-                    needs_region = true;
-                    let (before, after) = p
-                        .split_once("{region}")
-                        .expect("a regional name has {region}");
-                    Expr::Template(vec![
-                        Part::Lit(before.into()),
-                        Part::Ref("data.aws_region.current.name".into()),
-                        Part::Lit(after.into()),
-                    ])
-                }
+            let groups = (e.kind == EndpointType::Interface)
+                .then(|| reach_groups.clone())
+                .flatten();
+            endpoint(e, groups, &mut needs_region)
+        })
+        .collect();
+    let connects = model
+        .connects
+        .iter()
+        .map(|c| {
+            let g = c
+                .own_security_group
+                .as_ref()
+                .expect("a connect has its own group");
+            ConnectView {
+                security_group: group_view(g),
+                endpoint: endpoint(c, Some(group_ids(&g.ident)), &mut needs_region),
+            }
+        })
+        .collect();
+    let exposes = model
+        .exposes
+        .iter()
+        .map(|x| {
+            let i = &x.ident;
+            let (create, nlb_arn) = match &x.load_balancer {
+                LoadBalancer::Create {
+                    name,
+                    port,
+                    target_port,
+                    target_type,
+                } => (
+                    Some(CreateLbView {
+                        name: s(name.clone()),
+                        port: Expr::Num(*port as i64),
+                        target_port: Expr::Num(*target_port as i64),
+                        target_type: s(match target_type {
+                            TargetType::Ip => "ip",
+                            TargetType::Instance => "instance",
+                            TargetType::Alb => "alb",
+                        }),
+                        lb_tags: tags_with_name(&x.name_tag),
+                        tg_tags: tags_with_name(&format!("{}-targets", x.name_tag)),
+                        listener_tags: tags_with_name(&format!("{}-tcp-{port}", x.name_tag)),
+                    }),
+                    r(format!("aws_lb.{i}.arn")),
+                ),
+                LoadBalancer::Existing(v) => (None, network(v, "")),
             };
-            EndpointView {
-                ident: e.ident.clone(),
-                service_name,
-                kind: s(match e.kind {
-                    EndpointType::Gateway => "Gateway",
-                    EndpointType::Interface => "Interface",
-                }),
-                interface: e.kind == EndpointType::Interface,
-                private_dns: e.private_dns.map(Expr::Bool),
-                dns_options: e.dns_options_all_resolvers,
-                policy: e
-                    .policy
-                    .as_ref()
-                    .map(|p| Expr::Call("jsonencode".into(), vec![Expr::from_json(p)])),
-                tags: tags_with_name(&e.name_tag),
+            ExposeView {
+                ident: i.clone(),
+                create,
+                nlb_arn,
+                acceptance_required: Expr::Bool(x.acceptance_required),
+                allowed_principals: Expr::List(
+                    x.allowed_principals.iter().map(|p| s(p.clone())).collect(),
+                ),
+                private_dns_name: x.private_dns_name.as_ref().map(|n| s(n.clone())),
+                tags: tags_with_name(&x.name_tag),
             }
         })
         .collect();
@@ -223,37 +340,31 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         .map(|i| {
             let var = format!("var.{}", i.name);
             let (kind, condition, error) = match i.kind {
-                InputKind::VpcId => (
+                InputKind::VpcId => ("string", format!("can(regex(\"^vpc-[0-9a-f]+$\", {var}))"), "must be a VPC ID (vpc-...)."),
+                InputKind::VpcCidr => ("string", format!("can(cidrhost({var}, 0))"), "must be a CIDR block such as 10.0.0.0/16."),
+                InputKind::SubnetIds => {
+                    ("list(string)", format!("length({var}) > 0"), "must name at least one subnet, at most one per Availability Zone.")
+                }
+                InputKind::RouteTableIds => ("list(string)", format!("length({var}) > 0"), "must name at least one route table."),
+                InputKind::SecurityGroupIds => {
+                    ("list(string)", format!("length({var}) > 0"), "must name at least one security group.")
+                }
+                InputKind::ServiceName => (
                     "string",
-                    Some(format!("can(regex(\"^vpc-[0-9a-f]+$\", {var}))")),
-                    "must be a VPC ID (vpc-...).",
+                    format!("length({var}) > 0"),
+                    "must be an endpoint service name such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0.",
                 ),
-                InputKind::VpcCidr => (
+                InputKind::LoadBalancerArn => (
                     "string",
-                    Some(format!("can(cidrhost({var}, 0))")),
-                    "must be a CIDR block such as 10.0.0.0/16.",
-                ),
-                InputKind::SubnetIds => (
-                    "list(string)",
-                    Some(format!("length({var}) > 0")),
-                    "must name at least one subnet, at most one per Availability Zone.",
-                ),
-                InputKind::RouteTableIds => (
-                    "list(string)",
-                    Some(format!("length({var}) > 0")),
-                    "must name at least one route table.",
-                ),
-                InputKind::SecurityGroupIds => (
-                    "list(string)",
-                    Some(format!("length({var}) > 0")),
-                    "must name at least one security group.",
+                    format!("can(regex(\":loadbalancer/net/\", {var}))"),
+                    "must be the ARN of a Network Load Balancer.",
                 ),
             };
             VariableView {
                 name: i.name.clone(),
                 kind: r(kind),
                 description: s(i.description.clone()),
-                condition: condition.map(r),
+                condition: Some(r(condition)),
                 error_message: Some(s(format!("The {} variable {error}", i.name))),
             }
         })
@@ -267,10 +378,23 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             description: s(o.description.clone()),
             value: match &o.value {
                 OutputValue::EndpointId(e) => r(format!("aws_vpc_endpoint.{e}.id")),
-                OutputValue::EndpointDnsNames(e) => r(format!(
-                    "[for entry in aws_vpc_endpoint.{e}.dns_entry : entry.dns_name]"
-                )),
+                OutputValue::EndpointDnsNames(e) => r(format!("[for entry in aws_vpc_endpoint.{e}.dns_entry : entry.dns_name]")),
                 OutputValue::SecurityGroupId => r("aws_security_group.endpoints.id"),
+                OutputValue::SecurityGroupOf(g) => r(format!("aws_security_group.{g}.id")),
+                OutputValue::ServiceName(x) => r(format!("aws_vpc_endpoint_service.{x}.service_name")),
+                OutputValue::ServiceId(x) => r(format!("aws_vpc_endpoint_service.{x}.id")),
+                OutputValue::LoadBalancerArn(x) => match model.exposes.iter().find(|e| &e.ident == x).map(|e| &e.load_balancer) {
+                    Some(LoadBalancer::Existing(v)) => network(v, ""),
+                    _ => r(format!("aws_lb.{x}.arn")),
+                },
+                OutputValue::LoadBalancerDnsName(x) => r(format!("aws_lb.{x}.dns_name")),
+                OutputValue::TargetGroupArn(x) => r(format!("aws_lb_target_group.{x}.arn")),
+                OutputValue::DnsVerificationName(x) => {
+                    r(format!("try(aws_vpc_endpoint_service.{x}.private_dns_name_configuration[0].name, null)"))
+                }
+                OutputValue::DnsVerificationValue(x) => {
+                    r(format!("try(aws_vpc_endpoint_service.{x}.private_dns_name_configuration[0].value, null)"))
+                }
             },
         })
         .collect();
@@ -295,23 +419,23 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             .as_ref()
             .map(|v| network(v, "data.aws_route_tables.this.ids")),
         data_vpc,
-        data_subnets,
-        data_route_tables,
+        data_subnets: data_for(&model.subnets),
+        data_route_tables: data_for(&model.route_tables),
         security_group,
-        security_group_ids,
         endpoints,
+        exposes,
+        connects,
         variables,
         outputs,
     };
 
+    let mut names = vec!["versions.tf", "variables.tf", "main.tf", "endpoints.tf"];
+    if !model.exposes.is_empty() || !model.connects.is_empty() {
+        names.push("privatelink.tf");
+    }
+    names.push("outputs.tf");
     let mut files = Vec::new();
-    for name in [
-        "versions.tf",
-        "variables.tf",
-        "main.tf",
-        "endpoints.tf",
-        "outputs.tf",
-    ] {
+    for name in names {
         let text = engine.render(&format!("terraform/{name}.tera"), &view)?;
         files.push(File {
             path: name.to_string(),

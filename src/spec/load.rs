@@ -4,7 +4,7 @@ use super::read::{self, TableReader};
 use super::value::{self, Kind, Node, Table};
 use super::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::source::{FileId, SourceMap, normalize};
+use crate::source::{FileId, SourceMap, Span, normalize};
 use std::path::{Path, PathBuf};
 
 /// Spec files larger than this are refused before parsing.
@@ -224,6 +224,14 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
         .get("service")
         .map(|n| read_services(n, d))
         .unwrap_or_default();
+    let expose = r
+        .get("expose")
+        .map(|n| read_sections(n, "expose", d, read_expose))
+        .unwrap_or_default();
+    let connect = r
+        .get("connect")
+        .map(|n| read_sections(n, "connect", d, read_connect))
+        .unwrap_or_default();
     r.finish(d);
     Some(Spec {
         version: version?,
@@ -235,6 +243,8 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
         vpc,
         reach,
         service,
+        expose,
+        connect,
     })
 }
 
@@ -755,5 +765,281 @@ fn check_service_name(s: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err("a full endpoint service name such as `com.amazonaws.eu-west-1.newservice` or `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`".into())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// `[expose.<name>]` and `[connect.<name>]`.
+
+/// Reads `[section.<name>]` tables; names become identifiers and AWS names,
+/// so they are checked like the spec's own name.
+fn read_sections<T>(
+    n: &Node,
+    section: &str,
+    d: &mut Diagnostics,
+    read_one: fn(&Node, &str, Span, &mut Diagnostics) -> Option<T>,
+) -> IndexMap<String, T> {
+    let mut out = IndexMap::new();
+    let Kind::Table(t) = &n.kind else {
+        d.push(read::type_error(
+            n,
+            section,
+            &format!("a table of `[{section}.<name>]` sections"),
+        ));
+        return out;
+    };
+    for e in &t.entries {
+        let field = format!("{section}.{}", e.key);
+        if let Err(help) = check_section_name(&e.key) {
+            d.push(
+                Diagnostic::error(
+                    "E010",
+                    format!("`{}` is not a valid {section} name", e.key.escape_debug()),
+                )
+                .at(e.key_span, "invalid name")
+                .help(help),
+            );
+            continue;
+        }
+        if let Some(v) = read_one(&e.value, &field, e.key_span, d) {
+            out.insert(e.key.clone(), v);
+        }
+    }
+    out
+}
+
+fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Option<Expose> {
+    let mut r = read::table(n, field, d)?;
+    let lb_field = format!("{field}.load_balancer");
+    let load_balancer = r
+        .require("load_balancer", "{ port = 443 }", d)
+        .and_then(|n| read_load_balancer(n, &lb_field, d));
+    let allowed_principals = r
+        .get("allowed_principals")
+        .and_then(|n| {
+            read::strings(
+                n,
+                &format!("{field}.allowed_principals"),
+                d,
+                check_principal,
+            )
+        })
+        .unwrap_or_default();
+    let acceptance_required = r
+        .get("acceptance_required")
+        .and_then(|n| read::boolean(n, &format!("{field}.acceptance_required"), d));
+    let private_dns_name = r
+        .get("private_dns_name")
+        .and_then(|n| checked(n, &format!("{field}.private_dns_name"), d, check_domain));
+    r.finish(d);
+    Some(Expose {
+        key_span,
+        load_balancer: load_balancer?,
+        allowed_principals,
+        acceptance_required,
+        private_dns_name,
+    })
+}
+
+fn read_load_balancer(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<LoadBalancer>> {
+    let lb = match &n.kind {
+        Kind::Str(_) => LoadBalancer::Arn(checked(n, field, d, check_nlb_arn)?),
+        Kind::Table(t) if t.get("input").is_some() => {
+            let mut r = TableReader::new(t, n.span, field);
+            let input = r
+                .get("input")
+                .and_then(|v| checked(v, &format!("{field}.input"), d, check_input_name));
+            r.finish(d);
+            LoadBalancer::Input(input?)
+        }
+        Kind::Table(t) => {
+            let mut r = TableReader::new(t, n.span, field);
+            let port = r
+                .require("port", "443", d)
+                .and_then(|v| read::integer(v, &format!("{field}.port"), 1, 65535, d));
+            let target_port = r
+                .get("target_port")
+                .and_then(|v| read::integer(v, &format!("{field}.target_port"), 1, 65535, d));
+            let target_type = r.get("target_type").and_then(|v| {
+                let s = read::string(v, &format!("{field}.target_type"), d)?;
+                let t = match s.value.as_str() {
+                    "ip" => TargetType::Ip,
+                    "instance" => TargetType::Instance,
+                    "alb" => TargetType::Alb,
+                    _ => {
+                        d.push(read::invalid(
+                            v,
+                            &format!("{field}.target_type"),
+                            "use \"ip\", \"instance\" or \"alb\"".into(),
+                        ));
+                        return None;
+                    }
+                };
+                Some(Sp::new(t, v.span))
+            });
+            r.get("input");
+            r.finish(d);
+            LoadBalancer::Create(CreateLoadBalancer {
+                port: port?,
+                target_port,
+                target_type,
+            })
+        }
+        _ => {
+            d.push(read::type_error(
+                n,
+                field,
+                "a table such as `{ port = 443 }`, an NLB ARN, or `{ input = \"...\" }`",
+            ));
+            return None;
+        }
+    };
+    Some(Sp::new(lb, n.span))
+}
+
+fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Option<Connect> {
+    let mut r = read::table(n, field, d)?;
+    let sn_field = format!("{field}.service_name");
+    let service_name = r
+        .require("service_name", "\"com.amazonaws.vpce....\"", d)
+        .and_then(|n| read_service_ref(n, &sn_field, d));
+    let az_ids = r
+        .get("az_ids")
+        .and_then(|n| read::strings(n, &format!("{field}.az_ids"), d, check_az_id))
+        .unwrap_or_default();
+    let ports = r
+        .get("ports")
+        .and_then(|n| {
+            let items = read::array(n, &format!("{field}.ports"), d)?;
+            Some(
+                items
+                    .iter()
+                    .filter_map(|i| read::integer(i, &format!("{field}.ports[]"), 1, 65535, d))
+                    .collect(),
+            )
+        })
+        .unwrap_or_default();
+    let private_dns = r
+        .get("private_dns")
+        .and_then(|n| read::boolean(n, &format!("{field}.private_dns"), d));
+    r.finish(d);
+    Some(Connect {
+        key_span,
+        service_name: service_name?,
+        az_ids,
+        ports,
+        private_dns,
+    })
+}
+
+fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<ServiceRef>> {
+    let v = match &n.kind {
+        Kind::Str(_) => ServiceRef::Literal(checked(n, field, d, check_service_name)?),
+        Kind::Table(t) if t.get("input").is_some() => {
+            let mut r = TableReader::new(t, n.span, field);
+            let input = r
+                .get("input")
+                .and_then(|v| checked(v, &format!("{field}.input"), d, check_input_name));
+            r.finish(d);
+            ServiceRef::Input(input?)
+        }
+        Kind::Table(t) => {
+            let mut r = TableReader::new(t, n.span, field);
+            let spec = r
+                .require("spec", "\"../other/spec.toml\"", d)
+                .and_then(|v| read::string(v, &format!("{field}.spec"), d));
+            let expose = r
+                .require("expose", "\"name\"", d)
+                .and_then(|v| read::string(v, &format!("{field}.expose"), d));
+            r.get("input");
+            r.finish(d);
+            ServiceRef::Spec {
+                spec: spec?,
+                expose: expose?,
+            }
+        }
+        _ => {
+            d.push(read::type_error(
+                n,
+                field,
+                "a service name, `{ input = \"...\" }` or `{ spec = \"...\", expose = \"...\" }`",
+            ));
+            return None;
+        }
+    };
+    Some(Sp::new(v, n.span))
+}
+
+fn check_section_name(s: &str) -> Result<(), String> {
+    let ok = !s.is_empty()
+        && s.len() <= 32
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err("use 1 to 32 lowercase letters, digits and hyphens, not starting or ending with a hyphen".into())
+    }
+}
+
+pub fn check_principal(s: &str) -> Result<(), String> {
+    if s == "*" {
+        return Ok(());
+    }
+    if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "principals are ARNs: for the whole account write `arn:aws:iam::{s}:root`, or name a role"
+        ));
+    }
+    let rest = ["arn:aws:iam::", "arn:aws-cn:iam::", "arn:aws-us-gov:iam::"]
+        .iter()
+        .find_map(|p| s.strip_prefix(p));
+    let ok = rest.is_some_and(|r| {
+        let (account, what) = r.split_at(r.len().min(12));
+        account.len() == 12
+            && account.bytes().all(|b| b.is_ascii_digit())
+            && (what == ":root"
+                || what.strip_prefix(":role/").is_some_and(|n| !n.is_empty())
+                || what.strip_prefix(":user/").is_some_and(|n| !n.is_empty()))
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err("an allowed principal is `*`, or an IAM ARN of an account root, a role or a user: `arn:aws:iam::111122223333:root`, `arn:aws:iam::111122223333:role/name`".into())
+    }
+}
+
+fn check_nlb_arn(s: &str) -> Result<(), String> {
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    let shape = parts.len() == 6
+        && parts[0] == "arn"
+        && parts[2] == "elasticloadbalancing"
+        && parts[4].len() == 12;
+    if shape && parts[5].starts_with("loadbalancer/net/") {
+        Ok(())
+    } else if shape && parts[5].starts_with("loadbalancer/app/") {
+        Err("this is an Application Load Balancer; an endpoint service needs a Network Load Balancer (put the ALB behind one with `target_type = \"alb\"`)".into())
+    } else {
+        Err("give the ARN of a Network Load Balancer (`arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>`), `{ input = \"...\" }`, or a table such as `{ port = 443 }` to create one".into())
+    }
+}
+
+fn check_domain(s: &str) -> Result<(), String> {
+    let ok = s.len() <= 253
+        && s.contains('.')
+        && s.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err("a lowercase domain name such as `orders.internal.example.com`".into())
     }
 }

@@ -79,6 +79,13 @@ pub struct Spec {
     /// Per-service settings, keyed by catalog name (`[service.s3]`).
     #[schemars(default, with = "BTreeMap<String, ServiceSettings>")]
     pub service: IndexMap<String, ServiceSettings>,
+    /// Our own services offered to other VPCs and accounts through
+    /// PrivateLink (`[expose.<name>]`).
+    #[schemars(default, with = "BTreeMap<String, Expose>")]
+    pub expose: IndexMap<String, Expose>,
+    /// Services others expose that this VPC consumes (`[connect.<name>]`).
+    #[schemars(default, with = "BTreeMap<String, Connect>")]
+    pub connect: IndexMap<String, Connect>,
 }
 
 /// A network input in one of three forms.
@@ -233,4 +240,117 @@ pub struct ServiceSettings {
     /// Full endpoint service name, for a service the catalog does not know yet.
     #[schemars(with = "Option<String>")]
     pub service_name: Option<Sp<String>>,
+}
+
+/// `[expose.<name>]`: a service behind a Network Load Balancer, offered
+/// through a VPC endpoint service.
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Expose {
+    #[schemars(skip)]
+    pub key_span: Span,
+    /// A table creates an internal NLB in `vpc.subnets`; an ARN string or
+    /// `{ input = ... }` uses an existing Network Load Balancer.
+    #[schemars(with = "LoadBalancerSchema")]
+    pub load_balancer: Sp<LoadBalancer>,
+    /// Who may connect: account roots (`arn:aws:iam::111122223333:root`),
+    /// roles, users, or `"*"` (only with `acceptance_required = true`).
+    #[schemars(default, with = "Vec<String>")]
+    pub allowed_principals: Vec<Sp<String>>,
+    /// Whether each connection waits for the provider's approval (default false).
+    #[schemars(with = "Option<bool>")]
+    pub acceptance_required: Option<Sp<bool>>,
+    /// Private DNS name for consumers (Terraform only); the output carries
+    /// the domain verification record.
+    #[schemars(with = "Option<String>")]
+    pub private_dns_name: Option<Sp<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum LoadBalancer {
+    Create(CreateLoadBalancer),
+    Arn(Sp<String>),
+    Input(Sp<String>),
+}
+
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct CreateLoadBalancer {
+    /// TCP port of the listener consumers connect to.
+    #[schemars(with = "u16", range(min = 1, max = 65535))]
+    pub port: Sp<i64>,
+    /// Port on the targets (default: `port`); health checks use it too.
+    #[schemars(with = "Option<u16>", range(min = 1, max = 65535))]
+    pub target_port: Option<Sp<i64>>,
+    /// `ip` (default), `instance` or `alb`.
+    #[schemars(with = "Option<TargetType>")]
+    pub target_type: Option<Sp<TargetType>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetType {
+    Ip,
+    Instance,
+    Alb,
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+#[allow(dead_code)]
+enum LoadBalancerSchema {
+    /// Create an internal Network Load Balancer.
+    Create(CreateLoadBalancer),
+    /// ARN of an existing Network Load Balancer.
+    Arn(String),
+    /// An existing NLB's ARN, supplied at deploy time.
+    Input(InputRef),
+}
+
+/// `[connect.<name>]`: an interface endpoint to someone else's endpoint service.
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Connect {
+    #[schemars(skip)]
+    pub key_span: Span,
+    /// The endpoint service name, an input, or `{ spec = "..", expose = ".." }`
+    /// for a service another spec exposes.
+    #[schemars(with = "ServiceRefSchema")]
+    pub service_name: Sp<ServiceRef>,
+    /// AZ IDs where the service is offered, checked against `vpc.az_ids`.
+    #[schemars(default, with = "Vec<String>")]
+    pub az_ids: Vec<Sp<String>>,
+    /// TCP ports the endpoint's security group admits from the VPC CIDR.
+    #[schemars(default, with = "Vec<u16>")]
+    pub ports: Vec<Sp<i64>>,
+    /// Private DNS on the endpoint (default false).
+    #[schemars(with = "Option<bool>")]
+    pub private_dns: Option<Sp<bool>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ServiceRef {
+    Literal(Sp<String>),
+    Input(Sp<String>),
+    /// Another spec's expose; `spec` is relative to the file that wrote it.
+    Spec {
+        spec: Sp<String>,
+        expose: Sp<String>,
+    },
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+#[allow(dead_code)]
+enum ServiceRefSchema {
+    /// `com.amazonaws.vpce.<region>.vpce-svc-...`
+    Literal(String),
+    Input(InputRef),
+    /// A service another spec exposes.
+    Spec {
+        /// Path of the providing spec, relative to this file.
+        spec: String,
+        /// Name of the `[expose.<name>]` section in that spec.
+        expose: String,
+    },
 }
