@@ -502,7 +502,7 @@ pub fn lower(
         path: sources.get(file).path.clone(),
         name: Some(spec.name.span),
         account: spec.account.as_ref().map(|a| a.span),
-        az_ids: spec.vpc.az_ids.first().map(|a| a.span),
+        az_ids: spec.vpc.az_ids_span.filter(|_| !spec.vpc.az_ids.is_empty()),
         ..ModelSpans::default()
     };
     let has_interface = endpoints.iter().any(|e| e.kind == EndpointType::Interface);
@@ -857,7 +857,7 @@ fn lower_exposes(spec: &Spec, inputs: &mut Vec<Input>, d: &mut Diagnostics) -> V
             spans: ExposeSpans {
                 key: Some(x.key_span),
                 principals: x.allowed_principals.iter().map(|p| p.span).collect(),
-                principals_list: x.allowed_principals.first().map(|p| p.span),
+                principals_list: x.allowed_principals_span,
                 private_dns_name: x.private_dns_name.as_ref().map(|p| p.span),
             },
         });
@@ -914,7 +914,7 @@ fn lower_connects(
                     expose: expose.clone(),
                     span: c.service_name.span,
                     default_ports: c.ports.is_empty(),
-                    az_ids_span: c.az_ids.first().map(|a| a.span),
+                    az_ids_span: c.az_ids_span,
                 });
                 ServiceName::Input(input)
             }
@@ -928,8 +928,8 @@ fn lower_connects(
                 &format!("`connect.{key}`"),
                 &ours,
                 &offered,
-                spec.vpc.az_ids[0].span,
-                c.az_ids[0].span,
+                spec.vpc.az_ids_span.unwrap_or(spec.vpc.az_ids[0].span),
+                c.az_ids_span.unwrap_or(c.az_ids[0].span),
                 d,
             );
         }

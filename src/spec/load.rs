@@ -318,8 +318,8 @@ fn read_vpc(n: &Node, d: &mut Diagnostics) -> Option<Vpc> {
             id_list(n, f, d, check_rtb_id)
         })
     });
-    let az_ids = r
-        .get("az_ids")
+    let az_node = r.get("az_ids");
+    let az_ids = az_node
         .and_then(|n| read::strings(n, "vpc.az_ids", d, check_az_id))
         .unwrap_or_default();
     r.finish(d);
@@ -329,6 +329,7 @@ fn read_vpc(n: &Node, d: &mut Diagnostics) -> Option<Vpc> {
         subnets,
         route_tables,
         az_ids,
+        az_ids_span: az_node.map(|n| n.span),
     })
 }
 
@@ -814,8 +815,8 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
     let load_balancer = r
         .require("load_balancer", "{ port = 443 }", d)
         .and_then(|n| read_load_balancer(n, &lb_field, d));
-    let allowed_principals = r
-        .get("allowed_principals")
+    let principals_node = r.get("allowed_principals");
+    let allowed_principals = principals_node
         .and_then(|n| {
             read::strings(
                 n,
@@ -836,6 +837,7 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
         key_span,
         load_balancer: load_balancer?,
         allowed_principals,
+        allowed_principals_span: principals_node.map(|n| n.span),
         acceptance_required,
         private_dns_name,
     })
@@ -903,8 +905,8 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
     let service_name = r
         .require("service_name", "\"com.amazonaws.vpce....\"", d)
         .and_then(|n| read_service_ref(n, &sn_field, d));
-    let az_ids = r
-        .get("az_ids")
+    let az_node = r.get("az_ids");
+    let az_ids = az_node
         .and_then(|n| read::strings(n, &format!("{field}.az_ids"), d, check_az_id))
         .unwrap_or_default();
     let ports = r
@@ -927,6 +929,7 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
         key_span,
         service_name: service_name?,
         az_ids,
+        az_ids_span: az_node.map(|n| n.span),
         ports,
         private_dns,
     })

@@ -151,6 +151,9 @@ pub struct Vpc {
     /// AZ IDs (not names) of the subnets, such as `euw1-az1`, for AZ checks.
     #[schemars(default, with = "Vec<String>")]
     pub az_ids: Vec<Sp<String>>,
+    /// The whole `az_ids` list, for diagnostics.
+    #[schemars(skip)]
+    pub az_ids_span: Option<Span>,
 }
 
 /// `[reach]`: AWS services reached through VPC endpoints.
@@ -257,6 +260,8 @@ pub struct Expose {
     /// roles, users, or `"*"` (only with `acceptance_required = true`).
     #[schemars(default, with = "Vec<String>")]
     pub allowed_principals: Vec<Sp<String>>,
+    #[schemars(skip)]
+    pub allowed_principals_span: Option<Span>,
     /// Whether each connection waits for the provider's approval (default false).
     #[schemars(with = "Option<bool>")]
     pub acceptance_required: Option<Sp<bool>>,
@@ -320,6 +325,8 @@ pub struct Connect {
     /// AZ IDs where the service is offered, checked against `vpc.az_ids`.
     #[schemars(default, with = "Vec<String>")]
     pub az_ids: Vec<Sp<String>>,
+    #[schemars(skip)]
+    pub az_ids_span: Option<Span>,
     /// TCP ports the endpoint's security group admits from the VPC CIDR.
     #[schemars(default, with = "Vec<u16>")]
     pub ports: Vec<Sp<i64>>,
