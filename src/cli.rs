@@ -45,6 +45,10 @@ pub enum Command {
         /// Folder of templates overriding the built-in ones (same relative names).
         #[arg(long)]
         templates: Option<PathBuf>,
+        /// Write nothing: compare what the specs produce with what is on
+        /// disk, print a diff, and exit 1 if anything differs.
+        #[arg(long)]
+        check: bool,
     },
     /// Check specs and print diagnostics; writes nothing.
     Validate {
@@ -54,6 +58,34 @@ pub enum Command {
         #[arg(long, short, value_enum)]
         target: Option<Target>,
     },
+    /// Show what a build would create: endpoints and why, bundles, exposes
+    /// and connects with their checks, and a monthly cost estimate.
+    Explain {
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+        /// Data processed through interface endpoints a month, in GB, for the
+        /// data charge and the NAT gateway comparison.
+        #[arg(long, value_name = "GB")]
+        gb_per_month: Option<f64>,
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
+    /// Write a commented starter spec (and the JSON Schema beside it for editors).
+    Init {
+        /// Where to write the spec.
+        #[arg(default_value = "vpcegen.toml")]
+        path: PathBuf,
+        /// The spec's `name` (default: `my-vpc`).
+        #[arg(long, default_value = "my-vpc")]
+        name: String,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    Man,
     /// Print the JSON Schema of the spec format, for editors.
     Schema,
     /// List the built-in catalog of AWS PrivateLink services and bundles.
@@ -61,4 +93,10 @@ pub enum Command {
         /// Only entries whose name, title or alias contains this text.
         filter: Option<String>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
 }

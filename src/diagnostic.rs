@@ -232,8 +232,15 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
             label.text
         );
     }
-    if !labels.is_empty() && (d.help.is_some() || !d.notes.is_empty()) {
+    let in_baseline = d.primary.as_ref().is_some_and(|p| !sources.extends_chain(p.span.file).is_empty());
+    if !labels.is_empty() && (d.help.is_some() || !d.notes.is_empty() || in_baseline) {
         let _ = writeln!(out, "{pad} |");
+    }
+    if let Some(p) = &d.primary {
+        let chain = sources.extends_chain(p.span.file);
+        if !chain.is_empty() && !d.notes.iter().any(|n| n.starts_with("chain:")) {
+            let _ = writeln!(out, "{pad} = note: extends chain: {}", chain.join(" → "));
+        }
     }
     for n in &d.notes {
         let _ = writeln!(out, "{pad} = note: {n}");

@@ -17,6 +17,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod explain;
 pub mod model;
 pub mod output;
 pub mod render;
@@ -41,6 +42,9 @@ pub struct Compiled {
     pub sources: SourceMap,
     pub diagnostics: Diagnostics,
     pub models: Vec<model::Model>,
+    /// Specs that `connect` references name but the command line does not:
+    /// checked, never built.
+    pub referenced: Vec<model::Model>,
 }
 
 impl Compiled {
@@ -58,6 +62,7 @@ pub fn compile(paths: &[PathBuf], target: Option<Target>, deny_warnings: bool) -
     // Specs that are only referenced by a `connect`: checked, never built.
     let referenced = load_references(&specs, &mut sources, &mut d);
     let mut models = Vec::new();
+    let mut referenced_models = Vec::new();
     if !d.has_errors() {
         for s in specs.iter().chain(&referenced) {
             if let Some(m) = model::lower(&s.spec, s.file, &sources, &mut d) {
@@ -68,7 +73,7 @@ pub fn compile(paths: &[PathBuf], target: Option<Target>, deny_warnings: bool) -
     }
     if !d.has_errors() {
         check::link(&mut models, &mut d);
-        models.truncate(specs.len());
+        referenced_models = models.split_off(specs.len().min(models.len()));
         check::unique_nlb_names(&mut models);
     }
     if !d.has_errors() && target == Some(Target::Cloudformation) {
@@ -82,11 +87,13 @@ pub fn compile(paths: &[PathBuf], target: Option<Target>, deny_warnings: bool) -
     d.sort();
     if d.has_errors() {
         models.clear();
+        referenced_models.clear();
     }
     Compiled {
         sources,
         diagnostics: d,
         models,
+        referenced: referenced_models,
     }
 }
 
@@ -184,6 +191,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
             format,
             out,
             templates,
+            check,
         } => {
             let engine = match Engine::new(templates.as_deref()) {
                 Ok(e) => e,
@@ -204,14 +212,15 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
                     Err(e) => return fail(stderr, &e),
                 }
             }
+            if *check {
+                return report_drift(&output::check_all(&folders), stdout);
+            }
             match output::write_all(&folders) {
                 Ok(w) => {
                     for f in &folders {
                         let _ = writeln!(
                             stdout,
-                            "wrote {}/ ({} files)",
-                            display(&f.dir),
-                            f.files.len()
+                            "wrote {}/ ({} file{})", display(&f.dir), f.files.len(), if f.files.len() == 1 { "" } else { "s" }
                         );
                     }
                     if w.removed > 0 {
@@ -241,6 +250,31 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
                     if n == 1 { "" } else { "s" }
                 );
             }
+            0
+        }
+        Command::Explain { specs, gb_per_month, format } => {
+            let compiled = compile(specs, None, cli.deny_warnings);
+            report(&compiled, stderr);
+            if !compiled.ok() {
+                return EXIT_INVALID;
+            }
+            let all: Vec<&model::Model> = compiled.models.iter().chain(&compiled.referenced).collect();
+            let e = explain::explain(&compiled.models, &all, *gb_per_month);
+            let text = match format {
+                cli::ExplainFormat::Text => explain::render_text(&e),
+                cli::ExplainFormat::Json => serde_json::to_string_pretty(&e).expect("explanations serialize") + "\n",
+            };
+            let _ = stdout.write_all(text.as_bytes());
+            0
+        }
+        Command::Init { path, name } => init(path, name, stdout, stderr),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "vpcegen", stdout);
+            0
+        }
+        Command::Man => {
+            let _ = stdout.write_all(&man_page());
             0
         }
         Command::Schema => {
@@ -293,6 +327,73 @@ fn strip_null(v: &mut serde_json::Value) {
         _ => {}
     }
 }
+/// `build --check`: a unified diff per changed file, then the files that
+/// are missing or no longer produced; exit 1 when anything differs.
+fn report_drift(drift: &output::Drift, stdout: &mut dyn Write) -> i32 {
+    if drift.is_clean() {
+        let _ = writeln!(stdout, "up to date: the generated files match their specs");
+        return 0;
+    }
+    for (_, diff) in &drift.changed {
+        let _ = write!(stdout, "{diff}");
+    }
+    for p in &drift.missing {
+        let _ = writeln!(stdout, "missing: {} (the spec produces it; run `vpcegen build`)", display(p));
+    }
+    for p in &drift.extra {
+        let _ = writeln!(stdout, "extra: {} (generated, but no spec produces it any more)", display(p));
+    }
+    let _ = writeln!(
+        stdout,
+        "out of date: {} changed, {} missing, {} extra; run `vpcegen build` with the same arguments without --check",
+        drift.changed.len(),
+        drift.missing.len(),
+        drift.extra.len()
+    );
+    EXIT_INVALID
+}
+
+/// The manual page, from the same clap definition as `--help`.
+pub fn man_page() -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+        .render(&mut out)
+        .expect("rendering to memory does not fail");
+    out
+}
+
+/// The starter spec `vpcegen init` writes.
+pub fn starter(file: &str, name: &str) -> String {
+    include_str!("../templates/starter.toml").replace("{{FILE}}", file).replace("{{NAME}}", name)
+}
+
+fn init(path: &Path, name: &str, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    let valid = !name.is_empty()
+        && name.len() <= 63
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if !valid {
+        return fail(stderr, &format!("`{name}` is not a valid spec name: use lowercase letters, digits and hyphens"));
+    }
+    if path.exists() {
+        return fail(stderr, &format!("`{}` exists; vpcegen init never overwrites a file", display(path)));
+    }
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| "vpcegen.toml".into());
+    if let Err(e) = std::fs::write(path, starter(&file, name)) {
+        return fail(stderr, &format!("cannot write `{}`: {e}", display(path)));
+    }
+    let _ = writeln!(stdout, "wrote {}", display(path));
+    let schema_path = path.parent().unwrap_or(Path::new("")).join("vpcegen.schema.json");
+    if !schema_path.exists() {
+        if let Err(e) = std::fs::write(&schema_path, schema() + "\n") {
+            return fail(stderr, &format!("cannot write `{}`: {e}", display(&schema_path)));
+        }
+        let _ = writeln!(stdout, "wrote {}", display(&schema_path));
+    }
+    0
+}
+
 fn fail(stderr: &mut dyn Write, message: &str) -> i32 {
     let _ = writeln!(stderr, "error: {message}");
     EXIT_FAILURE

@@ -46,6 +46,20 @@ pub struct Model {
     pub spans: ModelSpans,
 }
 
+impl Model {
+    /// Whether anything is created in the VPC (endpoints, load balancers,
+    /// security groups); an endpoint service in front of an existing NLB
+    /// alone is not.
+    pub fn uses_vpc(&self) -> bool {
+        !self.endpoints.is_empty()
+            || !self.connects.is_empty()
+            || self
+                .exposes
+                .iter()
+                .any(|x| matches!(x.load_balancer, LoadBalancer::Create { .. }))
+    }
+}
+
 /// Where the network fields were written, for target-specific diagnostics.
 #[derive(Debug, Default)]
 pub struct ModelSpans {
@@ -279,7 +293,7 @@ pub fn lower(
             .entry(s.value.clone())
             .or_insert_with(|| (s.span, Vec::new()))
             .1
-            .push("listed in reach.services".into());
+            .push(format!("listed in reach.services ({})", sources.location(s.span)));
     }
     for b in &spec.reach.bundles {
         match catalog.bundle(&b.value) {
@@ -289,7 +303,7 @@ pub fn lower(
                         .entry(m.clone())
                         .or_insert_with(|| (b.span, Vec::new()))
                         .1
-                        .push(format!("bundle `{}`", bundle.name));
+                        .push(format!("bundle `{}` ({})", bundle.name, sources.location(b.span)));
                 }
             }
             None => {
@@ -511,14 +525,25 @@ pub fn lower(
         .expose
         .values()
         .any(|e| matches!(e.load_balancer.value, crate::spec::LoadBalancer::Create(_)));
+    // An endpoint service in front of an existing NLB needs no VPC: then
+    // the VPC ID is neither an input nor a lookup (see `Model::uses_vpc`).
+    let uses_vpc = !endpoints.is_empty() || creates_nlb || !spec.connect.is_empty();
+    let mut unused_inputs = Vec::new();
     let vpc_id = net_value(
         spec.vpc.id.as_ref(),
         "vpc_id",
         InputKind::VpcId,
         "ID of the VPC the endpoints are created in",
-        &mut inputs,
+        if uses_vpc {
+            &mut inputs
+        } else {
+            &mut unused_inputs
+        },
         &mut spans.vpc_id,
     );
+    if !uses_vpc {
+        spans.vpc_id = None;
+    }
     let subnets = (has_interface || creates_nlb || !spec.connect.is_empty()).then(|| {
         net_list(
             spec.vpc.subnets.as_ref(),

@@ -122,3 +122,46 @@ pub fn write_all(folders: &[Folder]) -> Result<Written, String> {
     }
     Ok(result)
 }
+
+/// How the folders on disk differ from what the specs produce now.
+#[derive(Debug, Default)]
+pub struct Drift {
+    /// Files whose content differs, with a unified diff (disk → spec).
+    pub changed: Vec<(PathBuf, String)>,
+    /// Files the specs produce that are not on disk.
+    pub missing: Vec<PathBuf>,
+    /// Generated files on disk that the specs no longer produce.
+    pub extra: Vec<PathBuf>,
+}
+
+impl Drift {
+    pub fn is_clean(&self) -> bool {
+        self.changed.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+/// `build --check`: compares without writing anything.
+pub fn check_all(folders: &[Folder]) -> Drift {
+    let mut drift = Drift::default();
+    for folder in folders {
+        for f in &folder.files {
+            let target = folder.dir.join(&f.path);
+            match std::fs::read(&target) {
+                Err(_) => drift.missing.push(target),
+                Ok(old) if old == f.contents.as_bytes() => {}
+                Ok(old) => {
+                    let old = String::from_utf8_lossy(&old);
+                    let shown = crate::source::display_path(&target);
+                    let diff = similar::TextDiff::from_lines(old.as_ref(), f.contents.as_str())
+                        .unified_diff()
+                        .context_radius(3)
+                        .header(&format!("{shown} (on disk)"), &format!("{shown} (from the spec)"))
+                        .to_string();
+                    drift.changed.push((target, diff));
+                }
+            }
+        }
+        drift.extra.extend(stale(&folder.dir, &folder.files));
+    }
+    drift
+}

@@ -79,6 +79,8 @@ fn floor_char(s: &str, mut i: usize) -> usize {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// For a baseline, the file whose `extends` named it.
+    extended_by: Vec<Option<FileId>>,
 }
 
 impl SourceMap {
@@ -92,11 +94,41 @@ impl SourceMap {
             text,
             line_starts,
         });
+        self.extended_by.push(None);
         FileId(self.files.len() as u32 - 1)
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    pub fn set_extended_by(&mut self, base: FileId, by: FileId) {
+        self.extended_by[base.0 as usize] = Some(by);
+    }
+
+    /// The `extends` chain that led to a baseline, from the spec named on the
+    /// command line down to `file`; empty for a file that nothing extends.
+    pub fn extends_chain(&self, file: FileId) -> Vec<&str> {
+        let mut chain = vec![self.get(file).display.as_str()];
+        let mut cur = file;
+        while let Some(by) = self.extended_by[cur.0 as usize] {
+            if chain.len() > 64 {
+                break;
+            }
+            chain.push(self.get(by).display.as_str());
+            cur = by;
+        }
+        if chain.len() == 1 {
+            return Vec::new();
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// `file:line` of a span, as explain and notes show origins.
+    pub fn location(&self, span: Span) -> String {
+        let f = self.get(span.file);
+        format!("{}:{}", f.display, f.line_col(span.start).0)
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {

@@ -15,7 +15,8 @@ struct View {
     header: String,
     tags: Expr,
     needs_region: bool,
-    vpc_id: Expr,
+    /// `None` when nothing is created in the VPC.
+    vpc_id: Option<Expr>,
     subnet_ids: Option<Expr>,
     route_table_ids: Option<Expr>,
     data_vpc: Option<DataSource>,
@@ -224,9 +225,10 @@ fn group_ids(ident: &str) -> Expr {
 }
 
 pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
-    let vpc_id = network(&model.vpc_id, "data.aws_vpc.this.id");
-    let needs_vpc_data =
-        matches!(model.vpc_id, Value::Lookup(_)) || model.vpc_cidr == Some(Value::VpcCidr);
+    let uses_vpc = model.uses_vpc();
+    let vpc_id = uses_vpc.then(|| network(&model.vpc_id, "data.aws_vpc.this.id"));
+    let needs_vpc_data = (uses_vpc && matches!(model.vpc_id, Value::Lookup(_)))
+        || model.vpc_cidr == Some(Value::VpcCidr);
     let data_vpc = needs_vpc_data.then(|| match &model.vpc_id {
         Value::Lookup(tags) => DataSource {
             id: None,

@@ -94,6 +94,9 @@ fn load_tree(
         }
     };
     let file = sources.add(path.to_path_buf(), text);
+    if let Some(from) = from {
+        sources.set_extended_by(file, from.span.file);
+    }
     let src = sources.get(file);
     let (doc, errors) = toml::de::DeTable::parse_recoverable(&src.text);
     if !errors.is_empty() {
@@ -945,6 +948,20 @@ fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<Ser
                 .and_then(|v| checked(v, &format!("{field}.input"), d, check_input_name));
             r.finish(d);
             ServiceRef::Input(input?)
+        }
+        // Neither form: say which forms there are, not that `spec` and
+        // `expose` are missing (the user may not have meant a reference).
+        Kind::Table(t) if t.get("spec").is_none() && t.get("expose").is_none() => {
+            let mut r = TableReader::new(t, n.span, field);
+            r.get("input");
+            r.get("spec");
+            r.get("expose");
+            d.push(
+                Diagnostic::error("E003", format!("`{field}` must be a service name, `{{ input = \"...\" }}` or `{{ spec = \"...\", expose = \"...\" }}`"))
+                    .at(n.span, "a table without `input`, or `spec` and `expose`"),
+            );
+            r.finish(d);
+            return None;
         }
         Kind::Table(t) => {
             let mut r = TableReader::new(t, n.span, field);

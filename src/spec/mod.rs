@@ -134,19 +134,19 @@ enum StringOrList {
 pub struct Vpc {
     /// VPC ID (`vpc-...`), `{ input = ... }` or `{ tags = ... }`. Default:
     /// `{ input = "vpc_id" }`.
-    #[schemars(with = "Net<String>")]
+    #[schemars(with = "Option<Net<String>>")]
     pub id: Option<Sp<Net<Sp<String>>>>,
     /// The VPC's IPv4 CIDR, source of the default security group rule.
     /// Default: read from the VPC (Terraform) or a Parameter (CloudFormation).
-    #[schemars(with = "Net<String>")]
+    #[schemars(with = "Option<Net<String>>")]
     pub cidr: Option<Sp<Net<Sp<String>>>>,
     /// Subnets for interface endpoint ENIs (at most one per AZ): IDs, an input
     /// or a tag lookup. Default: `{ input = "subnet_ids" }`.
-    #[schemars(with = "Net<Vec<String>>")]
+    #[schemars(with = "Option<Net<Vec<String>>>")]
     pub subnets: Option<Sp<Net<Vec<Sp<String>>>>>,
     /// Route tables for gateway endpoints: IDs, an input or a tag lookup.
     /// Default: `{ input = "route_table_ids" }`.
-    #[schemars(with = "Net<Vec<String>>")]
+    #[schemars(with = "Option<Net<Vec<String>>>")]
     pub route_tables: Option<Sp<Net<Vec<Sp<String>>>>>,
     /// AZ IDs (not names) of the subnets, such as `euw1-az1`, for AZ checks.
     #[schemars(default, with = "Vec<String>")]
@@ -185,7 +185,7 @@ pub struct Reach {
 
 /// Which security groups the interface endpoints get.
 #[derive(Clone, Debug, JsonSchema)]
-#[schemars(untagged)]
+#[schemars(untagged, deny_unknown_fields)]
 pub enum SecurityGroup {
     /// Create one group admitting the endpoints' ports from these CIDRs.
     Create {
@@ -206,7 +206,7 @@ pub enum SecurityGroup {
 
 /// An endpoint policy.
 #[derive(Clone, Debug, JsonSchema)]
-#[schemars(untagged)]
+#[schemars(untagged, deny_unknown_fields)]
 pub enum Policy {
     /// Path of a JSON policy document, relative to the spec that names it.
     File(#[schemars(with = "String")] Sp<String>),

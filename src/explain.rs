@@ -1,0 +1,489 @@
+//! `vpcegen explain`: what a build would create, for people. Every endpoint
+//! with why it is there and where it lands, bundles expanded, exposes and
+//! connects with their checks, and a monthly cost estimate beside what the
+//! same traffic would cost through NAT gateways.
+
+use crate::catalog::Catalog;
+use crate::check;
+use crate::model::{Endpoint, LoadBalancer, Model, ServiceName, Value};
+use crate::spec::EndpointType;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+use std::sync::OnceLock;
+
+const PRICING_TOML: &str = include_str!("../data/pricing.toml");
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+pub struct Pricing {
+    pub region: String,
+    pub currency: String,
+    pub hours_per_month: f64,
+    pub interface_endpoint: InterfacePrices,
+    pub gateway_endpoint: FlatPrices,
+    pub nat_gateway: FlatPrices,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+pub struct InterfacePrices {
+    pub per_az_hour: f64,
+    pub data_tiers: Vec<Tier>,
+    pub source: String,
+    pub date: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+pub struct Tier {
+    pub up_to_gb: Option<f64>,
+    pub per_gb: f64,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+pub struct FlatPrices {
+    pub per_hour: f64,
+    pub per_gb: f64,
+    pub source: String,
+    pub date: String,
+}
+
+impl Pricing {
+    pub fn get() -> &'static Pricing {
+        static P: OnceLock<Pricing> = OnceLock::new();
+        P.get_or_init(|| toml::from_str(PRICING_TOML).expect("the embedded price file is valid (tested)"))
+    }
+
+    /// Interface endpoint data processing for `gb` in a month, through the tiers.
+    pub fn interface_data(&self, gb: f64) -> f64 {
+        let mut left = gb;
+        let mut floor = 0.0;
+        let mut cost = 0.0;
+        for t in &self.interface_endpoint.data_tiers {
+            let width = t.up_to_gb.map_or(f64::INFINITY, |u| u - floor);
+            let used = left.min(width);
+            cost += used * t.per_gb;
+            left -= used;
+            floor = t.up_to_gb.unwrap_or(floor);
+            if left <= 0.0 {
+                break;
+            }
+        }
+        cost
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Explanation {
+    pub specs: Vec<SpecView>,
+    pub prices: Pricing,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SpecView {
+    pub name: String,
+    pub source: String,
+    pub region: Option<String>,
+    pub vpc: String,
+    pub subnets: Option<String>,
+    pub route_tables: Option<String>,
+    pub az_ids: Vec<String>,
+    /// How many AZs the interface endpoints are priced in.
+    pub az_count: usize,
+    /// True when neither `vpc.az_ids` nor literal subnets tell the count.
+    pub az_count_assumed: bool,
+    pub endpoints: Vec<EndpointView>,
+    pub bundles: Vec<BundleView>,
+    pub exposes: Vec<ExposeView>,
+    pub connects: Vec<EndpointView>,
+    pub cost: CostView,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EndpointView {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: EndpointType,
+    pub service_name: String,
+    pub private_dns: Option<bool>,
+    pub policy: Option<String>,
+    pub ports: Vec<u16>,
+    pub lands_in: String,
+    pub why: Vec<String>,
+    pub checks: Vec<String>,
+    pub monthly: f64,
+    pub cost: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BundleView {
+    pub name: String,
+    pub services: Vec<String>,
+    pub optional: Vec<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExposeView {
+    pub name: String,
+    pub load_balancer: String,
+    pub allowed_principals: Vec<String>,
+    pub acceptance_required: bool,
+    pub private_dns_name: Option<String>,
+    pub checks: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CostView {
+    pub interface_endpoints: usize,
+    pub gateway_endpoints: usize,
+    pub endpoints_monthly: f64,
+    pub data_gb: Option<f64>,
+    pub data_monthly: f64,
+    pub total_monthly: f64,
+    pub nat_gateways: usize,
+    pub nat_hours_monthly: f64,
+    pub nat_data_monthly: f64,
+    pub nat_total_monthly: f64,
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Literal(x) => x.clone(),
+        Value::LiteralList(xs) => xs.join(", "),
+        Value::Input(name) => format!("input `{name}`"),
+        Value::Lookup(tags) => {
+            let t: Vec<String> = tags.iter().map(|(k, vs)| format!("{k}={}", vs.join("|"))).collect();
+            format!("tag lookup {}", t.join(", "))
+        }
+        Value::VpcCidr => "the VPC's CIDR".into(),
+    }
+}
+
+/// Cents, so JSON shows 109.5 and not 109.50000000000001.
+fn cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn money(x: f64) -> String {
+    format!("${x:.2}")
+}
+
+fn service_name(s: &ServiceName) -> String {
+    match s {
+        ServiceName::Literal(n) => n.clone(),
+        ServiceName::Regional(p) => p.replace("{region}", "<region>"),
+        ServiceName::Input(i) => format!("input `{i}`"),
+    }
+}
+
+/// Builds the explanation of `built` (the specs named) with `all` (those
+/// and the specs they reference) for the pair checks.
+pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Explanation {
+    let p = Pricing::get();
+    let hours = p.hours_per_month;
+    let catalog = Catalog::get();
+    let specs = built
+        .iter()
+        .map(|m| {
+            let literal_subnets = match &m.subnets {
+                Some(Value::LiteralList(xs)) => Some(xs.len()),
+                _ => None,
+            };
+            let (az_count, az_count_assumed) = if !m.az_ids.is_empty() {
+                (m.az_ids.len(), false)
+            } else if let Some(n) = literal_subnets {
+                (n, false)
+            } else {
+                (2, true)
+            };
+            let azs = if m.az_ids.is_empty() { format!("{az_count} AZs") } else { m.az_ids.join(", ") };
+            let per_endpoint = az_count as f64 * hours * p.interface_endpoint.per_az_hour;
+            let interface_cost = format!("{az_count} AZ × {hours} h × ${} = {}", p.interface_endpoint.per_az_hour, money(per_endpoint));
+            let view = |e: &Endpoint, checks: Vec<String>| {
+                let interface = e.kind == EndpointType::Interface;
+                EndpointView {
+                    name: e.key.clone(),
+                    kind: e.kind,
+                    service_name: service_name(&e.service_name),
+                    private_dns: e.private_dns,
+                    policy: e.policy_source.clone(),
+                    ports: e.ports.clone(),
+                    lands_in: if interface {
+                        format!("one network interface per subnet ({}) in {azs}", m.subnets.as_ref().map(describe).unwrap_or_default())
+                    } else {
+                        format!("routes in {}", m.route_tables.as_ref().map(describe).unwrap_or_default())
+                    },
+                    why: e.reasons.clone(),
+                    checks,
+                    monthly: if interface { cents(per_endpoint) } else { 0.0 },
+                    cost: if interface { interface_cost.clone() } else { "free (gateway endpoint)".into() },
+                }
+            };
+            let endpoints: Vec<EndpointView> = m.endpoints.iter().map(|e| view(e, Vec::new())).collect();
+            let connects: Vec<EndpointView> = m.connects.iter().map(|c| view(c, connect_checks(m, c, all))).collect();
+            let mut bundle_names: Vec<&str> = m
+                .endpoints
+                .iter()
+                .flat_map(|e| e.reasons.iter())
+                .filter_map(|r| r.strip_prefix("bundle `").and_then(|r| r.split('`').next()))
+                .collect();
+            bundle_names.sort_unstable();
+            bundle_names.dedup();
+            let bundles = bundle_names
+                .iter()
+                .filter_map(|b| catalog.bundle(b))
+                .map(|b| BundleView {
+                    name: b.name.clone(),
+                    services: b.services.clone(),
+                    optional: b.optional.clone(),
+                    reason: b.reason.clone(),
+                })
+                .collect();
+            let exposes = m
+                .exposes
+                .iter()
+                .map(|x| ExposeView {
+                    name: x.key.clone(),
+                    load_balancer: match &x.load_balancer {
+                        LoadBalancer::Create { name, port, target_port, target_type } => format!(
+                            "new internal NLB `{name}`: TCP {port} → {} targets on port {target_port}",
+                            serde_json::to_value(target_type).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+                        ),
+                        LoadBalancer::Existing(v) => format!("existing NLB {}", describe(v)),
+                    },
+                    allowed_principals: x.allowed_principals.clone(),
+                    acceptance_required: x.acceptance_required,
+                    private_dns_name: x.private_dns_name.clone(),
+                    checks: expose_checks(m, &x.key, all),
+                })
+                .collect();
+            let interface_count = m.endpoints.iter().filter(|e| e.kind == EndpointType::Interface).count() + m.connects.len();
+            let gateway_count = m.endpoints.len() - m.endpoints.iter().filter(|e| e.kind == EndpointType::Interface).count();
+            let endpoints_monthly = interface_count as f64 * per_endpoint;
+            let data_monthly = gb_per_month.map_or(0.0, |gb| p.interface_data(gb));
+            let nat_hours_monthly = az_count as f64 * hours * p.nat_gateway.per_hour;
+            let nat_data_monthly = gb_per_month.map_or(0.0, |gb| gb * p.nat_gateway.per_gb);
+            SpecView {
+                name: m.name.clone(),
+                source: m.source.clone(),
+                region: m.region.clone(),
+                vpc: describe(&m.vpc_id),
+                subnets: m.subnets.as_ref().map(describe),
+                route_tables: m.route_tables.as_ref().map(describe),
+                az_ids: m.az_ids.clone(),
+                az_count,
+                az_count_assumed,
+                endpoints,
+                bundles,
+                exposes,
+                connects,
+                cost: CostView {
+                    interface_endpoints: interface_count,
+                    gateway_endpoints: gateway_count,
+                    endpoints_monthly: cents(endpoints_monthly),
+                    data_gb: gb_per_month,
+                    data_monthly: cents(data_monthly),
+                    total_monthly: cents(endpoints_monthly + data_monthly),
+                    nat_gateways: az_count,
+                    nat_hours_monthly: cents(nat_hours_monthly),
+                    nat_data_monthly: cents(nat_data_monthly),
+                    nat_total_monthly: cents(nat_hours_monthly + nat_data_monthly),
+                },
+            }
+        })
+        .collect();
+    Explanation { specs, prices: p.clone() }
+}
+
+fn connect_checks(m: &Model, c: &Endpoint, all: &[&Model]) -> Vec<String> {
+    let Some(r) = &c.reference else {
+        return vec!["service name given directly: no provider spec to check against".into()];
+    };
+    let id = check::identity(&r.path);
+    let Some(p) = all.iter().find(|p| check::identity(&p.spans.path) == id) else {
+        return vec![format!("provider spec {} not loaded", r.spec.value)];
+    };
+    let Some(x) = p.exposes.iter().find(|x| x.key == r.expose.value) else { return Vec::new() };
+    let mut out = vec![format!("provider: `{}` of {} ({})", x.key, p.name, p.source)];
+    out.push(match &m.account {
+        Some(a) if x.allowed_principals.iter().any(|pr| check::covers(pr, a)) => format!("account {a} is an allowed principal"),
+        Some(a) => format!("account {a} is NOT an allowed principal"),
+        None => "account not set: principal check skipped".into(),
+    });
+    out.push(az_line(&m.az_ids, &p.az_ids));
+    out
+}
+
+fn expose_checks(provider: &Model, key: &str, all: &[&Model]) -> Vec<String> {
+    let id = check::identity(&provider.spans.path);
+    let mut out = Vec::new();
+    for m in all {
+        for c in &m.connects {
+            let Some(r) = &c.reference else { continue };
+            if check::identity(&r.path) != id || r.expose.value != key {
+                continue;
+            }
+            let x = provider.exposes.iter().find(|x| x.key == key).expect("looked up by key");
+            let principal = match &m.account {
+                Some(a) if x.allowed_principals.iter().any(|p| check::covers(p, a)) => format!("account {a} allowed"),
+                Some(a) => format!("account {a} NOT allowed"),
+                None => "account not set".into(),
+            };
+            out.push(format!("consumer {} ({}): {principal}; {}", m.name, m.source, az_line(&m.az_ids, &provider.az_ids)));
+        }
+    }
+    if out.is_empty() {
+        out.push("no consumer among the specs given".into());
+    }
+    out
+}
+
+fn az_line(consumer: &[String], service: &[String]) -> String {
+    if consumer.is_empty() || service.is_empty() {
+        return "AZ IDs not given on both sides: AZ check skipped".into();
+    }
+    let shared: Vec<&str> = consumer.iter().filter(|a| service.contains(a)).map(String::as_str).collect();
+    let missing: Vec<&str> = consumer.iter().filter(|a| !service.contains(a)).map(String::as_str).collect();
+    match (shared.is_empty(), missing.is_empty()) {
+        (true, _) => format!("no shared AZ (consumer {}, service {})", consumer.join(", "), service.join(", ")),
+        (false, true) => format!("AZs shared: {}", shared.join(", ")),
+        (false, false) => format!("AZs shared: {}; not served: {}", shared.join(", "), missing.join(", ")),
+    }
+}
+
+/// The explanation as text for a terminal.
+pub fn render_text(e: &Explanation) -> String {
+    let p = &e.prices;
+    let mut out = String::new();
+    for (i, s) in e.specs.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{} ({})", s.name, s.source);
+        let _ = writeln!(out, "  region: {}", s.region.as_deref().unwrap_or("any (service names are resolved at deploy time)"));
+        let _ = writeln!(out, "  VPC: {}", s.vpc);
+        if let Some(sub) = &s.subnets {
+            let _ = writeln!(out, "  subnets: {sub}");
+        }
+        if let Some(rt) = &s.route_tables {
+            let _ = writeln!(out, "  route tables: {rt}");
+        }
+        let azs = if s.az_ids.is_empty() {
+            if s.az_count_assumed {
+                format!("not given (priced as {} AZs; set vpc.az_ids)", s.az_count)
+            } else {
+                format!("not given ({} subnets)", s.az_count)
+            }
+        } else {
+            s.az_ids.join(", ")
+        };
+        let _ = writeln!(out, "  AZ IDs: {azs}");
+
+        if !s.endpoints.is_empty() {
+            let _ = writeln!(out, "\n  endpoints ({}):", s.endpoints.len());
+            for ep in &s.endpoints {
+                write_endpoint(&mut out, ep);
+            }
+        }
+        if !s.bundles.is_empty() {
+            let _ = writeln!(out, "\n  bundles:");
+            for b in &s.bundles {
+                let _ = writeln!(out, "    {} = {}", b.name, b.services.join(" + "));
+                let _ = writeln!(out, "      {}", b.reason);
+                if !b.optional.is_empty() {
+                    let _ = writeln!(out, "      often added: {}", b.optional.join(", "));
+                }
+            }
+        }
+        if !s.exposes.is_empty() {
+            let _ = writeln!(out, "\n  exposes:");
+            for x in &s.exposes {
+                let _ = writeln!(out, "    {}: {}", x.name, x.load_balancer);
+                let _ = writeln!(
+                    out,
+                    "      principals: {}; acceptance {}",
+                    if x.allowed_principals.is_empty() { "none".into() } else { x.allowed_principals.join(", ") },
+                    if x.acceptance_required { "required" } else { "automatic" }
+                );
+                if let Some(n) = &x.private_dns_name {
+                    let _ = writeln!(out, "      private DNS name: {n} (verify the domain with the TXT record in the outputs)");
+                }
+                for c in &x.checks {
+                    let _ = writeln!(out, "      check: {c}");
+                }
+            }
+        }
+        if !s.connects.is_empty() {
+            let _ = writeln!(out, "\n  connects:");
+            for c in &s.connects {
+                write_endpoint(&mut out, c);
+                for ch in &c.checks {
+                    let _ = writeln!(out, "      check: {ch}");
+                }
+            }
+        }
+
+        let _ = writeln!(
+            out,
+            "\n  monthly cost estimate ({} list prices in {}, {} h a month):",
+            p.region, p.currency, p.hours_per_month
+        );
+        let width = s.endpoints.iter().chain(&s.connects).map(|e| e.name.len()).max().unwrap_or(0);
+        for ep in s.endpoints.iter().chain(&s.connects) {
+            let _ = writeln!(out, "    {:<width$}  {}", ep.name, ep.cost);
+        }
+        let c = &s.cost;
+        let _ = writeln!(out, "    endpoints: {} a month ({} interface, {} gateway)", money(c.endpoints_monthly), c.interface_endpoints, c.gateway_endpoints);
+        match c.data_gb {
+            Some(gb) => {
+                let _ = writeln!(out, "    data processed: {gb} GB → {} (tiered from ${}/GB)", money(c.data_monthly), p.interface_endpoint.data_tiers[0].per_gb);
+                let _ = writeln!(out, "    total: {} a month", money(c.total_monthly));
+            }
+            None => {
+                let _ = writeln!(out, "    data processed: ${}/GB on top (give --gb-per-month for a figure)", p.interface_endpoint.data_tiers[0].per_gb);
+            }
+        }
+        let _ = write!(
+            out,
+            "    the same through NAT gateways: {} × {} h × ${} = {}",
+            c.nat_gateways,
+            p.hours_per_month,
+            p.nat_gateway.per_hour,
+            money(c.nat_hours_monthly)
+        );
+        match c.data_gb {
+            Some(gb) => {
+                let _ = writeln!(out, " + {gb} GB × ${} = {} a month", p.nat_gateway.per_gb, money(c.nat_total_monthly));
+            }
+            None => {
+                let _ = writeln!(out, " a month + ${}/GB", p.nat_gateway.per_gb);
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nprices: {} (interface endpoints: {}, {}; NAT gateway: {}, {})",
+        p.region, p.interface_endpoint.source, p.interface_endpoint.date, p.nat_gateway.source, p.nat_gateway.date
+    );
+    out
+}
+
+fn write_endpoint(out: &mut String, ep: &EndpointView) {
+    let kind = match ep.kind {
+        EndpointType::Gateway => "gateway",
+        EndpointType::Interface => "interface",
+    };
+    let _ = writeln!(out, "    {} ({kind}): {}", ep.name, ep.service_name);
+    let mut facts = vec![ep.lands_in.clone()];
+    if let Some(dns) = ep.private_dns {
+        facts.push(format!("private DNS {}", if dns { "on" } else { "off" }));
+    }
+    if !ep.ports.is_empty() {
+        facts.push(format!("TCP {}", ep.ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")));
+    }
+    if let Some(pol) = &ep.policy {
+        facts.push(format!("policy: {pol}"));
+    }
+    let _ = writeln!(out, "      {}", facts.join("; "));
+    if !ep.why.is_empty() {
+        let _ = writeln!(out, "      why: {}", ep.why.join("; "));
+    }
+}
