@@ -156,3 +156,97 @@ pub fn unique_nlb_names(models: &mut [Model]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::Target;
+
+    #[test]
+    fn covers_every_principal_of_the_account() {
+        let account = "444455556666";
+        for p in [
+            "*",
+            "arn:aws:iam::444455556666:root",
+            "arn:aws:iam::444455556666:role/reader",
+            "arn:aws:iam::444455556666:user/auditor",
+            "arn:aws-cn:iam::444455556666:root",
+            "arn:aws-us-gov:iam::444455556666:role/path/reader",
+        ] {
+            assert!(covers(p, account), "{p} should cover {account}");
+        }
+        for p in [
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::444455556660:role/reader",
+            "arn:aws:iam::44445555666:root",
+            "arn:aws:iam::4444555566667:root",
+            "444455556666",
+            "",
+        ] {
+            assert!(!covers(p, account), "{p} should not cover {account}");
+        }
+    }
+
+    /// Writes a spec with one expose and compiles it on its own.
+    fn model(dir: &Path, file: &str, spec: &str, expose: &str) -> Model {
+        let path = dir.join(file);
+        std::fs::write(
+            &path,
+            format!(
+                "version = 1\nname = \"{spec}\"\n\n[expose.{expose}]\nload_balancer = {{ port = 443 }}\nallowed_principals = [\"arn:aws:iam::444455556666:root\"]\n"
+            ),
+        )
+        .unwrap();
+        let mut c = crate::compile(&[path], Some(Target::Terraform), false);
+        assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
+        c.models.remove(0)
+    }
+
+    fn nlb(m: &Model) -> &str {
+        match &m.exposes[0].load_balancer {
+            LoadBalancer::Create { name, .. } => name,
+            LoadBalancer::Existing(_) => panic!("a created NLB"),
+        }
+    }
+
+    #[test]
+    fn colliding_nlb_names_are_made_unique() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = model(tmp.path(), "a.toml", "a-b", "c");
+        let b = model(tmp.path(), "b.toml", "a", "b-c");
+        let other = model(tmp.path(), "c.toml", "shop", "orders");
+        assert_eq!(nlb(&a), "a-b-c");
+        assert_eq!(nlb(&b), "a-b-c");
+        let mut models = [a, b, other];
+        unique_nlb_names(&mut models);
+        let [a, b, other] = &models;
+        assert_ne!(nlb(a), nlb(b));
+        for m in [a, b] {
+            let name = nlb(m);
+            assert!(name.starts_with("a-b-c-") && name.len() <= 32, "{name}");
+        }
+        assert_eq!(nlb(other), "shop-orders", "names that do not collide stay");
+
+        // Stable: the same models get the same names again.
+        let mut again = [
+            model(tmp.path(), "a.toml", "a-b", "c"),
+            model(tmp.path(), "b.toml", "a", "b-c"),
+        ];
+        unique_nlb_names(&mut again);
+        assert_eq!(nlb(&again[0]), nlb(a));
+        assert_eq!(nlb(&again[1]), nlb(b));
+    }
+
+    #[test]
+    fn a_build_of_colliding_specs_writes_unique_names() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = tmp.path().join("a.toml");
+        let b = tmp.path().join("b.toml");
+        std::fs::write(&a, "version = 1\nname = \"a-b\"\n\n[expose.c]\nload_balancer = { port = 443 }\nallowed_principals = [\"arn:aws:iam::444455556666:root\"]\n").unwrap();
+        std::fs::write(&b, "version = 1\nname = \"a\"\n\n[expose.b-c]\nload_balancer = { port = 443 }\nallowed_principals = [\"arn:aws:iam::444455556666:root\"]\n").unwrap();
+        let c = crate::compile(&[a, b], Some(Target::Terraform), false);
+        assert!(c.ok());
+        assert_eq!(c.models.len(), 2);
+        assert_ne!(nlb(&c.models[0]), nlb(&c.models[1]));
+    }
+}

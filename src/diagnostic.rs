@@ -212,16 +212,14 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
         let arrow = if i == 0 { "-->" } else { ":::" };
         let _ = writeln!(out, "{pad}{arrow} {}:{line}:{col}", f.display);
         let _ = writeln!(out, "{pad} |");
-        let text = f.line_text(line);
-        let _ = writeln!(out, "{:>width$} | {}", line, text.replace('\t', " "));
+        let text: Vec<char> = f.line_text(line).chars().map(|c| if c == '\t' || c.is_control() { ' ' } else { c }).collect();
         // Underline to the end of the span or the end of the line, whichever comes first.
         let (end_line, end_col) = f.line_col(label.span.end);
-        let stop = if end_line == line {
-            end_col
-        } else {
-            text.chars().count() + 1
-        };
+        let stop = if end_line == line { end_col } else { text.len() + 1 };
         let len = stop.saturating_sub(col).max(1);
+        // Long lines (minified or generated specs) show a window around the span.
+        let (shown, col, len) = window(&text, col, len);
+        let _ = writeln!(out, "{:>width$} | {}", line, shown);
         let mark = if i == 0 { '^' } else { '-' };
         let underline: String = std::iter::repeat_n(mark, len).collect();
         let sep = if label.text.is_empty() { "" } else { " " };
@@ -249,6 +247,28 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
         let _ = writeln!(out, "{pad} = help: {h}");
     }
 }
+
+/// At most [`SNIPPET_WIDTH`] characters of a line around a span starting at
+/// 1-based `col`, with `…` where text was cut; returns the text and the
+/// span's column and length within it.
+fn window(text: &[char], col: usize, len: usize) -> (String, usize, usize) {
+    if text.len() <= SNIPPET_WIDTH {
+        return (text.iter().collect(), col, len);
+    }
+    let span_start = col - 1;
+    let start = span_start.saturating_sub(SNIPPET_WIDTH / 3).min(text.len() - SNIPPET_WIDTH);
+    let end = start + SNIPPET_WIDTH;
+    let marker = usize::from(start > 0);
+    let mut shown: String = if start > 0 { "…".into() } else { String::new() };
+    shown.extend(&text[start..end]);
+    if end < text.len() {
+        shown.push('…');
+    }
+    let visible = (span_start + len).min(end).saturating_sub(span_start).max(1);
+    (shown, span_start - start + 1 + marker, visible)
+}
+
+const SNIPPET_WIDTH: usize = 120;
 
 /// Closest candidate by edit distance, for did-you-mean hints.
 pub fn did_you_mean<'a>(

@@ -242,7 +242,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
                 return EXIT_INVALID;
             }
             for m in &compiled.models {
-                let n = m.endpoints.len();
+                let n = m.endpoints.len() + m.connects.len();
                 let _ = writeln!(
                     stdout,
                     "{}: ok ({n} endpoint{})",

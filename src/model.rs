@@ -293,7 +293,10 @@ pub fn lower(
             .entry(s.value.clone())
             .or_insert_with(|| (s.span, Vec::new()))
             .1
-            .push(format!("listed in reach.services ({})", sources.location(s.span)));
+            .push(format!(
+                "listed in reach.services ({})",
+                sources.location(s.span)
+            ));
     }
     for b in &spec.reach.bundles {
         match catalog.bundle(&b.value) {
@@ -303,7 +306,11 @@ pub fn lower(
                         .entry(m.clone())
                         .or_insert_with(|| (b.span, Vec::new()))
                         .1
-                        .push(format!("bundle `{}` ({})", bundle.name, sources.location(b.span)));
+                        .push(format!(
+                            "bundle `{}` ({})",
+                            bundle.name,
+                            sources.location(b.span)
+                        ));
                 }
             }
             None => {
@@ -1389,4 +1396,122 @@ pub fn org_policy(org: &str) -> serde_json::Value {
             "Condition": { "StringEquals": { "aws:PrincipalOrgID": org } }
         }]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What AWS accepts as a load balancer or target group name.
+    fn assert_valid_nlb_name(name: &str) {
+        assert!(
+            !name.is_empty() && name.len() <= 32,
+            "`{name}` is {} characters",
+            name.len()
+        );
+        assert!(
+            name.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "`{name}` has a character outside [a-z0-9-]"
+        );
+        assert!(
+            !name.starts_with('-') && !name.ends_with('-'),
+            "`{name}` starts or ends with a hyphen"
+        );
+        assert!(
+            !name.starts_with("internal-"),
+            "`{name}` starts with internal-"
+        );
+    }
+
+    #[test]
+    fn short_names_are_spec_and_expose() {
+        assert_eq!(nlb_name("shop", "orders"), "shop-orders");
+        assert_eq!(nlb_name("a", "b"), "a-b");
+        // Exactly 32 characters: kept as is.
+        let spec = "s".repeat(20);
+        let expose = "e".repeat(11);
+        assert_eq!(nlb_name(&spec, &expose), format!("{spec}-{expose}"));
+        assert_eq!(nlb_name(&spec, &expose).len(), 32);
+    }
+
+    #[test]
+    fn an_expose_named_like_its_spec_gives_the_spec_name() {
+        assert_eq!(nlb_name("payments", "payments"), "payments");
+        assert_eq!(nlb_name("service-b", "service-b"), "service-b");
+    }
+
+    #[test]
+    fn names_never_start_with_internal() {
+        assert_eq!(nlb_name("internal-foo", "api"), "nlb-internal-foo-api");
+        assert_eq!(nlb_name("internal-foo", "internal-foo"), "nlb-internal-foo");
+        for (spec, expose) in [
+            ("internal-foo", "api"),
+            ("internal-foo", "internal-foo"),
+            ("internal", "api"),
+            (
+                "internal-settlement-platform-production",
+                "reconciliation-api",
+            ),
+            (&"internal-x".repeat(6), &"y".repeat(32)),
+        ] {
+            assert_valid_nlb_name(&nlb_name(spec, expose));
+        }
+        // Only the `internal-` prefix is reserved.
+        assert_eq!(nlb_name("internals", "api"), "internals-api");
+    }
+
+    #[test]
+    fn long_names_are_shortened_to_valid_names() {
+        let cases = [
+            ("payments-platform-production", "settlement-api"),
+            (&"a".repeat(63), &"b".repeat(32)),
+            (&"a-".repeat(31).trim_end_matches('-').to_string(), "x"),
+            // A hyphen right where the prefix is cut.
+            (&format!("{}-{}", "a".repeat(24), "b".repeat(20)), "c"),
+            (&format!("{}-{}", "a".repeat(23), "b".repeat(20)), "c"),
+            ("x", &"y".repeat(32)),
+            (&"9".repeat(40), &"0".repeat(32)),
+        ];
+        for (spec, expose) in cases {
+            let name = nlb_name(spec, expose);
+            assert_valid_nlb_name(&name);
+            assert!(name.len() > 20, "`{name}` keeps a useful prefix");
+        }
+    }
+
+    #[test]
+    fn names_are_stable() {
+        let long = ("payments-platform-production", "settlement-reconciliation");
+        assert_eq!(nlb_name(long.0, long.1), nlb_name(long.0, long.1));
+        assert_eq!(short_hash("payments"), short_hash("payments"));
+        // The hash is part of the output contract (renaming an NLB replaces
+        // it), so it may never change between versions.
+        assert_eq!(
+            nlb_name(long.0, long.1),
+            format!(
+                "payments-platform-product-{}",
+                short_hash("payments-platform-production\0settlement-reconciliation")
+            )
+        );
+        assert_eq!(short_hash(""), "54xu4j");
+    }
+
+    #[test]
+    fn long_names_sharing_a_prefix_stay_distinct() {
+        let spec = "settlement-reconciliation-platform-prod"; // 39 characters
+        let prefix40 = format!("{spec}-");
+        let a = nlb_name(spec, "api-primary");
+        let b = nlb_name(spec, "api-secondary");
+        assert!(format!("{spec}-api-primary").starts_with(&prefix40));
+        assert!(format!("{spec}-api-secondary").starts_with(&prefix40));
+        assert_ne!(a, b);
+        assert_valid_nlb_name(&a);
+        assert_valid_nlb_name(&b);
+        // Where the spec ends and the expose begins matters too.
+        assert_ne!(
+            nlb_name(&"a".repeat(40), &"b".repeat(10)),
+            nlb_name(&"a".repeat(41), &"b".repeat(9))
+        );
+    }
 }

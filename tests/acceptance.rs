@@ -285,6 +285,146 @@ fn unknown_key() {
 }
 
 #[test]
+fn seed_article() {
+    let dir = specs_copy();
+    let o = vpcegen(
+        dir.path(),
+        "vpcegen build seed-article/service-b.toml seed-article/service-a.toml --target terraform",
+    );
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{e}");
+    // Both modules are written, each in the folder of its spec's name.
+    for spec in ["service-a", "service-b"] {
+        for file in [
+            "versions.tf",
+            "variables.tf",
+            "main.tf",
+            "privatelink.tf",
+            "outputs.tf",
+        ] {
+            assert!(
+                dir.path().join("out").join(spec).join(file).is_file(),
+                "out/{spec}/{file}"
+            );
+        }
+    }
+    // The connect module takes the service name as an input, named after
+    // the expose it refers to, and uses it for its endpoint.
+    let variables = std::fs::read_to_string(dir.path().join("out/service-a/variables.tf")).unwrap();
+    assert!(
+        variables.contains("variable \"service_b_service_name\" {"),
+        "{variables}"
+    );
+    let privatelink =
+        std::fs::read_to_string(dir.path().join("out/service-a/privatelink.tf")).unwrap();
+    assert!(
+        privatelink.lines().any(|l| {
+            let l = l.split_whitespace().collect::<Vec<_>>();
+            l == ["service_name", "=", "var.service_b_service_name"]
+        }),
+        "{privatelink}"
+    );
+    // The provider's module says which service name to pass.
+    let outputs = std::fs::read_to_string(dir.path().join("out/service-b/outputs.tf")).unwrap();
+    assert!(
+        outputs.contains("output \"service_b_service_name\" {"),
+        "{outputs}"
+    );
+    // A warning: subnets in use1-az4 cannot reach service-b.
+    let warning = e
+        .split("\n\n")
+        .find(|d| d.starts_with("warning[W111]"))
+        .unwrap_or_else(|| panic!("no AZ warning:\n{e}"));
+    let headline = warning.lines().next().unwrap();
+    assert!(
+        headline.contains("subnets in use1-az4 cannot reach") && headline.contains("service-b"),
+        "{warning}"
+    );
+    assert!(!e.contains("error"), "warnings only: {e}");
+}
+
+#[test]
+fn seed_article_cloudformation() {
+    let dir = specs_copy();
+    let o = vpcegen(
+        dir.path(),
+        "vpcegen build seed-article/service-b.toml --target cloudformation",
+    );
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(
+        !dir.path().join("out").exists(),
+        "nothing written: {:?}",
+        files_under(&dir.path().join("out"))
+    );
+    let error = e
+        .split("\n\n")
+        .find(|d| d.starts_with("error[") && d.contains("`vpc.subnets`"))
+        .unwrap_or_else(|| panic!("no error names `vpc.subnets`:\n{e}"));
+    assert!(
+        error.contains("tag lookup") && error.contains("no CloudFormation equivalent"),
+        "{error}"
+    );
+    assert!(error.contains("seed-article/service-b.toml:11:"), "{error}");
+    assert!(e.ends_with("nothing was written\n"), "{e}");
+}
+
+#[test]
+fn open_to_everyone() {
+    let dir = specs_copy();
+    let o = vpcegen(dir.path(), "vpcegen validate invalid/open-to-everyone.toml");
+    assert!(!o.status.success());
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    // Where, and why: `*` without acceptance lets any AWS account connect.
+    assert!(e.contains("invalid/open-to-everyone.toml:5:"), "{e}");
+    let first = e.lines().next().unwrap();
+    assert!(
+        first.starts_with("error[E050]")
+            && first.contains("any AWS account")
+            && first.contains("`*`")
+            && first.contains("`acceptance_required = false`"),
+        "{e}"
+    );
+    assert!(e.contains("acceptance_required = true"), "the way out: {e}");
+}
+
+#[test]
+fn az_mismatch() {
+    let dir = specs_copy();
+    let o = vpcegen(
+        dir.path(),
+        "vpcegen build invalid/az-mismatch-a.toml invalid/az-mismatch-b.toml",
+    );
+    let e = stderr(&o);
+    assert!(!o.status.success());
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(
+        !dir.path().join("out").exists(),
+        "nothing written: {:?}",
+        files_under(&dir.path().join("out"))
+    );
+    assert!(
+        e.contains("the consumer's AZ IDs (use1-az3, use1-az4) share none with the service's (use1-az1, use1-az2)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("invalid/az-mismatch-a.toml:5:") && e.contains("invalid/az-mismatch-b.toml:5:"),
+        "both sides are shown: {e}"
+    );
+}
+
+#[test]
 fn a_failed_build_writes_nothing() {
     let dir = specs_copy();
     let o = vpcegen(

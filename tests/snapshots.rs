@@ -8,6 +8,16 @@
 //!   the text `vpcegen build` prints on stderr; the binary must also exit 1
 //!   and write nothing.
 //!
+//! A scenario folder may instead hold a file named `build` listing spec files
+//! (one per line, relative to the folder; blank lines and `#` comments
+//! ignored): those are built together, in that order, as
+//! `vpcegen build a.toml b.toml` would. Each spec's outputs are then
+//! snapshotted under its `name` (`case__<scenario>__<name>__model.snap`), and
+//! the warnings or errors of the combined build once for the scenario.
+//! In an error scenario, a file named `target` holding `cloudformation`
+//! builds for that target, and a file named `deny_warnings` builds with
+//! `--deny-warnings`.
+//!
 //! Snapshots live in the top-level `snapshots/` folder, one file per scenario
 //! and output (`case__<scenario>__terraform__main.tf.snap`, `error__<scenario>.snap`).
 //! Paths are relative to the crate root (cargo runs tests there), so they
@@ -37,6 +47,32 @@ fn scenario(path: &Path) -> String {
         .into_owned()
 }
 
+/// The specs a scenario builds, relative to the crate root: the ones its
+/// `build` file lists, in order, or its `spec.toml`. `None` for a
+/// `spec.toml` beside a `build` file (the `build` file speaks for the folder).
+fn scenario_specs(path: &Path) -> Option<Vec<PathBuf>> {
+    let dir = path.parent().expect("scenario folder");
+    if path.file_name().is_some_and(|f| f == "build") {
+        let text = std::fs::read_to_string(path).expect("build file reads");
+        let specs: Vec<PathBuf> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let p = dir.join(l);
+                assert!(p.is_file(), "{}: `{l}` is not a file", path.display());
+                relative(&p)
+            })
+            .collect();
+        assert!(!specs.is_empty(), "{}: lists no spec", path.display());
+        Some(specs)
+    } else if dir.join("build").is_file() {
+        None
+    } else {
+        Some(vec![relative(path)])
+    }
+}
+
 /// Snapshots in `snapshots/`, named by us rather than by glob's suffix.
 fn bound<R>(f: impl FnOnce() -> R) -> R {
     let mut s = insta::Settings::clone_current();
@@ -62,80 +98,102 @@ fn snapshot_files(prefix: &str, files: &[File]) {
     }
 }
 
+/// The Terraform files a model renders to, in order.
+fn terraform_files(model: &vpcegen::model::Model) -> Vec<&'static str> {
+    let mut names = vec!["versions.tf", "variables.tf", "main.tf"];
+    if !model.endpoints.is_empty() {
+        names.push("endpoints.tf");
+    }
+    if !model.exposes.is_empty() || !model.connects.is_empty() {
+        names.push("privatelink.tf");
+    }
+    names.push("outputs.tf");
+    names
+}
+
 #[test]
 fn valid_cases() {
-    insta::glob!("cases/*/spec.toml", |path| {
-        let spec = relative(path);
+    insta::glob!("cases/*/{spec.toml,build}", |path| {
+        let Some(specs) = scenario_specs(path) else {
+            return;
+        };
         let name = scenario(path);
         // `e2e-*` cases belong to tests/e2e.rs, which deploys them.
         if name.starts_with("e2e-") {
             return;
         }
+        // One spec keeps the scenario's own names; several are told apart
+        // by their `name`.
+        let prefix = |model: &vpcegen::model::Model| {
+            if specs.len() == 1 {
+                format!("case__{name}")
+            } else {
+                format!("case__{name}__{}", model.name)
+            }
+        };
         bound(|| {
             // Terraform: model, warnings, every file.
-            let tf = vpcegen::compile(std::slice::from_ref(&spec), Some(Target::Terraform), false);
+            let tf = vpcegen::compile(&specs, Some(Target::Terraform), false);
             let report = tf.diagnostics.render(&tf.sources, true);
-            assert!(tf.ok(), "{} should be valid:\n{report}", spec.display());
-            assert_eq!(tf.models.len(), 1);
-            let model = &tf.models[0];
-            assert_eq!(model.source, spec.to_string_lossy().replace('\\', "/"));
-            insta::assert_snapshot!(
-                format!("case__{name}__model"),
-                serde_json::to_string_pretty(model).expect("models serialize")
-            );
+            assert!(tf.ok(), "{name} should be valid:\n{report}");
+            assert_eq!(tf.models.len(), specs.len(), "{name}: one model per spec");
+            for (model, spec) in tf.models.iter().zip(&specs) {
+                assert_eq!(model.source, spec.to_string_lossy().replace('\\', "/"));
+            }
             if !tf.diagnostics.is_empty() {
                 insta::assert_snapshot!(format!("case__{name}__warnings"), report);
             }
-            let files = render(model, Target::Terraform, CfnFormat::Yaml);
-            let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-            assert_eq!(
-                names,
-                [
-                    "versions.tf",
-                    "variables.tf",
-                    "main.tf",
-                    "endpoints.tf",
-                    "outputs.tf"
-                ]
-            );
-            for f in &files {
-                assert!(
-                    f.contents
-                        .starts_with(&format!("# Generated by vpcegen from {}.", model.source)),
-                    "{} has no generated mark",
-                    f.path
+            for model in &tf.models {
+                let prefix = prefix(model);
+                insta::assert_snapshot!(
+                    format!("{prefix}__model"),
+                    serde_json::to_string_pretty(model).expect("models serialize")
                 );
+                let files = render(model, Target::Terraform, CfnFormat::Yaml);
+                let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+                assert_eq!(names, terraform_files(model), "{name}");
+                for f in &files {
+                    assert!(
+                        f.contents
+                            .starts_with(&format!("# Generated by vpcegen from {}.", model.source)),
+                        "{} has no generated mark",
+                        f.path
+                    );
+                }
+                snapshot_files(&format!("{prefix}__terraform"), &files);
             }
-            snapshot_files(&format!("case__{name}__terraform"), &files);
 
             // CloudFormation: both formats, or the reason it cannot be built.
-            let cfn = vpcegen::compile(
-                std::slice::from_ref(&spec),
-                Some(Target::Cloudformation),
-                false,
-            );
+            let cfn = vpcegen::compile(&specs, Some(Target::Cloudformation), false);
             if cfn.ok() {
-                let model = &cfn.models[0];
-                for format in [CfnFormat::Yaml, CfnFormat::Json] {
-                    let files = render(model, Target::Cloudformation, format);
-                    assert_eq!(files.len(), 1);
-                    match format {
-                        CfnFormat::Yaml => {
-                            yaml_serde::from_str::<yaml_serde::Value>(&files[0].contents)
-                                .unwrap_or_else(|e| panic!("{name}: YAML does not parse: {e}"));
+                assert_eq!(cfn.models.len(), specs.len(), "{name}: one model per spec");
+                for model in &cfn.models {
+                    for format in [CfnFormat::Yaml, CfnFormat::Json] {
+                        let files = render(model, Target::Cloudformation, format);
+                        assert_eq!(files.len(), 1);
+                        match format {
+                            CfnFormat::Yaml => {
+                                yaml_serde::from_str::<yaml_serde::Value>(&files[0].contents)
+                                    .unwrap_or_else(|e| panic!("{name}: YAML does not parse: {e}"));
+                            }
+                            CfnFormat::Json => {
+                                serde_json::from_str::<serde_json::Value>(&files[0].contents)
+                                    .unwrap_or_else(|e| panic!("{name}: JSON does not parse: {e}"));
+                            }
                         }
-                        CfnFormat::Json => {
-                            serde_json::from_str::<serde_json::Value>(&files[0].contents)
-                                .unwrap_or_else(|e| panic!("{name}: JSON does not parse: {e}"));
-                        }
+                        snapshot_files(&format!("{}__cloudformation", prefix(model)), &files);
                     }
-                    snapshot_files(&format!("case__{name}__cloudformation"), &files);
                 }
             } else {
-                // Only the target's own check may fail a spec Terraform accepts.
+                // Only the target's own checks may fail a spec Terraform
+                // accepts: tag lookups (E040) and private DNS names (E041).
                 for d in cfn.diagnostics.iter() {
                     if d.severity == vpcegen::diagnostic::Severity::Error {
-                        assert_eq!(d.code, "E040", "{name}: unexpected CloudFormation error");
+                        assert!(
+                            ["E040", "E041"].contains(&d.code),
+                            "{name}: unexpected CloudFormation error {}",
+                            d.code
+                        );
                     }
                 }
                 insta::assert_snapshot!(
@@ -152,8 +210,10 @@ fn error_cases() {
     // Problems are collected, not raised at once, so one broken scenario does
     // not hide the others.
     let mut problems: Vec<String> = Vec::new();
-    insta::glob!("errors/*/spec.toml", |path| {
-        let spec = relative(path);
+    insta::glob!("errors/*/{spec.toml,build}", |path| {
+        let Some(specs) = scenario_specs(path) else {
+            return;
+        };
         let name = scenario(path);
         // A scenario for one target's own checks says so in a `target` file.
         let target = match std::fs::read_to_string(path.with_file_name("target")) {
@@ -165,8 +225,10 @@ fn error_cases() {
             Target::Terraform => "terraform",
             Target::Cloudformation => "cloudformation",
         };
+        // A scenario about `--deny-warnings` has a `deny_warnings` file.
+        let deny_warnings = path.with_file_name("deny_warnings").is_file();
         bound(|| {
-            let compiled = vpcegen::compile(std::slice::from_ref(&spec), Some(target), false);
+            let compiled = vpcegen::compile(&specs, Some(target), deny_warnings);
             let text = compiled.diagnostics.render(&compiled.sources, true);
             let mut problem = |p: String| {
                 eprintln!("{name}: {p}");
@@ -185,13 +247,15 @@ fn error_cases() {
             // What a user sees: the same text, exit 1, nothing written.
             let tmp = tempfile::tempdir().expect("temp dir");
             let out = tmp.path().join("out");
-            let run = Command::new(env!("CARGO_BIN_EXE_vpcegen"))
-                .arg("build")
-                .arg(&spec)
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_vpcegen"));
+            cmd.arg("build")
+                .args(&specs)
                 .args(["--target", target_arg, "--out"])
-                .arg(&out)
-                .output()
-                .expect("vpcegen runs");
+                .arg(&out);
+            if deny_warnings {
+                cmd.arg("--deny-warnings");
+            }
+            let run = cmd.output().expect("vpcegen runs");
             if run.status.code() != Some(1) {
                 problem(format!("exit code {:?}, not 1", run.status.code()));
             }
@@ -325,24 +389,36 @@ fn builds_are_deterministic_and_match_the_library() {
 #[test]
 fn library_renders_are_deterministic() {
     let root = Path::new("tests/cases");
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(root)
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(root)
         .unwrap()
-        .map(|e| e.unwrap().path().join("spec.toml"))
+        .map(|e| e.unwrap().path())
         .collect();
-    entries.sort();
-    assert!(entries.len() >= 16);
-    for spec in &entries {
+    folders.sort();
+    assert!(folders.len() >= 16);
+    for folder in &folders {
+        // The specs a scenario builds together (see the module docs).
+        let specs: Vec<PathBuf> = match std::fs::read_to_string(folder.join("build")) {
+            Ok(list) => list
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(|l| folder.join(l))
+                .collect(),
+            Err(_) => vec![folder.join("spec.toml")],
+        };
         let render_all = || {
-            let c = vpcegen::compile(std::slice::from_ref(spec), Some(Target::Terraform), false);
+            let c = vpcegen::compile(&specs, Some(Target::Terraform), false);
             assert!(c.ok());
-            let m = &c.models[0];
-            let mut all = serde_json::to_string(m).unwrap();
-            for f in render(m, Target::Terraform, CfnFormat::Yaml) {
-                all.push_str(&f.contents);
+            let mut all = String::new();
+            for m in &c.models {
+                all.push_str(&serde_json::to_string(m).unwrap());
+                for f in render(m, Target::Terraform, CfnFormat::Yaml) {
+                    all.push_str(&f.contents);
+                }
             }
             all
         };
-        assert_eq!(render_all(), render_all(), "{}", spec.display());
+        assert_eq!(render_all(), render_all(), "{}", folder.display());
     }
 }
 

@@ -215,6 +215,32 @@ fn endpoint(
     }
 }
 
+fn target_group(name: &str, port: u16, target_type: TargetType, vpc_id: &Cfn, tags: Cfn) -> Cfn {
+    let kind = match target_type {
+        TargetType::Ip => "ip",
+        TargetType::Instance => "instance",
+        TargetType::Alb => "alb",
+    };
+    let mut props: Vec<(String, Cfn)> = vec![
+        ("Name".into(), Cfn::Str(name.into())),
+        ("Port".into(), Cfn::Int(port as i64)),
+        ("Protocol".into(), Cfn::Str("TCP".into())),
+        ("TargetType".into(), Cfn::Str(kind.into())),
+        ("VpcId".into(), vpc_id.clone()),
+    ];
+    // ALB targets are health-checked only over HTTP(S).
+    if target_type == TargetType::Alb {
+        props.push(("HealthCheckProtocol".into(), Cfn::Str("HTTP".into())));
+        props.push(("HealthCheckPort".into(), Cfn::Str("traffic-port".into())));
+        props.push(("HealthCheckPath".into(), Cfn::Str("/".into())));
+    } else {
+        props.push(("HealthCheckProtocol".into(), Cfn::Str("TCP".into())));
+        props.push(("HealthCheckPort".into(), Cfn::Str("traffic-port".into())));
+    }
+    props.push(("Tags".into(), tags));
+    Cfn::Map(props)
+}
+
 fn parameter(
     logical_id: String,
     kind: &str,
@@ -318,29 +344,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                 resources.push(ResourceView {
                     logical_id: format!("{base}TargetGroup"),
                     kind: "AWS::ElasticLoadBalancingV2::TargetGroup".into(),
-                    properties: Cfn::Map(vec![
-                        ("Name".into(), Cfn::Str(name.clone())),
-                        ("Port".into(), Cfn::Int(*target_port as i64)),
-                        ("Protocol".into(), Cfn::Str("TCP".into())),
-                        (
-                            "TargetType".into(),
-                            Cfn::Str(
-                                match target_type {
-                                    TargetType::Ip => "ip",
-                                    TargetType::Instance => "instance",
-                                    TargetType::Alb => "alb",
-                                }
-                                .into(),
-                            ),
-                        ),
-                        ("VpcId".into(), vpc_id.clone()),
-                        ("HealthCheckProtocol".into(), Cfn::Str("TCP".into())),
-                        ("HealthCheckPort".into(), Cfn::Str("traffic-port".into())),
-                        (
-                            "Tags".into(),
-                            tags(model, &format!("{}-targets", x.name_tag)),
-                        ),
-                    ]),
+                    properties: target_group(name, *target_port, *target_type, &vpc_id, tags(model, &format!("{}-targets", x.name_tag))),
                 });
                 resources.push(ResourceView {
                     logical_id: format!("{base}Listener"),

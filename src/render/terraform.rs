@@ -91,6 +91,9 @@ struct ExposeView {
 #[derive(Serialize)]
 struct CreateLbView {
     name: Expr,
+    /// TCP, except HTTP for ALB targets, which AWS health-checks only over HTTP(S).
+    health_check_protocol: Expr,
+    health_check_path: Option<Expr>,
     port: Expr,
     target_port: Expr,
     target_type: Expr,
@@ -307,6 +310,8 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 } => (
                     Some(CreateLbView {
                         name: s(name.clone()),
+                        health_check_protocol: s(if *target_type == TargetType::Alb { "HTTP" } else { "TCP" }),
+                        health_check_path: (*target_type == TargetType::Alb).then(|| s("/")),
                         port: Expr::Num(*port as i64),
                         target_port: Expr::Num(*target_port as i64),
                         target_type: s(match target_type {
@@ -431,7 +436,10 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         outputs,
     };
 
-    let mut names = vec!["versions.tf", "variables.tf", "main.tf", "endpoints.tf"];
+    let mut names = vec!["versions.tf", "variables.tf", "main.tf"];
+    if !model.endpoints.is_empty() {
+        names.push("endpoints.tf");
+    }
     if !model.exposes.is_empty() || !model.connects.is_empty() {
         names.push("privatelink.tf");
     }
