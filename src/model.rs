@@ -1297,11 +1297,11 @@ fn resolve_policy(
             let full = crate::source::normalize(&dir.join(&path.value));
             let shown = crate::source::display_path(&full);
             if let Some(doc) = cache.get(&shown) {
-                return (doc.clone(), path.value.clone());
+                return (doc.clone(), shown);
             }
             let doc = read_policy_file(&full, &shown, path.span, d);
-            cache.insert(shown, doc.clone());
-            (doc, path.value.clone())
+            cache.insert(shown.clone(), doc.clone());
+            (doc, shown)
         }
     }
 }
