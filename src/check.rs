@@ -34,7 +34,7 @@ pub fn link(models: &mut [Model], d: &mut Diagnostics) {
             let Some(x) = p.exposes.iter().find(|x| x.key == r.expose.value) else {
                 let mut diag = Diagnostic::error(
                     "E016",
-                    format!("`{}` has no `[expose.{}]`", p.source, r.expose.value),
+                    format!("`{}` has no `[expose.{}]`", p.spans.shown, r.expose.value),
                 )
                 .at(r.expose.span, "no such expose in that spec");
                 diag = match did_you_mean(&r.expose.value, p.exposes.iter().map(|x| x.key.as_str()))

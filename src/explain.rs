@@ -263,7 +263,7 @@ pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Ex
             let nat_data_monthly = gb_per_month.map_or(0.0, |gb| gb * p.nat_gateway.per_gb);
             SpecView {
                 name: m.name.clone(),
-                source: m.source.clone(),
+                source: m.spans.shown.clone(),
                 region: m.region.clone(),
                 vpc: describe(&m.vpc_id),
                 subnets: m.subnets.as_ref().map(describe),
@@ -302,7 +302,7 @@ fn connect_checks(m: &Model, c: &Endpoint, all: &[&Model]) -> Vec<String> {
         return vec![format!("provider spec {} not loaded", r.spec.value)];
     };
     let Some(x) = p.exposes.iter().find(|x| x.key == r.expose.value) else { return Vec::new() };
-    let mut out = vec![format!("provider: `{}` of {} ({})", x.key, p.name, p.source)];
+    let mut out = vec![format!("provider: `{}` of {} ({})", x.key, p.name, p.spans.shown)];
     out.push(match &m.account {
         Some(a) if x.allowed_principals.iter().any(|pr| check::covers(pr, a)) => format!("account {a} is an allowed principal"),
         Some(a) => format!("account {a} is NOT an allowed principal"),
@@ -327,7 +327,7 @@ fn expose_checks(provider: &Model, key: &str, all: &[&Model]) -> Vec<String> {
                 Some(a) => format!("account {a} NOT allowed"),
                 None => "account not set".into(),
             };
-            out.push(format!("consumer {} ({}): {principal}; {}", m.name, m.source, az_line(&m.az_ids, &provider.az_ids)));
+            out.push(format!("consumer {} ({}): {principal}; {}", m.name, m.spans.shown, az_line(&m.az_ids, &provider.az_ids)));
         }
     }
     if out.is_empty() {

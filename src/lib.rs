@@ -246,7 +246,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
                 let _ = writeln!(
                     stdout,
                     "{}: ok ({n} endpoint{})",
-                    m.source,
+                    m.spans.shown,
                     if n == 1 { "" } else { "s" }
                 );
             }

@@ -65,6 +65,8 @@ impl Model {
 pub struct ModelSpans {
     /// The spec file, normalised, for resolving references to it.
     pub path: std::path::PathBuf,
+    /// The spec's path as the user gave it, for messages and `explain`.
+    pub shown: String,
     pub name: Option<Span>,
     pub account: Option<Span>,
     pub az_ids: Option<Span>,
@@ -521,6 +523,7 @@ pub fn lower(
     let mut inputs: Vec<Input> = Vec::new();
     let mut spans = ModelSpans {
         path: sources.get(file).path.clone(),
+        shown: sources.get(file).display.clone(),
         name: Some(spec.name.span),
         account: spec.account.as_ref().map(|a| a.span),
         az_ids: spec.vpc.az_ids_span.filter(|_| !spec.vpc.az_ids.is_empty()),

@@ -169,20 +169,17 @@ pub fn display_path(path: &Path) -> String {
     normalize(path).to_string_lossy().replace('\\', "/")
 }
 
-/// The path to write into generated files: never absolute, so output does
-/// not depend on where the repository is checked out.
+/// The spec path written into generated files: relative to the root of
+/// the git repository that holds it (what a reviewer sees in a pull
+/// request), else just the file name. Never absolute, and the same from
+/// whatever directory vpcegen runs in.
 pub fn portable(path: &Path) -> String {
-    if !path.is_absolute() {
-        return display_path(path);
-    }
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
-    match relative {
-        Some(r) => display_path(&r),
-        None => path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+    let Ok(full) = std::fs::canonicalize(path) else {
+        return path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    };
+    let root = full.ancestors().skip(1).find(|dir| dir.join(".git").exists());
+    match root.and_then(|r| full.strip_prefix(r).ok()) {
+        Some(relative) => display_path(relative),
+        None => full.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
     }
 }
