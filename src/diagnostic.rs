@@ -61,6 +61,13 @@ impl Diagnostic {
         }
     }
 
+    pub fn info(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Info,
+            ..Self::error(code, message)
+        }
+    }
+
     pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
         self.primary = Some(Label {
             span,
@@ -212,10 +219,18 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
         let arrow = if i == 0 { "-->" } else { ":::" };
         let _ = writeln!(out, "{pad}{arrow} {}:{line}:{col}", f.display);
         let _ = writeln!(out, "{pad} |");
-        let text: Vec<char> = f.line_text(line).chars().map(|c| if c == '\t' || c.is_control() { ' ' } else { c }).collect();
+        let text: Vec<char> = f
+            .line_text(line)
+            .chars()
+            .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
+            .collect();
         // Underline to the end of the span or the end of the line, whichever comes first.
         let (end_line, end_col) = f.line_col(label.span.end);
-        let stop = if end_line == line { end_col } else { text.len() + 1 };
+        let stop = if end_line == line {
+            end_col
+        } else {
+            text.len() + 1
+        };
         let len = stop.saturating_sub(col).max(1);
         // Long lines (minified or generated specs) show a window around the span.
         let (shown, col, len) = window(&text, col, len);
@@ -230,7 +245,10 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
             label.text
         );
     }
-    let in_baseline = d.primary.as_ref().is_some_and(|p| !sources.extends_chain(p.span.file).is_empty());
+    let in_baseline = d
+        .primary
+        .as_ref()
+        .is_some_and(|p| !sources.extends_chain(p.span.file).is_empty());
     if !labels.is_empty() && (d.help.is_some() || !d.notes.is_empty() || in_baseline) {
         let _ = writeln!(out, "{pad} |");
     }
@@ -256,15 +274,24 @@ fn window(text: &[char], col: usize, len: usize) -> (String, usize, usize) {
         return (text.iter().collect(), col, len);
     }
     let span_start = col - 1;
-    let start = span_start.saturating_sub(SNIPPET_WIDTH / 3).min(text.len() - SNIPPET_WIDTH);
+    let start = span_start
+        .saturating_sub(SNIPPET_WIDTH / 3)
+        .min(text.len() - SNIPPET_WIDTH);
     let end = start + SNIPPET_WIDTH;
     let marker = usize::from(start > 0);
-    let mut shown: String = if start > 0 { "…".into() } else { String::new() };
+    let mut shown: String = if start > 0 {
+        "…".into()
+    } else {
+        String::new()
+    };
     shown.extend(&text[start..end]);
     if end < text.len() {
         shown.push('…');
     }
-    let visible = (span_start + len).min(end).saturating_sub(span_start).max(1);
+    let visible = (span_start + len)
+        .min(end)
+        .saturating_sub(span_start)
+        .max(1);
     (shown, span_start - start + 1 + marker, visible)
 }
 

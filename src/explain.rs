@@ -48,7 +48,9 @@ pub struct FlatPrices {
 impl Pricing {
     pub fn get() -> &'static Pricing {
         static P: OnceLock<Pricing> = OnceLock::new();
-        P.get_or_init(|| toml::from_str(PRICING_TOML).expect("the embedded price file is valid (tested)"))
+        P.get_or_init(|| {
+            toml::from_str(PRICING_TOML).expect("the embedded price file is valid (tested)")
+        })
     }
 
     /// Interface endpoint data processing for `gb` in a month, through the tiers.
@@ -150,7 +152,10 @@ fn describe(v: &Value) -> String {
         Value::LiteralList(xs) => xs.join(", "),
         Value::Input(name) => format!("input `{name}`"),
         Value::Lookup(tags) => {
-            let t: Vec<String> = tags.iter().map(|(k, vs)| format!("{k}={}", vs.join("|"))).collect();
+            let t: Vec<String> = tags
+                .iter()
+                .map(|(k, vs)| format!("{k}={}", vs.join("|")))
+                .collect();
             format!("tag lookup {}", t.join(", "))
         }
         Value::VpcCidr => "the VPC's CIDR".into(),
@@ -290,7 +295,10 @@ pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Ex
             }
         })
         .collect();
-    Explanation { specs, prices: p.clone() }
+    Explanation {
+        specs,
+        prices: p.clone(),
+    }
 }
 
 fn connect_checks(m: &Model, c: &Endpoint, all: &[&Model]) -> Vec<String> {
@@ -301,10 +309,17 @@ fn connect_checks(m: &Model, c: &Endpoint, all: &[&Model]) -> Vec<String> {
     let Some(p) = all.iter().find(|p| check::identity(&p.spans.path) == id) else {
         return vec![format!("provider spec {} not loaded", r.spec.value)];
     };
-    let Some(x) = p.exposes.iter().find(|x| x.key == r.expose.value) else { return Vec::new() };
-    let mut out = vec![format!("provider: `{}` of {} ({})", x.key, p.name, p.spans.shown)];
+    let Some(x) = p.exposes.iter().find(|x| x.key == r.expose.value) else {
+        return Vec::new();
+    };
+    let mut out = vec![format!(
+        "provider: `{}` of {} ({})",
+        x.key, p.name, p.spans.shown
+    )];
     out.push(match &m.account {
-        Some(a) if x.allowed_principals.iter().any(|pr| check::covers(pr, a)) => format!("account {a} is an allowed principal"),
+        Some(a) if x.allowed_principals.iter().any(|pr| check::covers(pr, a)) => {
+            format!("account {a} is an allowed principal")
+        }
         Some(a) => format!("account {a} is NOT an allowed principal"),
         None => "account not set: principal check skipped".into(),
     });
@@ -321,13 +336,24 @@ fn expose_checks(provider: &Model, key: &str, all: &[&Model]) -> Vec<String> {
             if check::identity(&r.path) != id || r.expose.value != key {
                 continue;
             }
-            let x = provider.exposes.iter().find(|x| x.key == key).expect("looked up by key");
+            let x = provider
+                .exposes
+                .iter()
+                .find(|x| x.key == key)
+                .expect("looked up by key");
             let principal = match &m.account {
-                Some(a) if x.allowed_principals.iter().any(|p| check::covers(p, a)) => format!("account {a} allowed"),
+                Some(a) if x.allowed_principals.iter().any(|p| check::covers(p, a)) => {
+                    format!("account {a} allowed")
+                }
                 Some(a) => format!("account {a} NOT allowed"),
                 None => "account not set".into(),
             };
-            out.push(format!("consumer {} ({}): {principal}; {}", m.name, m.spans.shown, az_line(&m.az_ids, &provider.az_ids)));
+            out.push(format!(
+                "consumer {} ({}): {principal}; {}",
+                m.name,
+                m.spans.shown,
+                az_line(&m.az_ids, &provider.az_ids)
+            ));
         }
     }
     if out.is_empty() {
@@ -340,12 +366,28 @@ fn az_line(consumer: &[String], service: &[String]) -> String {
     if consumer.is_empty() || service.is_empty() {
         return "AZ IDs not given on both sides: AZ check skipped".into();
     }
-    let shared: Vec<&str> = consumer.iter().filter(|a| service.contains(a)).map(String::as_str).collect();
-    let missing: Vec<&str> = consumer.iter().filter(|a| !service.contains(a)).map(String::as_str).collect();
+    let shared: Vec<&str> = consumer
+        .iter()
+        .filter(|a| service.contains(a))
+        .map(String::as_str)
+        .collect();
+    let missing: Vec<&str> = consumer
+        .iter()
+        .filter(|a| !service.contains(a))
+        .map(String::as_str)
+        .collect();
     match (shared.is_empty(), missing.is_empty()) {
-        (true, _) => format!("no shared AZ (consumer {}, service {})", consumer.join(", "), service.join(", ")),
+        (true, _) => format!(
+            "no shared AZ (consumer {}, service {})",
+            consumer.join(", "),
+            service.join(", ")
+        ),
         (false, true) => format!("AZs shared: {}", shared.join(", ")),
-        (false, false) => format!("AZs shared: {}; not served: {}", shared.join(", "), missing.join(", ")),
+        (false, false) => format!(
+            "AZs shared: {}; not served: {}",
+            shared.join(", "),
+            missing.join(", ")
+        ),
     }
 }
 
@@ -358,7 +400,13 @@ pub fn render_text(e: &Explanation) -> String {
             out.push('\n');
         }
         let _ = writeln!(out, "{} ({})", s.name, s.source);
-        let _ = writeln!(out, "  region: {}", s.region.as_deref().unwrap_or("any (service names are resolved at deploy time)"));
+        let _ = writeln!(
+            out,
+            "  region: {}",
+            s.region
+                .as_deref()
+                .unwrap_or("any (service names are resolved at deploy time)")
+        );
         let _ = writeln!(out, "  VPC: {}", s.vpc);
         if let Some(sub) = &s.subnets {
             let _ = writeln!(out, "  subnets: {sub}");
@@ -400,11 +448,22 @@ pub fn render_text(e: &Explanation) -> String {
                 let _ = writeln!(
                     out,
                     "      principals: {}; acceptance {}",
-                    if x.allowed_principals.is_empty() { "none".into() } else { x.allowed_principals.join(", ") },
-                    if x.acceptance_required { "required" } else { "automatic" }
+                    if x.allowed_principals.is_empty() {
+                        "none".into()
+                    } else {
+                        x.allowed_principals.join(", ")
+                    },
+                    if x.acceptance_required {
+                        "required"
+                    } else {
+                        "automatic"
+                    }
                 );
                 if let Some(n) = &x.private_dns_name {
-                    let _ = writeln!(out, "      private DNS name: {n} (verify the domain with the TXT record in the outputs)");
+                    let _ = writeln!(
+                        out,
+                        "      private DNS name: {n} (verify the domain with the TXT record in the outputs)"
+                    );
                 }
                 for c in &x.checks {
                     let _ = writeln!(out, "      check: {c}");
@@ -426,19 +485,40 @@ pub fn render_text(e: &Explanation) -> String {
             "\n  monthly cost estimate ({} list prices in {}, {} h a month):",
             p.region, p.currency, p.hours_per_month
         );
-        let width = s.endpoints.iter().chain(&s.connects).map(|e| e.name.len()).max().unwrap_or(0);
+        let width = s
+            .endpoints
+            .iter()
+            .chain(&s.connects)
+            .map(|e| e.name.len())
+            .max()
+            .unwrap_or(0);
         for ep in s.endpoints.iter().chain(&s.connects) {
             let _ = writeln!(out, "    {:<width$}  {}", ep.name, ep.cost);
         }
         let c = &s.cost;
-        let _ = writeln!(out, "    endpoints: {} a month ({} interface, {} gateway)", money(c.endpoints_monthly), c.interface_endpoints, c.gateway_endpoints);
+        let _ = writeln!(
+            out,
+            "    endpoints: {} a month ({} interface, {} gateway)",
+            money(c.endpoints_monthly),
+            c.interface_endpoints,
+            c.gateway_endpoints
+        );
         match c.data_gb {
             Some(gb) => {
-                let _ = writeln!(out, "    data processed: {gb} GB → {} (tiered from ${}/GB)", money(c.data_monthly), p.interface_endpoint.data_tiers[0].per_gb);
+                let _ = writeln!(
+                    out,
+                    "    data processed: {gb} GB → {} (tiered from ${}/GB)",
+                    money(c.data_monthly),
+                    p.interface_endpoint.data_tiers[0].per_gb
+                );
                 let _ = writeln!(out, "    total: {} a month", money(c.total_monthly));
             }
             None => {
-                let _ = writeln!(out, "    data processed: ${}/GB on top (give --gb-per-month for a figure)", p.interface_endpoint.data_tiers[0].per_gb);
+                let _ = writeln!(
+                    out,
+                    "    data processed: ${}/GB on top (give --gb-per-month for a figure)",
+                    p.interface_endpoint.data_tiers[0].per_gb
+                );
             }
         }
         let _ = write!(
@@ -451,7 +531,12 @@ pub fn render_text(e: &Explanation) -> String {
         );
         match c.data_gb {
             Some(gb) => {
-                let _ = writeln!(out, " + {gb} GB × ${} = {} a month", p.nat_gateway.per_gb, money(c.nat_total_monthly));
+                let _ = writeln!(
+                    out,
+                    " + {gb} GB × ${} = {} a month",
+                    p.nat_gateway.per_gb,
+                    money(c.nat_total_monthly)
+                );
             }
             None => {
                 let _ = writeln!(out, " a month + ${}/GB", p.nat_gateway.per_gb);
@@ -461,7 +546,11 @@ pub fn render_text(e: &Explanation) -> String {
     let _ = writeln!(
         out,
         "\nprices: {} (interface endpoints: {}, {}; NAT gateway: {}, {})",
-        p.region, p.interface_endpoint.source, p.interface_endpoint.date, p.nat_gateway.source, p.nat_gateway.date
+        p.region,
+        p.interface_endpoint.source,
+        p.interface_endpoint.date,
+        p.nat_gateway.source,
+        p.nat_gateway.date
     );
     out
 }
@@ -477,7 +566,14 @@ fn write_endpoint(out: &mut String, ep: &EndpointView) {
         facts.push(format!("private DNS {}", if dns { "on" } else { "off" }));
     }
     if !ep.ports.is_empty() {
-        facts.push(format!("TCP {}", ep.ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")));
+        facts.push(format!(
+            "TCP {}",
+            ep.ports
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if let Some(pol) = &ep.policy {
         facts.push(format!("policy: {pol}"));

@@ -220,7 +220,10 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
                     for f in &folders {
                         let _ = writeln!(
                             stdout,
-                            "wrote {}/ ({} file{})", display(&f.dir), f.files.len(), if f.files.len() == 1 { "" } else { "s" }
+                            "wrote {}/ ({} file{})",
+                            display(&f.dir),
+                            f.files.len(),
+                            if f.files.len() == 1 { "" } else { "s" }
                         );
                     }
                     if w.removed > 0 {
@@ -252,17 +255,24 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
             }
             0
         }
-        Command::Explain { specs, gb_per_month, format } => {
+        Command::Explain {
+            specs,
+            gb_per_month,
+            format,
+        } => {
             let compiled = compile(specs, None, cli.deny_warnings);
             report(&compiled, stderr);
             if !compiled.ok() {
                 return EXIT_INVALID;
             }
-            let all: Vec<&model::Model> = compiled.models.iter().chain(&compiled.referenced).collect();
+            let all: Vec<&model::Model> =
+                compiled.models.iter().chain(&compiled.referenced).collect();
             let e = explain::explain(&compiled.models, &all, *gb_per_month);
             let text = match format {
                 cli::ExplainFormat::Text => explain::render_text(&e),
-                cli::ExplainFormat::Json => serde_json::to_string_pretty(&e).expect("explanations serialize") + "\n",
+                cli::ExplainFormat::Json => {
+                    serde_json::to_string_pretty(&e).expect("explanations serialize") + "\n"
+                }
             };
             let _ = stdout.write_all(text.as_bytes());
             0
@@ -338,10 +348,18 @@ fn report_drift(drift: &output::Drift, stdout: &mut dyn Write) -> i32 {
         let _ = write!(stdout, "{diff}");
     }
     for p in &drift.missing {
-        let _ = writeln!(stdout, "missing: {} (the spec produces it; run `vpcegen build`)", display(p));
+        let _ = writeln!(
+            stdout,
+            "missing: {} (the spec produces it; run `vpcegen build`)",
+            display(p)
+        );
     }
     for p in &drift.extra {
-        let _ = writeln!(stdout, "extra: {} (generated, but no spec produces it any more)", display(p));
+        let _ = writeln!(
+            stdout,
+            "extra: {} (generated, but no spec produces it any more)",
+            display(p)
+        );
     }
     let _ = writeln!(
         stdout,
@@ -364,30 +382,54 @@ pub fn man_page() -> Vec<u8> {
 
 /// The starter spec `vpcegen init` writes.
 pub fn starter(file: &str, name: &str) -> String {
-    include_str!("../templates/starter.toml").replace("{{FILE}}", file).replace("{{NAME}}", name)
+    include_str!("../templates/starter.toml")
+        .replace("{{FILE}}", file)
+        .replace("{{NAME}}", name)
 }
 
 fn init(path: &Path, name: &str, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
     let valid = !name.is_empty()
         && name.len() <= 63
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-');
     if !valid {
-        return fail(stderr, &format!("`{name}` is not a valid spec name: use lowercase letters, digits and hyphens"));
+        return fail(
+            stderr,
+            &format!(
+                "`{name}` is not a valid spec name: use lowercase letters, digits and hyphens"
+            ),
+        );
     }
     if path.exists() {
-        return fail(stderr, &format!("`{}` exists; vpcegen init never overwrites a file", display(path)));
+        return fail(
+            stderr,
+            &format!(
+                "`{}` exists; vpcegen init never overwrites a file",
+                display(path)
+            ),
+        );
     }
-    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| "vpcegen.toml".into());
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "vpcegen.toml".into());
     if let Err(e) = std::fs::write(path, starter(&file, name)) {
         return fail(stderr, &format!("cannot write `{}`: {e}", display(path)));
     }
     let _ = writeln!(stdout, "wrote {}", display(path));
-    let schema_path = path.parent().unwrap_or(Path::new("")).join("vpcegen.schema.json");
+    let schema_path = path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join("vpcegen.schema.json");
     if !schema_path.exists() {
         if let Err(e) = std::fs::write(&schema_path, schema() + "\n") {
-            return fail(stderr, &format!("cannot write `{}`: {e}", display(&schema_path)));
+            return fail(
+                stderr,
+                &format!("cannot write `{}`: {e}", display(&schema_path)),
+            );
         }
         let _ = writeln!(stdout, "wrote {}", display(&schema_path));
     }

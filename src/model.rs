@@ -9,6 +9,9 @@ use crate::spec::{EndpointType, Net, Policy, SecurityGroup, Sp, Spec};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// Interface (and Gateway Load Balancer) endpoints per VPC, by default.
+pub const INTERFACE_ENDPOINT_QUOTA: usize = 50;
+
 /// AWS's limit on an endpoint policy, in characters.
 pub const MAX_POLICY_CHARS: usize = 20_480;
 
@@ -372,6 +375,7 @@ pub fn lower(
     }
 
     // Endpoints.
+    let mut dns_off: BTreeMap<Span, Vec<String>> = BTreeMap::new();
     let mut endpoints = Vec::new();
     let mut policy_cache: BTreeMap<String, Option<serde_json::Value>> = BTreeMap::new();
     for (key, (span, reasons)) in &wanted {
@@ -454,7 +458,7 @@ pub fn lower(
             EndpointType::Interface => {
                 let supported = entry.is_none_or(|e| e.supports_private_dns());
                 let explicit = settings.and_then(|s| s.private_dns.as_ref());
-                match explicit {
+                let dns = match explicit {
                     Some(p) if p.value && !supported => {
                         d.push(
                             Diagnostic::error("E024", format!("AWS does not support private DNS for `{key}` interface endpoints"))
@@ -466,7 +470,14 @@ pub fn lower(
                     Some(p) => Some(p.value),
                     None if !supported => Some(false),
                     None => Some(spec.reach.private_dns.as_ref().is_none_or(|p| p.value)),
+                };
+                let off_by = explicit
+                    .or(spec.reach.private_dns.as_ref())
+                    .filter(|p| !p.value);
+                if let (true, Some(off)) = (supported, off_by) {
+                    dns_off.entry(off.span).or_default().push(key.clone());
                 }
+                dns
             }
         };
 
@@ -517,6 +528,28 @@ pub fn lower(
             own_security_group: None,
             reference: None,
         });
+    }
+
+    // One warning per place that turned private DNS off, naming its services.
+    for (span, keys) in &dns_off {
+        let names = keys
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (what, them) = if keys.len() == 1 {
+            ("endpoint", "its")
+        } else {
+            ("endpoints", "their")
+        };
+        d.push(
+            Diagnostic::warning("W204", format!("private DNS is off for the {names} interface {what}"))
+                .at(*span, "private DNS off")
+                .note(format!(
+                    "SDKs and the CLI still resolve {them} public names, so calls leave the VPC through a NAT gateway (or fail) instead of using the endpoint, and nothing shows it"
+                ))
+                .help("turn private DNS on, or make sure every client is configured with the endpoint's own DNS names"),
+        );
     }
 
     // Network values and the inputs they need.
@@ -635,6 +668,17 @@ pub fn lower(
             other => {
                 let cidrs: Vec<Value> = match other {
                     Some(SecurityGroup::Create { ingress_cidrs }) if !ingress_cidrs.is_empty() => {
+                        for c in ingress_cidrs
+                            .iter()
+                            .filter(|c| c.value == "0.0.0.0/0" || c.value == "::/0")
+                        {
+                            d.push(
+                                Diagnostic::warning("W201", format!("the endpoints' security group admits `{}`, every address", c.value))
+                                    .at(c.span, "open to any source")
+                                    .note("anything that can route into the VPC (peering, transit gateway, VPN, a misconfigured route) may then call AWS through these endpoints with your endpoint policies")
+                                    .help("admit the VPC CIDR or your organisation's ranges instead"),
+                            );
+                        }
                         ingress_cidrs
                             .iter()
                             .map(|c| Value::Literal(c.value.clone()))
@@ -676,6 +720,23 @@ pub fn lower(
     let exposes = lower_exposes(spec, &mut inputs, d);
     let connect_cidr = (!spec.connect.is_empty()).then(|| cidr_of_vpc(&mut inputs, &mut spans, d));
     let connects = lower_connects(spec, file, sources, connect_cidr, &mut inputs, d);
+
+    let interface_count = endpoints
+        .iter()
+        .filter(|e| e.kind == EndpointType::Interface)
+        .count()
+        + connects.len();
+    if interface_count > INTERFACE_ENDPOINT_QUOTA {
+        d.push(
+            Diagnostic::warning(
+                "W205",
+                format!("{interface_count} interface endpoints in one VPC; the default quota is {INTERFACE_ENDPOINT_QUOTA}"),
+            )
+            .at(spec.name.span, "this VPC")
+            .note("the quota counts interface and Gateway Load Balancer endpoints per VPC; creating more fails at apply time")
+            .help("request an increase of \"Interface and Gateway Load Balancer endpoints per VPC\" in Service Quotas before deploying, or split the services across VPCs"),
+        );
+    }
 
     // Outputs: each endpoint's ID and DNS names, and the created group.
     let mut outputs = Vec::new();
@@ -868,6 +929,17 @@ fn lower_exposes(spec: &Spec, inputs: &mut Vec<Input>, d: &mut Diagnostics) -> V
                 Diagnostic::warning("W110", format!("`expose.{key}` allows no principals: no other account can connect"))
                     .at(x.key_span, "no `allowed_principals`")
                     .help("list the accounts or roles of the consumers, such as `allowed_principals = [\"arn:aws:iam::444455556666:root\"]`"),
+            );
+        }
+        for root in x
+            .allowed_principals
+            .iter()
+            .filter(|p| p.value.ends_with(":root"))
+        {
+            d.push(
+                Diagnostic::info("I203", format!("`{}` lets every role and user of the account connect", root.value))
+                    .at(root.span, "a whole account")
+                    .help("when you know which role creates the endpoint, name it (`arn:aws:iam::<account>:role/<name>`)"),
             );
         }
         let mut principals: Vec<String> = x
@@ -1303,6 +1375,14 @@ fn resolve_policy(
                 return (doc.clone(), shown);
             }
             let doc = read_policy_file(&full, &shown, path.span, d);
+            if doc.as_ref().is_some_and(allows_everything) {
+                d.push(
+                    Diagnostic::warning("W202", format!("policy `{shown}` allows every action on every resource to every principal"))
+                        .at(path.span, "a statement with `*` principal, action and resource, and no condition")
+                        .note("that is AWS's default full-access policy written out: it restricts nothing, which a reviewer may not expect of a hand-written policy")
+                        .help("narrow `Action` and `Resource`, or add a `Condition` such as `aws:PrincipalOrgID` (or use `{ allow_org = \"o-...\" }`)"),
+                );
+            }
             cache.insert(shown.clone(), doc.clone());
             (doc, shown)
         }
@@ -1376,6 +1456,30 @@ fn read_policy_file(
         return None;
     }
     Some(doc)
+}
+
+/// A statement that allows `*` to `*` on `*` with no condition.
+fn allows_everything(doc: &serde_json::Value) -> bool {
+    let star = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s == "*",
+        serde_json::Value::Array(a) => a.iter().any(|x| x == "*"),
+        serde_json::Value::Object(o) => o
+            .get("AWS")
+            .is_some_and(|x| x == "*" || x.as_array().is_some_and(|a| a.iter().any(|y| y == "*"))),
+        _ => false,
+    };
+    let statements: Vec<&serde_json::Value> = match doc.get("Statement") {
+        Some(serde_json::Value::Array(a)) => a.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    statements.iter().any(|st| {
+        st.get("Effect").is_some_and(|e| e == "Allow")
+            && st.get("Principal").is_some_and(star)
+            && st.get("Action").is_some_and(star)
+            && st.get("Resource").is_some_and(star)
+            && st.get("Condition").is_none()
+    })
 }
 
 fn policy_too_long(span: Span, chars: usize) -> Diagnostic {

@@ -155,7 +155,10 @@ pub fn check_all(folders: &[Folder]) -> Drift {
                     let diff = similar::TextDiff::from_lines(old.as_ref(), f.contents.as_str())
                         .unified_diff()
                         .context_radius(3)
-                        .header(&format!("{shown} (on disk)"), &format!("{shown} (from the spec)"))
+                        .header(
+                            &format!("{shown} (on disk)"),
+                            &format!("{shown} (from the spec)"),
+                        )
                         .to_string();
                     drift.changed.push((target, diff));
                 }

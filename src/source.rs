@@ -175,11 +175,20 @@ pub fn display_path(path: &Path) -> String {
 /// whatever directory vpcegen runs in.
 pub fn portable(path: &Path) -> String {
     let Ok(full) = std::fs::canonicalize(path) else {
-        return path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        return path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
     };
-    let root = full.ancestors().skip(1).find(|dir| dir.join(".git").exists());
+    let root = full
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join(".git").exists());
     match root.and_then(|r| full.strip_prefix(r).ok()) {
         Some(relative) => display_path(relative),
-        None => full.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        None => full
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     }
 }

@@ -344,7 +344,13 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                 resources.push(ResourceView {
                     logical_id: format!("{base}TargetGroup"),
                     kind: "AWS::ElasticLoadBalancingV2::TargetGroup".into(),
-                    properties: target_group(name, *target_port, *target_type, &vpc_id, tags(model, &format!("{}-targets", x.name_tag))),
+                    properties: target_group(
+                        name,
+                        *target_port,
+                        *target_type,
+                        &vpc_id,
+                        tags(model, &format!("{}-targets", x.name_tag)),
+                    ),
                 });
                 resources.push(ResourceView {
                     logical_id: format!("{base}Listener"),

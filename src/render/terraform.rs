@@ -310,7 +310,11 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 } => (
                     Some(CreateLbView {
                         name: s(name.clone()),
-                        health_check_protocol: s(if *target_type == TargetType::Alb { "HTTP" } else { "TCP" }),
+                        health_check_protocol: s(if *target_type == TargetType::Alb {
+                            "HTTP"
+                        } else {
+                            "TCP"
+                        }),
                         health_check_path: (*target_type == TargetType::Alb).then(|| s("/")),
                         port: Expr::Num(*port as i64),
                         target_port: Expr::Num(*target_port as i64),
