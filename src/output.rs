@@ -59,14 +59,81 @@ fn stale(dir: &Path, keep: &[File]) -> Vec<PathBuf> {
 
 /// Writes every folder, or nothing: refuses first if any file in the way
 /// lacks the mark, then stages all files as temporary files beside their
-/// targets, and only then renames them into place.
+/// targets, and only then moves them into place, keeping the old files
+/// until the end so that any failure puts every one of them back.
 pub fn write_all(folders: &[Folder]) -> Result<Written, String> {
+    write_all_with(folders, &mut Faults::none())
+}
+
+/// Simulated filesystem failures, for tests: the `fail_at`-th filesystem
+/// operation of a write (0-based) fails with `kind`.
+#[derive(Debug)]
+pub struct Faults {
+    pub fail_at: Option<usize>,
+    pub kind: std::io::ErrorKind,
+    /// Operations performed so far.
+    pub count: usize,
+}
+
+impl Faults {
+    pub fn none() -> Faults {
+        Faults {
+            fail_at: None,
+            kind: std::io::ErrorKind::Other,
+            count: 0,
+        }
+    }
+
+    pub fn at(n: usize, kind: std::io::ErrorKind) -> Faults {
+        Faults {
+            fail_at: Some(n),
+            kind,
+            count: 0,
+        }
+    }
+
+    fn step(&mut self) -> std::io::Result<()> {
+        let n = self.count;
+        self.count += 1;
+        if self.fail_at == Some(n) {
+            Err(std::io::Error::from(self.kind))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// What the commit phase has done, so that a failure can undo it.
+enum Done {
+    /// `target` was new: remove it.
+    Created(PathBuf),
+    /// `target` replaced a file now kept at `backup`: move it back.
+    Replaced { target: PathBuf, backup: PathBuf },
+    /// A stale file moved to `backup`: move it back.
+    Removed { target: PathBuf, backup: PathBuf },
+}
+
+fn backup_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".vpcegen-backup-{name}"))
+}
+
+pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written, String> {
     let mut result = Written::default();
     // 1. Refuse before touching anything.
     for folder in folders {
         if folder.dir.exists() && !folder.dir.is_dir() {
             return Err(format!(
                 "`{}` exists and is not a folder",
+                folder.dir.display()
+            ));
+        }
+        if folder.dir.ancestors().skip(1).any(|a| a.is_file()) {
+            return Err(format!(
+                "cannot create `{}`: a file is in the way",
                 folder.dir.display()
             ));
         }
@@ -86,41 +153,144 @@ pub fn write_all(folders: &[Folder]) -> Result<Written, String> {
             }
         }
     }
-    // 2. Stage.
+
+    // 2. Stage every new file beside its target; nothing visible changes yet.
+    let mut created_dirs: Vec<PathBuf> = Vec::new();
     let mut staged: Vec<(tempfile::NamedTempFile, PathBuf)> = Vec::new();
     let mut removals = Vec::new();
-    for folder in folders {
-        removals.extend(stale(&folder.dir, &folder.files));
-        std::fs::create_dir_all(&folder.dir)
-            .map_err(|e| format!("cannot create `{}`: {e}", folder.dir.display()))?;
-        for f in &folder.files {
-            let target = folder.dir.join(&f.path);
-            if std::fs::read(&target).is_ok_and(|old| old == f.contents.as_bytes()) {
-                result.unchanged += 1;
-                continue;
+    let staging = (|| -> Result<(), String> {
+        for folder in folders {
+            removals.extend(stale(&folder.dir, &folder.files));
+            let missing: Vec<PathBuf> = folder
+                .dir
+                .ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+                .map(Path::to_path_buf)
+                .collect();
+            for dir in missing.iter().rev() {
+                faults
+                    .step()
+                    .and_then(|_| std::fs::create_dir(dir))
+                    .map_err(|e| io_error("create", dir, &e))?;
+                created_dirs.push(dir.clone());
             }
-            let mut tmp = tempfile::Builder::new()
-                .prefix(".vpcegen-")
-                .tempfile_in(&folder.dir)
-                .map_err(|e| format!("cannot write in `{}`: {e}", folder.dir.display()))?;
-            tmp.write_all(f.contents.as_bytes())
-                .and_then(|_| tmp.as_file().sync_all())
-                .map_err(|e| format!("cannot write `{}`: {e}", target.display()))?;
-            staged.push((tmp, target));
+            for f in &folder.files {
+                let target = folder.dir.join(&f.path);
+                if std::fs::read(&target).is_ok_and(|old| old == f.contents.as_bytes()) {
+                    result.unchanged += 1;
+                    continue;
+                }
+                let mut tmp = faults
+                    .step()
+                    .and_then(|_| {
+                        tempfile::Builder::new()
+                            .prefix(".vpcegen-")
+                            .tempfile_in(&folder.dir)
+                    })
+                    .map_err(|e| io_error("write in", &folder.dir, &e))?;
+                faults
+                    .step()
+                    .and_then(|_| tmp.write_all(f.contents.as_bytes()))
+                    .and_then(|_| tmp.as_file().sync_all())
+                    .map_err(|e| io_error("write", &target, &e))?;
+                staged.push((tmp, target));
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = staging {
+        drop(staged);
+        remove_dirs(&created_dirs);
+        return Err(e);
+    }
+
+    // 3. Commit, keeping old files as backups until everything is in place.
+    let mut done: Vec<Done> = Vec::new();
+    let commit = (|| -> Result<(), String> {
+        for (tmp, target) in staged {
+            if target.exists() {
+                let backup = backup_path(&target);
+                faults
+                    .step()
+                    .and_then(|_| std::fs::rename(&target, &backup))
+                    .map_err(|e| io_error("replace", &target, &e))?;
+                done.push(Done::Replaced {
+                    target: target.clone(),
+                    backup,
+                });
+            } else {
+                done.push(Done::Created(target.clone()));
+            }
+            faults
+                .step()
+                .map_err(|e| io_error("replace", &target, &e))?;
+            tmp.persist(&target)
+                .map_err(|e| io_error("replace", &target, &e.error))?;
+        }
+        for target in &removals {
+            let backup = backup_path(target);
+            faults
+                .step()
+                .and_then(|_| std::fs::rename(target, &backup))
+                .map_err(|e| io_error("remove stale", target, &e))?;
+            done.push(Done::Removed {
+                target: target.clone(),
+                backup,
+            });
+        }
+        Ok(())
+    })();
+    if let Err(e) = commit {
+        undo(done);
+        remove_dirs(&created_dirs);
+        return Err(format!("{e}; every file was put back as it was"));
+    }
+    for d in done {
+        match d {
+            Done::Created(_) => result.written += 1,
+            Done::Replaced { backup, .. } => {
+                result.written += 1;
+                let _ = std::fs::remove_file(backup);
+            }
+            Done::Removed { backup, .. } => {
+                result.removed += 1;
+                let _ = std::fs::remove_file(backup);
+            }
         }
     }
-    // 3. Commit. Temporary files left unrenamed are deleted on drop.
-    for (tmp, target) in staged {
-        tmp.persist(&target)
-            .map_err(|e| format!("cannot replace `{}`: {}", target.display(), e.error))?;
-        result.written += 1;
-    }
-    for p in removals {
-        std::fs::remove_file(&p)
-            .map_err(|e| format!("cannot remove stale `{}`: {e}", p.display()))?;
-        result.removed += 1;
-    }
     Ok(result)
+}
+
+fn undo(done: Vec<Done>) {
+    for d in done.into_iter().rev() {
+        match d {
+            Done::Created(target) => {
+                let _ = std::fs::remove_file(target);
+            }
+            Done::Replaced { target, backup } | Done::Removed { target, backup } => {
+                let _ = std::fs::rename(backup, target);
+            }
+        }
+    }
+}
+
+/// Removes the folders a failed write created, innermost first.
+fn remove_dirs(dirs: &[PathBuf]) {
+    for dir in dirs.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
+fn io_error(what: &str, path: &Path, e: &std::io::Error) -> String {
+    let why = match e.kind() {
+        std::io::ErrorKind::StorageFull => "no space left on the device".to_string(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied (is the folder read-only?)".to_string()
+        }
+        std::io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only".to_string(),
+        _ => e.to_string(),
+    };
+    format!("cannot {what} `{}`: {why}", path.display())
 }
 
 /// How the folders on disk differ from what the specs produce now.

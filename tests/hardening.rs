@@ -1,0 +1,294 @@
+//! Faults and determinism: a write interrupted at any step leaves the output
+//! as it was; nothing outside `--out` is touched; the same specs give the
+//! same bytes whatever the order, directory, home, locale or time zone.
+
+use std::collections::BTreeMap;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use vpcegen::output::{self, Faults, Folder};
+use vpcegen::render::{CfnFormat, Engine, Target};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every file under `dir` with its bytes (hidden ones included, so staged
+/// temporaries and backups would show).
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.insert(
+                    p.strip_prefix(base).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn folders(spec: &Path, out: &Path, target: Target) -> Vec<Folder> {
+    let compiled = vpcegen::compile(&[spec.to_path_buf()], Some(target), false);
+    assert!(
+        compiled.ok(),
+        "{}",
+        compiled.diagnostics.render(&compiled.sources, true)
+    );
+    let engine = Engine::new(None).unwrap();
+    compiled
+        .models
+        .iter()
+        .map(|m| Folder {
+            dir: out.join(&m.name),
+            files: vpcegen::render_model(m, &engine, target, CfnFormat::Yaml).unwrap(),
+        })
+        .collect()
+}
+
+fn write_spec(dir: &Path, services: &str) -> PathBuf {
+    let spec = dir.join("spec.toml");
+    std::fs::write(
+        &spec,
+        format!(
+            "version = 1\nname = \"faulty\"\n[vpc]\nid = \"vpc-0123456789abcdef0\"\nsubnets = [\"subnet-0123456789abcdef0\"]\nroute_tables = [\"rtb-0123456789abcdef0\"]\n[reach]\nservices = [{services}]\n"
+        ),
+    )
+    .unwrap();
+    spec
+}
+
+/// For every n, fail the n-th filesystem operation of a build that replaces
+/// files, creates one and removes a stale one: the folder is either exactly
+/// as before or exactly the new build, never in between.
+#[test]
+fn an_interrupted_write_leaves_the_folder_as_it_was() {
+    for kind in [
+        ErrorKind::StorageFull,
+        ErrorKind::PermissionDenied,
+        ErrorKind::Other,
+    ] {
+        let work = tempfile::tempdir().unwrap();
+        let out = work.path().join("out");
+        // The old build: gateway and interface endpoints, as Terraform...
+        let spec = write_spec(work.path(), "\"s3\", \"logs\"");
+        output::write_all(&folders(&spec, &out, Target::Terraform)).unwrap();
+        let before = tree(&out);
+        // ...the new one: a different set of endpoints (endpoints.tf, main.tf
+        // and outputs.tf change) and no gateway endpoint.
+        let spec = write_spec(work.path(), "\"sqs\", \"sts\"");
+        let new = folders(&spec, &out, Target::Terraform);
+        let mut n = 0;
+        let mut failures = 0;
+        loop {
+            let mut faults = Faults::at(n, kind);
+            match output::write_all_with(&new, &mut faults) {
+                Err(e) => {
+                    failures += 1;
+                    assert_eq!(
+                        tree(&out),
+                        before,
+                        "after a failure at step {n} ({kind:?}): {e}"
+                    );
+                    assert!(e.contains("cannot"), "{e}");
+                    n += 1;
+                }
+                Ok(_) => {
+                    assert!(faults.count <= n, "succeeded although step {n} was to fail");
+                    break;
+                }
+            }
+            assert!(n < 100, "the write never completed");
+        }
+        assert!(failures >= 6, "{failures} steps were failed in turn");
+        let after = tree(&out);
+        let expected: BTreeMap<String, Vec<u8>> = new[0]
+            .files
+            .iter()
+            .map(|f| {
+                (
+                    format!("faulty/{}", f.path),
+                    f.contents.clone().into_bytes(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            after, expected,
+            "the completed write is exactly the new build"
+        );
+    }
+}
+
+/// A build into a folder that does not exist yet, failing at every step,
+/// leaves nothing behind, not even the folder.
+#[test]
+fn an_interrupted_first_build_leaves_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let spec = write_spec(work.path(), "\"s3\", \"logs\"");
+    let out = work.path().join("deep/out");
+    let new = folders(&spec, &out, Target::Cloudformation);
+    for n in 0.. {
+        match output::write_all_with(&new, &mut Faults::at(n, ErrorKind::StorageFull)) {
+            Err(e) => {
+                assert!(!work.path().join("deep").exists(), "step {n}: {e}");
+                assert!(e.contains("no space left on the device"), "{e}");
+            }
+            Ok(_) => break,
+        }
+        assert!(n < 50);
+    }
+    assert!(out.join("faulty/template.yaml").exists());
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_a_clear_error() {
+    let work = tempfile::tempdir().unwrap();
+    let spec = write_spec(work.path(), "\"s3\"");
+    std::fs::write(work.path().join("out"), "not a folder").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_vpcegen"))
+        .args(["build", "spec.toml", "--out", "out"])
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("cannot create `out/faulty`: a file is in the way"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(work.path().join("out")).unwrap(),
+        "not a folder"
+    );
+    let _ = spec;
+}
+
+/// Only `--out` changes: the folder around it, the specs and their
+/// policies stay byte for byte the same.
+#[test]
+fn nothing_outside_out_is_written() {
+    let work = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("specs"), work.path());
+    let before = tree(work.path());
+    for args in [
+        &[
+            "build",
+            "fargate-baseline/payments.toml",
+            "eks-private/spec.toml",
+            "--out",
+            "gen",
+        ][..],
+        &[
+            "build",
+            "seed-article/service-b.toml",
+            "seed-article/service-a.toml",
+            "--out",
+            "gen",
+        ][..],
+        &[
+            "build",
+            "eks-private/spec.toml",
+            "--target",
+            "cloudformation",
+            "--out",
+            "gen",
+        ][..],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_vpcegen"))
+            .args(args)
+            .current_dir(work.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let mut after = tree(work.path());
+    after.retain(|k, _| !k.starts_with("gen/"));
+    assert_eq!(after, before);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// The same specs built in another order, from another directory, with
+/// another HOME, locale and time zone give byte-identical output.
+#[test]
+fn builds_are_byte_identical_whatever_the_environment() {
+    let work = tempfile::tempdir().unwrap();
+    let specs = work.path().join("repo/specs");
+    copy_dir(&root().join("specs"), &specs);
+    let names = [
+        "fargate-baseline/payments.toml",
+        "eks-private/spec.toml",
+        "seed-article/service-b.toml",
+        "seed-article/service-a.toml",
+    ];
+    let run = |cwd: &Path, prefix: &str, order: &[&str], out: &Path, env: &[(&str, &str)]| {
+        for target in ["terraform", "cloudformation"] {
+            let mut args: Vec<String> = vec!["build".into()];
+            args.extend(order.iter().map(|n| format!("{prefix}{n}")));
+            let specs_for_target: Vec<String> = if target == "cloudformation" {
+                // service-b uses tag lookups, which CloudFormation cannot express.
+                args.iter()
+                    .filter(|a| !a.contains("seed-article"))
+                    .cloned()
+                    .collect()
+            } else {
+                args.clone()
+            };
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_vpcegen"));
+            cmd.args(&specs_for_target)
+                .args(["--target", target, "--out"])
+                .arg(out.join(target))
+                .current_dir(cwd);
+            for (k, v) in env {
+                cmd.env(k, v);
+            }
+            let o = cmd.output().unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+        tree(out)
+    };
+    let a = run(&specs, "", &names, &work.path().join("a"), &[]);
+    let reversed: Vec<&str> = names.iter().rev().copied().collect();
+    let other_home = work.path().join("home");
+    std::fs::create_dir_all(&other_home).unwrap();
+    let b = run(
+        work.path(),
+        "repo/specs/",
+        &reversed,
+        &work.path().join("b"),
+        &[
+            ("HOME", other_home.to_str().unwrap()),
+            ("LANG", "de_DE.UTF-8"),
+            ("LC_ALL", "tr_TR.UTF-8"),
+            ("TZ", "Pacific/Chatham"),
+        ],
+    );
+    assert!(a.len() >= 20, "{} files", a.len());
+    assert_eq!(a, b);
+    for (name, bytes) in &a {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains(work.path().to_str().unwrap()),
+            "{name} holds an absolute path"
+        );
+    }
+}
