@@ -849,14 +849,7 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
 fn read_load_balancer(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<LoadBalancer>> {
     let lb = match &n.kind {
         Kind::Str(_) => LoadBalancer::Arn(checked(n, field, d, check_nlb_arn)?),
-        Kind::Table(t) if t.get("input").is_some() => {
-            let mut r = TableReader::new(t, n.span, field);
-            let input = r
-                .get("input")
-                .and_then(|v| checked(v, &format!("{field}.input"), d, check_input_name));
-            r.finish(d);
-            LoadBalancer::Input(input?)
-        }
+        Kind::Table(t) if t.get("input").is_some() => LoadBalancer::Input(read_input(t, n, field, d)?),
         Kind::Table(t) => {
             let mut r = TableReader::new(t, n.span, field);
             let port = r
@@ -941,14 +934,7 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
 fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<ServiceRef>> {
     let v = match &n.kind {
         Kind::Str(_) => ServiceRef::Literal(checked(n, field, d, check_service_name)?),
-        Kind::Table(t) if t.get("input").is_some() => {
-            let mut r = TableReader::new(t, n.span, field);
-            let input = r
-                .get("input")
-                .and_then(|v| checked(v, &format!("{field}.input"), d, check_input_name));
-            r.finish(d);
-            ServiceRef::Input(input?)
-        }
+        Kind::Table(t) if t.get("input").is_some() => ServiceRef::Input(read_input(t, n, field, d)?),
         // Neither form: say which forms there are, not that `spec` and
         // `expose` are missing (the user may not have meant a reference).
         Kind::Table(t) if t.get("spec").is_none() && t.get("expose").is_none() => {
@@ -988,6 +974,14 @@ fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<Ser
         }
     };
     Some(Sp::new(v, n.span))
+}
+
+/// `{ input = "name" }`: a checked input name, and no other key.
+fn read_input(t: &Table, n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<String>> {
+    let mut r = TableReader::new(t, n.span, field);
+    let input = r.get("input").and_then(|v| checked(v, &format!("{field}.input"), d, check_input_name));
+    r.finish(d);
+    input
 }
 
 fn check_section_name(s: &str) -> Result<(), String> {
