@@ -97,22 +97,39 @@ impl Diagnostic {
 
 /// Everything one stage found. A stage pushes all it finds, and the pipeline
 /// stops at the stage boundary if any of it is an error.
+/// At most this many diagnostics are kept and shown; the rest are only
+/// counted. A hostile spec (a million wrong values on one line) would
+/// otherwise take hours to report and print gigabytes.
+pub const MAX_SHOWN: usize = 100;
+
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Diagnostics past [`MAX_SHOWN`], by severity (error, warning, info).
+    omitted: [usize; 3],
 }
 
 impl Diagnostics {
     pub fn push(&mut self, d: Diagnostic) {
-        self.items.push(d);
+        if self.items.len() < MAX_SHOWN {
+            self.items.push(d);
+        } else {
+            self.omitted[d.severity as usize] += 1;
+        }
+    }
+
+    /// Whether further diagnostics are only counted: skip costly hints then.
+    pub fn is_full(&self) -> bool {
+        self.items.len() >= MAX_SHOWN
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.count(Severity::Error) > 0
     }
 
     pub fn count(&self, severity: Severity) -> usize {
         self.items.iter().filter(|d| d.severity == severity).count()
+            + self.omitted[severity as usize]
     }
 
     pub fn is_empty(&self) -> bool {
@@ -130,6 +147,8 @@ impl Diagnostics {
                 d.severity = Severity::Error;
             }
         }
+        self.omitted[Severity::Error as usize] +=
+            std::mem::take(&mut self.omitted[Severity::Warning as usize]);
     }
 
     /// Orders diagnostics by where they point (file order, then position), so
@@ -149,6 +168,14 @@ impl Diagnostics {
         for d in &self.items {
             render_one(&mut out, d, sources);
             out.push('\n');
+        }
+        let omitted: usize = self.omitted.iter().sum();
+        if omitted > 0 {
+            let _ = writeln!(
+                out,
+                "note: {omitted} more diagnostic{} not shown (only the first {MAX_SHOWN} are)\n",
+                plural(omitted)
+            );
         }
         let errors = self.count(Severity::Error);
         let warnings = self.count(Severity::Warning);

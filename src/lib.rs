@@ -56,20 +56,94 @@ impl Compiled {
 /// Runs spec → model, with the target's own checks when one is given.
 /// Stops at the first stage that found an error.
 pub fn compile(paths: &[PathBuf], target: Option<Target>, deny_warnings: bool) -> Compiled {
+    compile_timed(paths, target, deny_warnings, &mut Timings::off())
+}
+
+/// Durations of the pipeline's stages, for `VPCEGEN_TIMINGS=1` (printed to
+/// stderr) and the benchmarks. Recording costs one clock read per stage.
+#[derive(Debug)]
+pub struct Timings {
+    on: bool,
+    last: std::time::Instant,
+    /// Stage name and duration, in pipeline order; a stage that runs more
+    /// than once adds up.
+    pub stages: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Timings {
+    pub fn off() -> Timings {
+        Timings {
+            on: false,
+            last: std::time::Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
+    pub fn on() -> Timings {
+        Timings {
+            on: true,
+            ..Timings::off()
+        }
+    }
+
+    /// Ends stage `name`, which began at the previous lap.
+    pub fn lap(&mut self, name: &'static str) {
+        if !self.on {
+            return;
+        }
+        let now = std::time::Instant::now();
+        let took = now - self.last;
+        self.last = now;
+        match self.stages.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, t)) => *t += took,
+            None => self.stages.push((name, took)),
+        }
+    }
+
+    /// One line per stage: `timing <stage> <milliseconds>`, then the total.
+    pub fn report(&self, out: &mut dyn Write) {
+        if !self.on {
+            return;
+        }
+        let mut total = std::time::Duration::ZERO;
+        for (name, t) in &self.stages {
+            total += *t;
+            let _ = writeln!(out, "timing {name:<8} {:9.3} ms", t.as_secs_f64() * 1e3);
+        }
+        let _ = writeln!(
+            out,
+            "timing {:<8} {:9.3} ms",
+            "total",
+            total.as_secs_f64() * 1e3
+        );
+    }
+}
+
+/// [`compile`], recording each stage in `t`.
+pub fn compile_timed(
+    paths: &[PathBuf],
+    target: Option<Target>,
+    deny_warnings: bool,
+    t: &mut Timings,
+) -> Compiled {
     let mut sources = SourceMap::default();
     let mut d = Diagnostics::default();
     let specs = spec::load(paths, &mut sources, &mut d);
     // Specs that are only referenced by a `connect`: checked, never built.
     let referenced = load_references(&specs, &mut sources, &mut d);
+    t.lap("parse");
     let mut models = Vec::new();
     let mut referenced_models = Vec::new();
     if !d.has_errors() {
+        catalog::Catalog::get();
+        t.lap("catalog");
         for s in specs.iter().chain(&referenced) {
             if let Some(m) = model::lower(&s.spec, s.file, &sources, &mut d) {
                 models.push(m);
             }
         }
         check_names(&specs, &mut d);
+        t.lap("lower");
     }
     if !d.has_errors() {
         check::link(&mut models, &mut d);
@@ -81,6 +155,7 @@ pub fn compile(paths: &[PathBuf], target: Option<Target>, deny_warnings: bool) -
             render::cloudformation::check(m, &mut d);
         }
     }
+    t.lap("link");
     if deny_warnings {
         d.deny_warnings();
     }
@@ -104,7 +179,7 @@ fn load_references(
     sources: &mut SourceMap,
     d: &mut Diagnostics,
 ) -> Vec<spec::Loaded> {
-    let mut known: Vec<PathBuf> = specs
+    let mut known: std::collections::HashSet<PathBuf> = specs
         .iter()
         .map(|s| check::identity(&sources.get(s.file).path))
         .collect();
@@ -126,9 +201,7 @@ fn load_references(
                 );
                 continue;
             }
-            let id = check::identity(&full);
-            if !known.contains(&id) {
-                known.push(id);
+            if known.insert(check::identity(&full)) {
                 wanted.push(full);
             }
         }
@@ -173,6 +246,39 @@ pub fn render_model(
     }
 }
 
+/// Renders every model, in order, on as many threads as there are cores
+/// (models are independent); the first failure in model order is returned.
+pub fn render_models(
+    models: &[model::Model],
+    engine: &Engine,
+    target: Target,
+    format: CfnFormat,
+) -> Result<Vec<Vec<render::File>>, String> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(models.len());
+    let render = |ms: &[model::Model]| -> Result<Vec<Vec<render::File>>, String> {
+        ms.iter()
+            .map(|m| render_model(m, engine, target, format))
+            .collect()
+    };
+    if threads <= 1 {
+        return render(models);
+    }
+    let chunk = models.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = models
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || render(c)))
+            .collect();
+        let mut all = Vec::with_capacity(models.len());
+        for w in workers {
+            all.extend(w.join().expect("rendering does not panic")?);
+        }
+        Ok(all)
+    })
+}
+
 /// The whole program behind `main`: returns the process exit code.
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
     let report = |c: &Compiled, stderr: &mut dyn Write| {
@@ -193,29 +299,44 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
             templates,
             check,
         } => {
+            let mut t = if std::env::var_os("VPCEGEN_TIMINGS").is_some_and(|v| v == "1") {
+                Timings::on()
+            } else {
+                Timings::off()
+            };
             let engine = match Engine::new(templates.as_deref()) {
                 Ok(e) => e,
                 Err(e) => return fail(stderr, &e),
             };
-            let compiled = compile(specs, Some(*target), cli.deny_warnings);
+            t.lap("engine");
+            let compiled = compile_timed(specs, Some(*target), cli.deny_warnings, &mut t);
             report(&compiled, stderr);
             if !compiled.ok() {
                 return EXIT_INVALID;
             }
-            let mut folders = Vec::new();
-            for m in &compiled.models {
-                match render_model(m, &engine, *target, *format) {
-                    Ok(files) => folders.push(output::Folder {
+            let folders = match render_models(&compiled.models, &engine, *target, *format) {
+                Ok(rendered) => compiled
+                    .models
+                    .iter()
+                    .zip(rendered)
+                    .map(|(m, files)| output::Folder {
                         dir: out.join(&m.name),
                         files,
-                    }),
-                    Err(e) => return fail(stderr, &e),
-                }
-            }
+                    })
+                    .collect::<Vec<_>>(),
+                Err(e) => return fail(stderr, &e),
+            };
+            t.lap("render");
             if *check {
-                return report_drift(&output::check_all(&folders), stdout);
+                let drift = output::check_all(&folders);
+                t.lap("compare");
+                t.report(stderr);
+                return report_drift(&drift, stdout);
             }
-            match output::write_all(&folders) {
+            let written = output::write_all(&folders);
+            t.lap("write");
+            t.report(stderr);
+            match written {
                 Ok(w) => {
                     for f in &folders {
                         let _ = writeln!(

@@ -284,7 +284,13 @@ pub fn lower(
                 format!("unknown service `{}`", s.value.escape_debug()),
             )
             .at(s.span, "not in the built-in catalog");
-            diag = match catalog.suggest_service(&s.value) {
+            // Past the diagnostics shown, the hint (a scan of the catalog) is not worth its time.
+            let suggestion = if d.is_full() {
+                None
+            } else {
+                catalog.suggest_service(&s.value)
+            };
+            diag = match suggestion {
                 Some(m) => diag.help(format!("did you mean `{m}`? (`vpcegen services` lists the catalog)")),
                 None => diag.help(format!(
                     "`vpcegen services` lists the catalog; for a service it does not know yet, set `[service.{}] service_name = \"...\"`",
@@ -344,7 +350,7 @@ pub fn lower(
                 ),
             )
             .at(w.span, "has no effect");
-            if !known {
+            if !known && !d.is_full() {
                 if let Some(m) = catalog.suggest_service(&w.value) {
                     diag = diag.help(format!("did you mean `{m}`?"));
                 }
@@ -411,6 +417,22 @@ pub fn lower(
         let service_name = match (settings.and_then(|s| s.service_name.as_ref()), entry) {
             (Some(sn), Some(_)) => ServiceName::Literal(sn.value.clone()),
             (Some(sn), None) => {
+                let problem = custom_key_problem(key, &wanted, spec);
+                if let Some(help) = problem {
+                    let settings = settings.expect("a service_name comes with settings");
+                    d.push(
+                        Diagnostic::error(
+                            "E010",
+                            format!(
+                                "`{}` is not a valid name for a service the catalog does not know",
+                                key.escape_debug()
+                            ),
+                        )
+                        .at(settings.key_span, "becomes an identifier in the output")
+                        .help(help),
+                    );
+                    continue;
+                }
                 d.push(
                     Diagnostic::warning("W101", format!("`{key}` is not in the built-in catalog; using `service_name` as written"))
                         .at(sn.span, "not checked against the catalog")
@@ -1176,6 +1198,38 @@ pub fn short_hash(s: &str) -> String {
         h /= 36;
     }
     out
+}
+
+/// A `[service.<key>]` the catalog does not know names its endpoint's
+/// resources, logical IDs and outputs, which cannot be escaped: the key must
+/// be identifier-safe and must not give another endpoint's (or a connect's)
+/// identifier in either target.
+fn custom_key_problem<T>(key: &str, wanted: &BTreeMap<String, T>, spec: &Spec) -> Option<String> {
+    let safe = key.len() <= 64
+        && key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+        });
+    if !safe {
+        return Some("name it with 1 to 64 lowercase letters, digits, `.`, `-` and `_`, starting with a letter, such as `example.orders`".into());
+    }
+    let id = crate::render::pascal(&ident_of(key));
+    let clash = wanted
+        .keys()
+        .find(|k| *k != key && crate::render::pascal(&ident_of(k)) == id)
+        .map(|k| format!("`{k}`"))
+        .or_else(|| {
+            spec.connect
+                .keys()
+                .find(|c| crate::render::pascal(&format!("connect_{}", ident_of(c))) == id)
+                .map(|c| format!("`[connect.{c}]`"))
+        });
+    clash.map(|other| {
+        format!(
+            "`{key}` and {other} would get the same identifier (`{}`, `{id}Endpoint`); rename one",
+            ident_of(key)
+        )
+    })
 }
 
 fn type_word(t: EndpointType) -> &'static str {

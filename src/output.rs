@@ -191,12 +191,12 @@ pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written
                 faults
                     .step()
                     .and_then(|_| tmp.write_all(f.contents.as_bytes()))
-                    .and_then(|_| tmp.as_file().sync_all())
                     .map_err(|e| io_error("write", &target, &e))?;
                 staged.push((tmp, target));
             }
         }
-        Ok(())
+        // Every staged file reaches the disk before the first rename.
+        sync_all(&staged)
     })();
     if let Err(e) = staging {
         drop(staged);
@@ -259,6 +259,34 @@ pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written
         }
     }
     Ok(result)
+}
+
+/// Flushes the staged files to the disk. A flush mostly waits for the
+/// device, so a few threads wait at once: with thousands of files that is
+/// many times faster than one after the other.
+fn sync_all(staged: &[(tempfile::NamedTempFile, PathBuf)]) -> Result<(), String> {
+    const THREADS: usize = 8;
+    let sync = |chunk: &[(tempfile::NamedTempFile, PathBuf)]| -> Result<(), String> {
+        for (tmp, target) in chunk {
+            tmp.as_file()
+                .sync_all()
+                .map_err(|e| io_error("write", target, &e))?;
+        }
+        Ok(())
+    };
+    if staged.len() <= 1 {
+        return sync(staged);
+    }
+    let chunk = staged.len().div_ceil(THREADS);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = staged
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || sync(c)))
+            .collect();
+        workers
+            .into_iter()
+            .try_for_each(|w| w.join().expect("a flush does not panic"))
+    })
 }
 
 fn undo(done: Vec<Done>) {

@@ -110,6 +110,9 @@ fn an_interrupted_write_leaves_the_folder_as_it_was() {
             assert!(n < 100, "the write never completed");
         }
         assert!(failures >= 6, "{failures} steps were failed in turn");
+        println!(
+            "faults: {failures} filesystem steps failed in turn with {kind:?}, each left the folder as it was"
+        );
         let after = tree(&out);
         let expected: BTreeMap<String, Vec<u8>> = new[0]
             .files
@@ -136,9 +139,11 @@ fn an_interrupted_first_build_leaves_nothing() {
     let spec = write_spec(work.path(), "\"s3\", \"logs\"");
     let out = work.path().join("deep/out");
     let new = folders(&spec, &out, Target::Cloudformation);
+    let mut failed = 0;
     for n in 0.. {
         match output::write_all_with(&new, &mut Faults::at(n, ErrorKind::StorageFull)) {
             Err(e) => {
+                failed += 1;
                 assert!(!work.path().join("deep").exists(), "step {n}: {e}");
                 assert!(e.contains("no space left on the device"), "{e}");
             }
@@ -147,6 +152,9 @@ fn an_interrupted_first_build_leaves_nothing() {
         assert!(n < 50);
     }
     assert!(out.join("faulty/template.yaml").exists());
+    println!(
+        "faults: {failed} filesystem steps of a first build failed in turn with StorageFull, each left nothing behind"
+    );
 }
 
 #[test]

@@ -5,7 +5,11 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn vpcegen(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpcegen")).args(args).current_dir(cwd).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_vpcegen"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
 }
 
 fn text(b: &[u8]) -> String {
@@ -44,7 +48,10 @@ fn check_is_clean_right_after_build() {
     assert!(vpcegen(dir.path(), &["build", PAYMENTS]).status.success());
     let o = vpcegen(dir.path(), &["build", PAYMENTS, "--check"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
-    assert_eq!(text(&o.stdout), "up to date: the generated files match their specs\n");
+    assert_eq!(
+        text(&o.stdout),
+        "up to date: the generated files match their specs\n"
+    );
 }
 
 #[test]
@@ -52,15 +59,27 @@ fn check_shows_a_hand_edit_as_a_diff_and_writes_nothing() {
     let dir = specs();
     assert!(vpcegen(dir.path(), &["build", PAYMENTS]).status.success());
     let file = dir.path().join("out/payments-prod/endpoints.tf");
-    let edited = std::fs::read_to_string(&file).unwrap().replace("private_dns_enabled = false", "private_dns_enabled = true");
+    let edited = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("private_dns_enabled = false", "private_dns_enabled = true");
     std::fs::write(&file, &edited).unwrap();
     let o = vpcegen(dir.path(), &["build", PAYMENTS, "--check"]);
     assert_eq!(o.status.code(), Some(1));
     let out = text(&o.stdout);
     assert!(out.contains("--- out/payments-prod/endpoints.tf (on disk)\n+++ out/payments-prod/endpoints.tf (from the spec)\n"), "{out}");
-    assert!(out.contains("\n-  private_dns_enabled = true\n+  private_dns_enabled = false\n"), "{out}");
-    assert!(out.contains("out of date: 1 changed, 0 missing, 0 extra"), "{out}");
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), edited, "--check never writes");
+    assert!(
+        out.contains("\n-  private_dns_enabled = true\n+  private_dns_enabled = false\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("out of date: 1 changed, 0 missing, 0 extra"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        edited,
+        "--check never writes"
+    );
 }
 
 #[test]
@@ -76,11 +95,17 @@ fn check_lists_missing_and_extra_generated_files() {
     let o = vpcegen(dir.path(), &["build", PAYMENTS, "--check"]);
     assert_eq!(o.status.code(), Some(1));
     let out = text(&o.stdout);
-    assert!(out.contains("missing: out/payments-prod/outputs.tf"), "{out}");
+    assert!(
+        out.contains("missing: out/payments-prod/outputs.tf"),
+        "{out}"
+    );
     assert!(out.contains("extra: out/payments-prod/retired.tf"), "{out}");
     assert!(!out.contains("notes.md"), "{out}");
     assert!(out.contains("0 changed, 1 missing, 1 extra"), "{out}");
-    assert!(!folder.join("outputs.tf").exists() && folder.join("retired.tf").exists(), "--check never writes");
+    assert!(
+        !folder.join("outputs.tf").exists() && folder.join("retired.tf").exists(),
+        "--check never writes"
+    );
 }
 
 #[test]
@@ -88,7 +113,11 @@ fn check_of_a_folder_never_built_reports_everything_missing() {
     let dir = specs();
     let o = vpcegen(dir.path(), &["build", "eks-private/spec.toml", "--check"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stdout).contains("0 changed, 5 missing, 0 extra"), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stdout).contains("0 changed, 5 missing, 0 extra"),
+        "{}",
+        text(&o.stdout)
+    );
     assert!(!dir.path().join("out").exists());
 }
 
@@ -124,11 +153,21 @@ fn explain_payments_with_costs() {
 #[test]
 fn explain_a_pair_shows_its_checks() {
     let dir = specs();
-    let o = vpcegen(dir.path(), &["explain", "seed-article/service-b.toml", "seed-article/service-a.toml"]);
+    let o = vpcegen(
+        dir.path(),
+        &[
+            "explain",
+            "seed-article/service-b.toml",
+            "seed-article/service-a.toml",
+        ],
+    );
     assert!(o.status.success(), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     assert!(out.contains("check: consumer service-a (seed-article/service-a.toml): account 444455556666 allowed; AZs shared: use1-az2; not served: use1-az4"), "{out}");
-    assert!(out.contains("check: account 444455556666 is an allowed principal"), "{out}");
+    assert!(
+        out.contains("check: account 444455556666 is an allowed principal"),
+        "{out}"
+    );
     insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("explain__seed_article", out);
     });
@@ -137,7 +176,17 @@ fn explain_a_pair_shows_its_checks() {
 #[test]
 fn explain_json_carries_the_same_figures() {
     let dir = specs();
-    let o = vpcegen(dir.path(), &["explain", PAYMENTS, "--format", "json", "--gb-per-month", "100"]);
+    let o = vpcegen(
+        dir.path(),
+        &[
+            "explain",
+            PAYMENTS,
+            "--format",
+            "json",
+            "--gb-per-month",
+            "100",
+        ],
+    );
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let spec = &v["specs"][0];
@@ -161,9 +210,20 @@ fn interface_data_tiers() {
 #[test]
 fn json_diagnostics_one_object_per_line() {
     let dir = specs();
-    let o = vpcegen(dir.path(), &["validate", "--message-format", "json", "invalid/typo-service.toml"]);
+    let o = vpcegen(
+        dir.path(),
+        &[
+            "validate",
+            "--message-format",
+            "json",
+            "invalid/typo-service.toml",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = text(&o.stderr).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = text(&o.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 1);
     let d = &lines[0];
     assert_eq!(d["file"], "invalid/typo-service.toml");
@@ -178,7 +238,14 @@ fn json_diagnostics_one_object_per_line() {
 fn every_code_in_the_source_is_documented() {
     let docs = std::fs::read_to_string(root().join("docs/diagnostics.md")).unwrap();
     let mut missing = Vec::new();
-    for file in ["src/spec/load.rs", "src/spec/read.rs", "src/model.rs", "src/check.rs", "src/lib.rs", "src/render/cloudformation.rs"] {
+    for file in [
+        "src/spec/load.rs",
+        "src/spec/read.rs",
+        "src/model.rs",
+        "src/check.rs",
+        "src/lib.rs",
+        "src/render/cloudformation.rs",
+    ] {
         let src = std::fs::read_to_string(root().join(file)).unwrap();
         for (i, _) in src.match_indices("(\"") {
             let code = &src[i + 2..(i + 6).min(src.len())];
@@ -190,7 +257,10 @@ fn every_code_in_the_source_is_documented() {
             }
         }
     }
-    assert!(missing.is_empty(), "undocumented diagnostic codes: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "undocumented diagnostic codes: {missing:?}"
+    );
 }
 
 #[test]
@@ -202,13 +272,19 @@ fn init_writes_a_starter_that_builds_as_it_is() {
     let spec = std::fs::read_to_string(dir.path().join("vpcegen.toml")).unwrap();
     assert!(spec.starts_with("#:schema ./vpcegen.schema.json\n"));
     for target in ["terraform", "cloudformation"] {
-        let o = vpcegen(dir.path(), &["build", "vpcegen.toml", "--target", target, "--out", target]);
+        let o = vpcegen(
+            dir.path(),
+            &["build", "vpcegen.toml", "--target", target, "--out", target],
+        );
         assert!(o.status.success(), "{target}: {}", text(&o.stderr));
         assert!(o.stderr.is_empty(), "no warnings: {}", text(&o.stderr));
     }
     let again = vpcegen(dir.path(), &["init"]);
     assert_eq!(again.status.code(), Some(2), "never overwrites");
-    assert_eq!(std::fs::read_to_string(dir.path().join("vpcegen.toml")).unwrap(), spec);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("vpcegen.toml")).unwrap(),
+        spec
+    );
 }
 
 #[test]
@@ -217,7 +293,10 @@ fn completions_for_every_shell() {
         let o = vpcegen(root(), &["completions", shell]);
         assert!(o.status.success(), "{shell}");
         let out = text(&o.stdout);
-        assert!(out.contains("explain") && out.contains("target") && out.contains("gb-per-month"), "{shell} completion names the commands and options");
+        assert!(
+            out.contains("explain") && out.contains("target") && out.contains("gb-per-month"),
+            "{shell} completion names the commands and options"
+        );
     }
 }
 
@@ -250,7 +329,12 @@ fn the_schema_accepts_valid_specs_and_rejects_misshapen_ones() {
     };
     let mut checked = 0;
     let mut valid: Vec<std::path::PathBuf> = Vec::new();
-    for dir in ["tests/cases", "specs/eks-private", "specs/fargate-baseline", "specs/seed-article"] {
+    for dir in [
+        "tests/cases",
+        "specs/eks-private",
+        "specs/fargate-baseline",
+        "specs/seed-article",
+    ] {
         for e in walk(&root().join(dir)) {
             if e.extension().is_some_and(|x| x == "toml") {
                 valid.push(e);
@@ -258,15 +342,31 @@ fn the_schema_accepts_valid_specs_and_rejects_misshapen_ones() {
         }
     }
     for path in &valid {
-        let errors: Vec<String> = validator.iter_errors(&as_json(path)).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "{} should satisfy the schema: {errors:?}", path.display());
+        let errors: Vec<String> = validator
+            .iter_errors(&as_json(path))
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{} should satisfy the schema: {errors:?}",
+            path.display()
+        );
         checked += 1;
     }
     assert!(checked >= 20, "checked {checked} valid specs");
     // Invalid by shape: the schema catches them too.
-    for name in ["unknown-keys-every-level", "wrong-types", "missing-version-and-name", "unknown-key-no-suggestion", "security-group-two-forms"] {
+    for name in [
+        "unknown-keys-every-level",
+        "wrong-types",
+        "missing-version-and-name",
+        "unknown-key-no-suggestion",
+        "security-group-two-forms",
+    ] {
         let path = root().join("tests/errors").join(name).join("spec.toml");
-        assert!(!validator.is_valid(&as_json(&path)), "{name} should not satisfy the schema");
+        assert!(
+            !validator.is_valid(&as_json(&path)),
+            "{name} should not satisfy the schema"
+        );
     }
     assert!(!validator.is_valid(&as_json(&root().join("specs/invalid/unknown-key.toml"))));
 }

@@ -67,6 +67,22 @@ pub fn check(model: &Model, d: &mut Diagnostics) {
             );
         }
     }
+    // Parameters and resources share one namespace of logical IDs.
+    let resources = resource_ids(model);
+    for i in &model.inputs {
+        let id = pascal(&i.name);
+        if resources.contains(&id) {
+            let mut diag = Diagnostic::error(
+                "E014",
+                format!("input `{}` would be the CloudFormation Parameter `{id}`, which is also the logical ID of a resource", i.name),
+            )
+            .help("rename the input");
+            if let Some(span) = i.span {
+                diag = diag.at(span, "clashes with a resource");
+            }
+            d.push(diag);
+        }
+    }
     for x in &model.exposes {
         if let (Some(_), Some(span)) = (&x.private_dns_name, x.spans.private_dns_name) {
             d.push(
@@ -76,6 +92,32 @@ pub fn check(model: &Model, d: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// The logical IDs of the resources [`render`] writes, in no order.
+fn resource_ids(model: &Model) -> Vec<String> {
+    let mut ids = Vec::new();
+    if matches!(model.security_groups, Some(SecurityGroups::Create { .. })) {
+        ids.push(group_id("endpoints"));
+    }
+    ids.extend(model.endpoints.iter().map(|e| endpoint_id(&e.ident)));
+    for x in &model.exposes {
+        let base = pascal(&x.ident);
+        if matches!(x.load_balancer, LoadBalancer::Create { .. }) {
+            ids.extend(["LoadBalancer", "TargetGroup", "Listener"].map(|s| format!("{base}{s}")));
+        }
+        ids.push(format!("{base}EndpointService"));
+        if !x.allowed_principals.is_empty() {
+            ids.push(format!("{base}Permissions"));
+        }
+    }
+    for c in &model.connects {
+        if let Some(g) = &c.own_security_group {
+            ids.push(group_id(&g.ident));
+        }
+        ids.push(endpoint_id(&c.ident));
+    }
+    ids
 }
 
 fn tags(model: &Model, name: &str) -> Cfn {
@@ -281,7 +323,12 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
         ));
     }
 
-    let vpc_id = network(&model.vpc_id);
+    // When nothing is created in the VPC its ID is unused, and may be a tag
+    // lookup that check() does not report: never read it then.
+    let vpc_id = match &model.vpc_id {
+        Value::Lookup(_) if !model.uses_vpc() => Cfn::Str(String::new()),
+        v => network(v),
+    };
     let mut resources = Vec::new();
     let reach_groups = match &model.security_groups {
         Some(SecurityGroups::Create {

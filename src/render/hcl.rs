@@ -1,13 +1,17 @@
 //! HCL values as data, escaped in one place, and the alignment pass that
 //! makes rendered files exactly what `terraform fmt` would write.
 
-use serde::{Deserialize, Serialize};
+use serde::{Serialize, Serializer, ser::SerializeStruct};
 use std::fmt::Write;
 
 /// An HCL expression. Strings from the spec only ever reach a file through
 /// [`Expr::Str`] (escaped); references are built in Rust from identifiers.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(tag = "t", content = "v", rename_all = "snake_case")]
+///
+/// In a template context an expression is `{ t = "hcl", v = <its HCL text at
+/// indent 0> }`, written once in Rust (escaped here, and nowhere else); the
+/// `hcl` filter only indents it. Its lines after the first are exactly
+/// shifted by the indent: quoted strings never hold a raw newline.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
     Str(String),
     /// A reference such as `var.vpc_id`: written as is.
@@ -23,8 +27,7 @@ pub enum Expr {
     Call(String, Vec<Expr>),
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(tag = "t", content = "v", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Part {
     Lit(String),
     Ref(String),
@@ -72,11 +75,45 @@ pub fn quoted(s: &str) -> String {
     out
 }
 
+/// The tag of an expression written out in a template context.
+pub const TAG: &str = "hcl";
+
+impl Serialize for Expr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut text = String::new();
+        self.write(0, &mut text);
+        let mut m = serializer.serialize_struct("Expr", 2)?;
+        m.serialize_field("t", TAG)?;
+        m.serialize_field("v", &text)?;
+        m.end()
+    }
+}
+
+/// HCL text written at indent 0, as if written at `indent`.
+pub fn indented(text: &str, indent: usize) -> String {
+    if indent == 0 || !text.contains('\n') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            pad(indent, &mut out);
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 impl Expr {
     /// Renders the expression; `indent` is the column of the line it starts on.
     pub fn write(&self, indent: usize, out: &mut String) {
         match self {
-            Expr::Str(s) => out.push_str(&quoted(s)),
+            Expr::Str(s) => {
+                out.push('"');
+                escape(s, out);
+                out.push('"');
+            }
             Expr::Ref(r) => out.push_str(r),
             Expr::Template(parts) => {
                 out.push('"');
@@ -119,7 +156,9 @@ impl Expr {
                 out.push_str("{\n");
                 for (k, v) in entries {
                     pad(indent + 2, out);
-                    out.push_str(&quoted(k));
+                    out.push('"');
+                    escape(k, out);
+                    out.push('"');
                     out.push_str(" = ");
                     v.write(indent + 2, out);
                     out.push('\n');
@@ -176,45 +215,50 @@ fn pad(n: usize, out: &mut String) {
 /// a comment or a block header ends a run.
 pub fn align(text: &str) -> String {
     let lines: Vec<&str> = text.split('\n').collect();
-    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    // Each line is looked at once; runs are aligned from these.
+    let attrs: Vec<Option<(usize, usize, bool)>> = lines.iter().map(|l| attribute(l)).collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut i = 0;
     while i < lines.len() {
-        let indent = match attribute(lines[i]) {
+        let indent = match attrs[i] {
             Some((indent, _, true)) => indent,
             _ => {
-                out.push(lines[i].to_string());
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str(lines[i]);
                 i += 1;
                 continue;
             }
         };
         let mut j = i;
         let mut width = 0;
-        while let Some((ind, kl, true)) = lines.get(j).and_then(|l| attribute(l)) {
+        while let Some(&Some((ind, kl, true))) = attrs.get(j) {
             if ind != indent {
                 break;
             }
             width = width.max(kl);
             j += 1;
         }
-        for line in &lines[i..j] {
-            let (ind, kl, _) = attribute(line).expect("matched above");
-            let key = &line[ind..ind + kl];
+        for k in i..j {
+            let line = lines[k];
+            let (ind, kl, _) = attrs[k].expect("matched above");
             let rest = line[ind + kl..].trim_start();
             let rest = rest
                 .strip_prefix('=')
                 .expect("an attribute has =")
                 .trim_start();
-            out.push(format!(
-                "{}{}{} = {}",
-                &line[..ind],
-                key,
-                " ".repeat(width - kl),
-                rest
-            ));
+            if k > 0 {
+                out.push('\n');
+            }
+            out.push_str(&line[..ind + kl]);
+            pad(width - kl, &mut out);
+            out.push_str(" = ");
+            out.push_str(rest);
         }
         i = j;
     }
-    out.join("\n")
+    out
 }
 
 /// For `  key = value`: indentation, key length, and whether the value ends

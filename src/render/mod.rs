@@ -81,6 +81,8 @@ impl Engine {
         tera.autoescape_on(Vec::<&str>::new());
         tera.register_filter("hcl", filter_hcl);
         tera.register_filter("ident", filter_ident);
+        tera.register_filter("logical_id", filter_logical_id);
+        tera.register_filter("yaml_logical_id", filter_yaml_logical_id);
         tera.register_filter("cfn_type", filter_cfn_type);
         tera.register_filter("yaml", filter_yaml);
         tera.register_filter("json", filter_json);
@@ -102,11 +104,31 @@ impl Engine {
     }
 
     pub fn render(&self, name: &str, view: &impl serde::Serialize) -> Result<String, String> {
-        let context = tera::Context::from_serialize(view)
-            .map_err(|e| format!("template `{name}`: {}", error_chain(&e)))?;
-        self.tera
-            .render(name, &context)
-            .map_err(|e| format!("template `{name}` failed: {}", error_chain(&e)))
+        Ok(self.render_all(&[name], view)?.remove(0))
+    }
+
+    /// Renders several templates from one view, turning the view into a
+    /// template context once.
+    pub fn render_all(
+        &self,
+        names: &[&str],
+        view: &impl serde::Serialize,
+    ) -> Result<Vec<String>, String> {
+        let context = tera::Context::from_serialize(view).map_err(|e| {
+            format!(
+                "template `{}`: {}",
+                names.first().copied().unwrap_or_default(),
+                error_chain(&e)
+            )
+        })?;
+        names
+            .iter()
+            .map(|name| {
+                self.tera
+                    .render(name, &context)
+                    .map_err(|e| format!("template `{name}` failed: {}", error_chain(&e)))
+            })
+            .collect()
     }
 }
 
@@ -126,15 +148,21 @@ fn indent_arg(kwargs: &tera::Kwargs) -> tera::TeraResult<usize> {
 }
 
 fn filter_hcl(v: &tera::Value, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    let expr = hcl::Expr::deserialize(v)
-        .map_err(|e| tera::Error::message(format!("hcl filter: not an HCL expression: {e}")))?;
-    let mut out = String::new();
-    expr.write(indent_arg(&kwargs)?, &mut out);
-    Ok(out)
+    let text = match tagged(v) {
+        Ok((hcl::TAG, text)) => text.as_str(),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        tera::Error::message(format!(
+            "hcl filter: not an HCL expression: found {}",
+            v.name()
+        ))
+    })?;
+    Ok(hcl::indented(text, indent_arg(&kwargs)?))
 }
 
 fn filter_yaml(v: &tera::Value, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    let cfn = yaml::Cfn::deserialize(v).map_err(|e| {
+    let cfn = cfn_of(v).map_err(|e| {
         tera::Error::message(format!("yaml filter: not a CloudFormation value: {e}"))
     })?;
     let mut out = String::new();
@@ -143,7 +171,7 @@ fn filter_yaml(v: &tera::Value, kwargs: tera::Kwargs, _: &tera::State) -> tera::
 }
 
 fn filter_json(v: &tera::Value, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    let cfn = yaml::Cfn::deserialize(v).map_err(|e| {
+    let cfn = cfn_of(v).map_err(|e| {
         tera::Error::message(format!("json filter: not a CloudFormation value: {e}"))
     })?;
     let mut out = String::new();
@@ -164,6 +192,28 @@ fn filter_ident(v: &str, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<S
     }
 }
 
+/// CloudFormation logical IDs are alphanumeric and may start with a digit
+/// (an expose named `0-api` gives `0ApiLoadBalancer`); checked, not escaped.
+fn filter_logical_id(v: &str, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(v.to_string())
+    } else {
+        Err(tera::Error::message(format!(
+            "`{v}` is not a CloudFormation logical ID"
+        )))
+    }
+}
+
+/// A logical ID as a YAML key: quoted when YAML would read it as a boolean
+/// or null (a Parameter `True` or `Null` from an input named `true`).
+fn filter_yaml_logical_id(
+    v: &str,
+    kwargs: tera::Kwargs,
+    state: &tera::State,
+) -> tera::TeraResult<String> {
+    filter_logical_id(v, kwargs, state).map(|v| yaml::yaml_key(&v))
+}
+
 /// Resource types (`AWS::EC2::VPCEndpoint`) are checked, not escaped.
 fn filter_cfn_type(v: &str, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
     let ok = v.starts_with("AWS::") && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b':');
@@ -176,7 +226,91 @@ fn filter_cfn_type(v: &str, _: tera::Kwargs, _: &tera::State) -> tera::TeraResul
     }
 }
 
-use serde::Deserialize;
+// Values come back from the template context as `tera::Value`s in serde's
+// adjacently tagged form (`{ "t": "str", "v": "..." }`; HCL expressions are
+// written out already, see `hcl::Expr`); these read them directly, which is
+// many times faster than `Deserialize` (serde buffers adjacently tagged
+// enums through its generic `Content`).
+
+/// The `t` and `v` of a tagged value.
+fn tagged(v: &tera::Value) -> Result<(&str, &tera::Value), String> {
+    let map = v
+        .as_map()
+        .ok_or_else(|| format!("expected a tagged value, found {}", v.name()))?;
+    let tag = map
+        .get(&tera::value::Key::Str("t"))
+        .and_then(tera::Value::as_str)
+        .ok_or("missing field `t`")?;
+    let content = map
+        .get(&tera::value::Key::Str("v"))
+        .ok_or("missing field `v`")?;
+    Ok((tag, content))
+}
+
+fn string_of(v: &tera::Value) -> Result<String, String> {
+    v.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| format!("expected a string, found {}", v.name()))
+}
+
+fn array_of(v: &tera::Value) -> Result<&[tera::Value], String> {
+    v.as_array()
+        .ok_or_else(|| format!("expected an array, found {}", v.name()))
+}
+
+/// A two-element array, as a tuple variant serializes.
+fn pair_of(v: &tera::Value) -> Result<(&tera::Value, &tera::Value), String> {
+    match array_of(v)? {
+        [a, b] => Ok((a, b)),
+        other => Err(format!("expected 2 elements, found {}", other.len())),
+    }
+}
+
+fn bool_of(v: &tera::Value) -> Result<bool, String> {
+    v.as_bool()
+        .ok_or_else(|| format!("expected a boolean, found {}", v.name()))
+}
+
+fn int_of(v: &tera::Value) -> Result<i64, String> {
+    v.as_i64()
+        .ok_or_else(|| format!("expected an integer, found {}", v.name()))
+}
+
+fn entries_of<T>(
+    v: &tera::Value,
+    item: fn(&tera::Value) -> Result<T, String>,
+) -> Result<Vec<(String, T)>, String> {
+    array_of(v)?
+        .iter()
+        .map(|e| {
+            let (k, x) = pair_of(e)?;
+            Ok((string_of(k)?, item(x)?))
+        })
+        .collect()
+}
+
+fn cfn_of(v: &tera::Value) -> Result<yaml::Cfn, String> {
+    use yaml::Cfn;
+    let (tag, v) = tagged(v)?;
+    Ok(match tag {
+        "str" => Cfn::Str(string_of(v)?),
+        "ref" => Cfn::Ref(string_of(v)?),
+        "sub" => Cfn::Sub(string_of(v)?),
+        "get_att" => {
+            let (a, b) = pair_of(v)?;
+            Cfn::GetAtt(string_of(a)?, string_of(b)?)
+        }
+        "join" => {
+            let (sep, x) = pair_of(v)?;
+            Cfn::Join(string_of(sep)?, Box::new(cfn_of(x)?))
+        }
+        "bool" => Cfn::Bool(bool_of(v)?),
+        "int" => Cfn::Int(int_of(v)?),
+        "list" => Cfn::List(array_of(v)?.iter().map(cfn_of).collect::<Result<_, _>>()?),
+        "map" => Cfn::Map(entries_of(v, cfn_of)?),
+        other => return Err(format!("unknown variant `{other}`")),
+    })
+}
 
 /// The first line(s) of every generated file, in the target's comment syntax.
 pub fn header(comment: &str, source: &str) -> String {
@@ -184,7 +318,11 @@ pub fn header(comment: &str, source: &str) -> String {
     let source: String = source
         .chars()
         .map(|c| {
-            if c.is_control() || hcl::is_invisible_separator(c) {
+            if c.is_control()
+                || hcl::is_invisible_separator(c)
+                || c == '\u{FFFE}'
+                || c == '\u{FFFF}'
+            {
                 '?'
             } else {
                 c

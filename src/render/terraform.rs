@@ -448,15 +448,20 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         names.push("privatelink.tf");
     }
     names.push("outputs.tf");
-    let mut files = Vec::new();
-    for name in names {
-        let text = engine.render(&format!("terraform/{name}.tera"), &view)?;
-        files.push(File {
+    let templates: Vec<String> = names
+        .iter()
+        .map(|name| format!("terraform/{name}.tera"))
+        .collect();
+    let templates: Vec<&str> = templates.iter().map(String::as_str).collect();
+    let texts = engine.render_all(&templates, &view)?;
+    Ok(names
+        .into_iter()
+        .zip(texts)
+        .map(|(name, text)| File {
             path: name.to_string(),
             contents: tidy(&super::hcl::align(&text)),
-        });
-    }
-    Ok(files)
+        })
+        .collect())
 }
 
 /// No trailing spaces, no runs of blank lines, one final newline: what

@@ -71,11 +71,21 @@ pub fn json_quoted(s: &str) -> String {
     out
 }
 
-fn yaml_key(k: &str) -> String {
+pub fn yaml_key(k: &str) -> String {
     let plain = !k.is_empty()
         && k.starts_with(|c: char| c.is_ascii_alphabetic())
-        && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !reads_as_bool_or_null(k);
     if plain { k.to_string() } else { yaml_quoted(k) }
+}
+
+/// Words a YAML parser reads as a boolean or null when plain (YAML 1.1,
+/// which CloudFormation follows, and 1.2): `True`, `null`, `Yes`, `off`, `N`...
+fn reads_as_bool_or_null(k: &str) -> bool {
+    matches!(
+        k.to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "true" | "false" | "on" | "off" | "null"
+    )
 }
 
 impl Cfn {
@@ -92,7 +102,12 @@ impl Cfn {
         match self {
             Cfn::Str(s) => out.push_str(&yaml_quoted(s)),
             Cfn::Ref(r) => {
-                let _ = write!(out, "!Ref {r}");
+                // `!Ref Null` would be a reference to null, not to `Null`.
+                if reads_as_bool_or_null(r) {
+                    let _ = write!(out, "!Ref {}", yaml_quoted(r));
+                } else {
+                    let _ = write!(out, "!Ref {r}");
+                }
             }
             Cfn::Sub(s) => {
                 let _ = write!(out, "!Sub {}", yaml_quoted(s));

@@ -849,7 +849,9 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
 fn read_load_balancer(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<LoadBalancer>> {
     let lb = match &n.kind {
         Kind::Str(_) => LoadBalancer::Arn(checked(n, field, d, check_nlb_arn)?),
-        Kind::Table(t) if t.get("input").is_some() => LoadBalancer::Input(read_input(t, n, field, d)?),
+        Kind::Table(t) if t.get("input").is_some() => {
+            LoadBalancer::Input(read_input(t, n, field, d)?)
+        }
         Kind::Table(t) => {
             let mut r = TableReader::new(t, n.span, field);
             let port = r
@@ -934,7 +936,9 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
 fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<ServiceRef>> {
     let v = match &n.kind {
         Kind::Str(_) => ServiceRef::Literal(checked(n, field, d, check_service_name)?),
-        Kind::Table(t) if t.get("input").is_some() => ServiceRef::Input(read_input(t, n, field, d)?),
+        Kind::Table(t) if t.get("input").is_some() => {
+            ServiceRef::Input(read_input(t, n, field, d)?)
+        }
         // Neither form: say which forms there are, not that `spec` and
         // `expose` are missing (the user may not have meant a reference).
         Kind::Table(t) if t.get("spec").is_none() && t.get("expose").is_none() => {
@@ -979,7 +983,9 @@ fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<Ser
 /// `{ input = "name" }`: a checked input name, and no other key.
 fn read_input(t: &Table, n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<String>> {
     let mut r = TableReader::new(t, n.span, field);
-    let input = r.get("input").and_then(|v| checked(v, &format!("{field}.input"), d, check_input_name));
+    let input = r
+        .get("input")
+        .and_then(|v| checked(v, &format!("{field}.input"), d, check_input_name));
     r.finish(d);
     input
 }
@@ -1011,7 +1017,11 @@ pub fn check_principal(s: &str) -> Result<(), String> {
         .iter()
         .find_map(|p| s.strip_prefix(p));
     let ok = rest.is_some_and(|r| {
-        let (account, what) = r.split_at(r.len().min(12));
+        // `get`, not `split_at`: the 12th byte may fall inside a character.
+        let Some(account) = r.get(..12) else {
+            return false;
+        };
+        let what = &r[12..];
         account.len() == 12
             && account.bytes().all(|b| b.is_ascii_digit())
             && (what == ":root"
