@@ -87,6 +87,8 @@ pub struct SpecView {
     pub subnets: Option<String>,
     pub route_tables: Option<String>,
     pub az_ids: Vec<String>,
+    /// Each value the spec sets, with the `file:line` it comes from.
+    pub origins: Vec<Origin>,
     /// How many AZs the interface endpoints are priced in.
     pub az_count: usize,
     /// True when neither `vpc.az_ids` nor literal subnets tell the count.
@@ -96,6 +98,12 @@ pub struct SpecView {
     pub exposes: Vec<ExposeView>,
     pub connects: Vec<EndpointView>,
     pub cost: CostView,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Origin {
+    pub value: String,
+    pub from: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -274,6 +282,7 @@ pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Ex
                 subnets: m.subnets.as_ref().map(describe),
                 route_tables: m.route_tables.as_ref().map(describe),
                 az_ids: m.az_ids.clone(),
+                origins: m.origins.iter().map(|(value, from)| Origin { value: value.clone(), from: from.clone() }).collect(),
                 az_count,
                 az_count_assumed,
                 endpoints,
@@ -480,6 +489,22 @@ pub fn render_text(e: &Explanation) -> String {
             }
         }
 
+        if s.origins
+            .iter()
+            .any(|o| !o.from.starts_with(&format!("{}:", s.source)))
+        {
+            // Only worth a section when a baseline set something.
+            let _ = writeln!(out, "\n  where each value comes from:");
+            let w = s
+                .origins
+                .iter()
+                .map(|o| o.value.chars().count())
+                .max()
+                .unwrap_or(0);
+            for o in &s.origins {
+                let _ = writeln!(out, "    {:<w$}  {}", o.value, o.from);
+            }
+        }
         let _ = writeln!(
             out,
             "\n  monthly cost estimate ({} list prices in {}, {} h a month):",
