@@ -7,45 +7,84 @@
 //! Scenarios, found at run time:
 //! - every top-level `specs/**/*.toml` (a spec some other spec `extends` is
 //!   a baseline, not a scenario), minus the commented [`SKIP`] list;
-//! - every `tests/cases/*/spec.toml`.
+//! - every `tests/cases/*/spec.toml`;
+//! - every spec a scenario's `connect` references (`{ spec, expose }`), as
+//!   the provider it is (`tests/cases/connect-reference/provider.toml`).
 //!
 //! Needs `terraform`, the hashicorp/aws 5.100.0 provider in a filesystem
 //! mirror (`/opt/tf-plugins`, or `VPCEGEN_TF_MIRROR`), `cfn-lint`,
 //! `moto_server` and python3 with boto3 and moto. `scripts/test-tools.sh`
 //! installs the Python ones. A missing tool fails the test: it never skips.
 //!
+//! Two moto accounts: the Terraform side in moto's default one, the
+//! CloudFormation side (its networks, made by Terraform through a provider
+//! alias that assumes a role there, and its stacks) in [`CFN_ACCOUNT`], so
+//! names AWS wants unique per account and Region (target groups) do not
+//! clash between the two deployments of one spec.
+//!
+//! PrivateLink: a scenario whose `connect` references another scenario's
+//! `expose` is a consumer, deployed in a later *wave* than its provider
+//! (wave 0: no references; else one more than its providers' highest).
+//!
 //! The run, batched so it stays short on two cores:
 //! 1. build every scenario: Terraform, CloudFormation YAML and JSON;
 //!    `terraform fmt -check -recursive` on the Terraform output;
-//! 2. one Terraform root (JSON syntax, generated here) with a provider alias
-//!    per Region pointed at moto and, per scenario and target, a VPC, subnets
-//!    in distinct AZs, route tables and (when the spec uses existing ones)
-//!    security groups, tagged so the spec's tag lookups match; plus one
-//!    `module` call per scenario, wired to that network, with
-//!    `count = var.deploy_modules ? 1 : 0`;
+//! 2. one Terraform root (JSON syntax, generated here) with two provider
+//!    aliases per Region (one per account) pointed at moto and, per scenario
+//!    and target, a VPC, subnets in distinct AZs, route tables, (when the
+//!    spec uses existing ones) security groups, tagged so the spec's tag
+//!    lookups match; an internal NLB per existing-NLB input
+//!    (`InputKind::LoadBalancerArn`) and per literal NLB ARN; an endpoint
+//!    service (on an NLB of its own) per plain service-name input
+//!    (`InputKind::ServiceName` that is not a reference); plus one `module`
+//!    call per scenario, wired to that network, with
+//!    `count = var.deploy_wave >= <its wave> ? 1 : 0`; a consumer's
+//!    reference input is `var.service_names["<scenario>/<input>"]`;
 //! 3. `terraform init` (once), then a network-only apply
-//!    (`deploy_modules=false`, no `-target`);
+//!    (`deploy_wave=-1`, no `-target`);
 //! 4. scenarios whose specs hold literal IDs (`vpc-...`, `subnet-...`,
-//!    `rtb-...`, `sg-...`) cannot deploy as written: the emulator never has
-//!    those IDs. Their spec is copied, with the files it references
-//!    (`extends` baselines, policy files, same relative layout), into the
-//!    temp folder with each literal ID replaced by the ID of the matching
-//!    resource the network-only apply created, and that copy is built and
-//!    deployed instead (one copy per target, since each target gets its own
-//!    VPC). The module folder the root points at is overwritten in place, so
-//!    no second `init` is needed;
+//!    `rtb-...`, `sg-...`, NLB ARNs) cannot deploy as written: the emulator
+//!    never has those IDs. Their spec is copied, with the files it references
+//!    (`extends` baselines, policy files, referenced provider specs, same
+//!    relative layout), into the temp folder with each literal ID replaced
+//!    by the ID of the matching resource the network-only apply created,
+//!    and that copy is built and deployed instead (one copy per target,
+//!    since each target gets its own VPC). The module folder the root points
+//!    at is overwritten in place, so no second `init` is needed;
 //! 5. `terraform validate` (no errors, no warnings), `cfn-lint` on every
-//!    template (no findings), then the full apply;
+//!    template (no findings), then one apply per wave (`-var deploy_wave=n`;
+//!    after wave 0, `-target` on that wave's modules): after each, the
+//!    modules' outputs are read (`terraform output -json`: one `modules_wave_<n>`
+//!    output per wave, which a targeted apply updates), and each
+//!    consumer of the next wave gets its provider's `<expose>_service_name`
+//!    output through `-var service_names=...`;
 //! 6. one CloudFormation stack per scenario from the YAML template on the
-//!    same emulator, Parameters filled from that scenario's CloudFormation
-//!    network; then `DescribeVpcEndpoints` per VPC;
+//!    same emulator, wave by wave, Parameters filled from that scenario's
+//!    CloudFormation network (a consumer's service name: its provider's stack
+//!    output, or its Terraform output for a Terraform-only provider); then
+//!    `DescribeVpcEndpoints` per VPC (with the endpoints' security group
+//!    rules), and per expose and target the endpoint service
+//!    (`DescribeVpcEndpointServiceConfigurations`, `...Permissions`) and its
+//!    load balancers, listeners and target groups (ELBv2);
 //! 7. per scenario: the Terraform VPC's endpoints, the CloudFormation VPC's
-//!    endpoints and the model's endpoints are the same set of (service name,
-//!    type, private DNS); each endpoint sits in the scenario's subnets or
-//!    route tables (and existing security groups, when given).
+//!    endpoints and the model's endpoints (connects included, with the
+//!    service name each deployment was given) are the same set of (service
+//!    name, type, private DNS); each endpoint sits in the scenario's subnets
+//!    or route tables (and existing security groups, when given; a connect's
+//!    endpoint in a group of its own admitting exactly its ports from the
+//!    VPC CIDR). Per expose and target: the endpoint service's name is the
+//!    `<expose>_service_name` output, its type Interface, its acceptance
+//!    setting and allowed principals the spec's, and it sits on one internal
+//!    network load balancer in the scenario's VPC: the NLB passed in, or the
+//!    created one (the model's name, the scenario's subnets, one TCP listener
+//!    on the spec's port forwarding to the `<expose>_target_group_arn`
+//!    target group: TCP, the target port and type). Per consumer: the
+//!    endpoint its `<connect>_endpoint_id` output names has the provider's
+//!    service name.
 //!
-//! Scenarios CloudFormation cannot express (tag lookups, error E040) are
-//! Terraform-only: compared with the model alone, and listed in the log.
+//! Scenarios CloudFormation cannot express (tag lookups, E040; an endpoint
+//! service's private DNS name, E041) are Terraform-only: compared with the
+//! model alone, and listed in the log.
 //!
 //! Emulator gaps worked around here, never in what is deployed:
 //! - moto 5.2 has no `Fn::GetAtt <VPCEndpoint>.DnsEntries` (CreateStack
@@ -55,12 +94,27 @@
 //!   (tests/cases/hostile-tags has U+0007) makes the body invalid XML and the
 //!   AWS provider fails: the same launcher replaces such bytes with `?` in
 //!   XML responses (requests, and so what is deployed, are unchanged);
+//! - moto's CloudFormation has no `AWS::EC2::VPCEndpointService` nor
+//!   `AWS::EC2::VPCEndpointServicePermissions` (skipped with a warning, the
+//!   stack still completes): the launcher adds both on moto's own EC2
+//!   backend calls;
+//! - moto's CloudFormation `AWS::ElasticLoadBalancingV2::LoadBalancer`
+//!   drops `Type` (a `network` one becomes an application load balancer):
+//!   the launcher passes it on;
+//! - moto gives every load balancer an `.../loadbalancer/app/...` ARN, where
+//!   AWS gives an NLB `.../loadbalancer/net/...` (which the generated
+//!   variable validation and Parameter pattern check): the launcher gives
+//!   network load balancers the `net/` form;
 //! - moto ignores `Tags` on `AWS::EC2::VPCEndpoint` in CloudFormation, and
 //!   `DnsOptions` in both targets: tags and DNS options are not compared;
 //! - moto reports `PrivateDnsEnabled = true` for gateway endpoints created
 //!   through its EC2 API (it defaults the flag when absent) and leaves it out
 //!   for ones created by CloudFormation; AWS has no private DNS on gateway
 //!   endpoints, so the flag is compared for interface endpoints only;
+//! - moto accepts an interface endpoint to any service name and marks every
+//!   endpoint `available` (no pending acceptance): a connect's literal
+//!   service name deploys as written, and acceptance is checked on the
+//!   endpoint service's setting only;
 //! - a VPC's CIDR is /16 to /28 on AWS (and moto): a spec whose `vpc.cidr`
 //!   is wider (say 172.16.0.0/12) gets a VPC with the first /16 inside it.
 //!
@@ -74,7 +128,7 @@ use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use vpcegen::model::{InputKind, Model, SecurityGroups, ServiceName, Value};
+use vpcegen::model::{InputKind, LoadBalancer, Model, SecurityGroups, ServiceName, Value};
 use vpcegen::render::Target;
 use vpcegen::spec::EndpointType;
 
@@ -84,12 +138,18 @@ use vpcegen::spec::EndpointType;
 const SKIP: &[(&str, &str)] = &[
     // Deliberately invalid: `tests/acceptance.rs` checks their diagnostics.
     ("specs/invalid/", "invalid on purpose"),
-    // `connect`/`expose` (PrivateLink services between specs) are not
-    // built yet; these compile only once they are.
-    ("specs/seed-article/", "needs connect/expose, not built yet"),
 ];
 
+/// CloudFormation errors that make a scenario Terraform-only: a tag lookup
+/// (E040), an endpoint service's private DNS name (E041).
+const TERRAFORM_ONLY: &[&str] = &["E040", "E041"];
+
 const DEFAULT_REGION: &str = "us-east-1";
+/// The moto account the CloudFormation side (its networks and stacks) lives
+/// in; the Terraform side uses moto's default account. Names AWS wants
+/// unique per account and Region (target groups, load balancers) then do
+/// not clash between the two deployments of one spec.
+const CFN_ACCOUNT: &str = "222222222222";
 const PROVIDER_VERSION: &str = "5.100.0";
 
 fn root() -> PathBuf {
@@ -387,6 +447,29 @@ struct Scenario {
     security_groups: usize,
     /// Literal IDs in the spec that need swapping for emulator IDs.
     literal: bool,
+    /// Inputs naming an existing NLB (an `expose`'s `{ input = ... }`): the
+    /// harness creates one per input and target in the network phase.
+    lb_inputs: Vec<String>,
+    /// Service-name inputs of connects that are not references: the
+    /// harness creates an endpoint service per input and target for them.
+    plain_services: Vec<String>,
+    /// Connects to another scenario's expose.
+    refs: Vec<RefInput>,
+    /// 0 for specs that reference no other; else one more than the
+    /// highest wave among their providers. Deployed in that order.
+    wave: usize,
+}
+
+/// A connect's `{ spec, expose }`, resolved to the providing scenario.
+#[derive(Clone, Debug)]
+struct RefInput {
+    /// The consumer's input (`service_b_service_name`).
+    input: String,
+    /// Index of the providing scenario.
+    provider: usize,
+    /// The expose's identifier (`service_b`): its outputs are
+    /// `<expose>_service_name` and so on.
+    expose: String,
 }
 
 impl Scenario {
@@ -505,7 +588,11 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
 
     let mut scenarios = Vec::new();
     let mut failures = Vec::new();
-    for spec in candidates {
+    // A spec another one's `connect` references is a scenario too (it is
+    // deployed first, as the provider), whether or not it is found above.
+    let mut queue: std::collections::VecDeque<PathBuf> = candidates.into();
+    let mut seen: BTreeSet<PathBuf> = queue.iter().map(|p| identity(p)).collect();
+    while let Some(spec) = queue.pop_front() {
         let shown = spec.to_string_lossy().replace('\\', "/");
         let compiled = vpcegen::compile(&[spec.clone()], Some(Target::Terraform), false);
         if !compiled.ok() {
@@ -529,25 +616,43 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
         let mut models = compiled.models;
         assert_eq!(models.len(), 1, "{shown}: one spec gives one model");
         let model = models.remove(0);
+        for c in &model.connects {
+            if let Some(r) = &c.reference {
+                let p = normalize(&r.path);
+                let p = p.strip_prefix(root()).map(Path::to_path_buf).unwrap_or(p);
+                if seen.insert(identity(&p)) {
+                    notes.push(format!(
+                        "{}: a scenario, as the provider {shown} connects to",
+                        p.display()
+                    ));
+                    queue.push_back(p);
+                }
+            }
+        }
 
         let cfn_compiled = vpcegen::compile(&[spec.clone()], Some(Target::Cloudformation), false);
         let cfn = cfn_compiled.ok();
         if !cfn {
-            // Only "tag lookups have no CloudFormation equivalent" may stop it.
-            let codes: Vec<&str> = cfn_compiled
+            // Only what CloudFormation has no way to say may stop it: tag
+            // lookups (E040), an endpoint service's private DNS name (E041).
+            let codes: BTreeSet<&str> = cfn_compiled
                 .diagnostics
                 .iter()
                 .filter(|d| d.severity == vpcegen::diagnostic::Severity::Error)
                 .map(|d| d.code)
                 .collect();
-            if codes.iter().any(|c| *c != "E040") {
+            if codes.iter().any(|c| !TERRAFORM_ONLY.contains(c)) {
                 failures.push(format!(
-                    "{shown} compiles for Terraform but not for CloudFormation, and not only for tag lookups (E040):\n{}",
+                    "{shown} compiles for Terraform but not for CloudFormation, and not only for what CloudFormation cannot express ({}):\n{}",
+                    TERRAFORM_ONLY.join(", "),
                     cfn_compiled.diagnostics.render(&cfn_compiled.sources, false)
                 ));
                 continue;
             }
-            notes.push(format!("{shown}: Terraform only (tag lookups, E040)"));
+            notes.push(format!(
+                "{shown}: Terraform only ({})",
+                codes.into_iter().collect::<Vec<_>>().join(", ")
+            ));
         }
 
         let id = slug(
@@ -580,6 +685,29 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
             _ => 0,
         };
         let literal = !literal_ids(&model).is_empty();
+        let reference_inputs: BTreeSet<&str> = model
+            .connects
+            .iter()
+            .filter(|c| c.reference.is_some())
+            .filter_map(|c| match &c.service_name {
+                ServiceName::Input(i) => Some(i.as_str()),
+                _ => None,
+            })
+            .collect();
+        let lb_inputs = model
+            .inputs
+            .iter()
+            .filter(|i| i.kind == InputKind::LoadBalancerArn)
+            .map(|i| i.name.clone())
+            .collect();
+        let plain_services = model
+            .inputs
+            .iter()
+            .filter(|i| {
+                i.kind == InputKind::ServiceName && !reference_inputs.contains(i.name.as_str())
+            })
+            .map(|i| i.name.clone())
+            .collect();
         scenarios.push(Scenario {
             id,
             ident,
@@ -592,6 +720,10 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
             route_tables,
             security_groups,
             literal,
+            lb_inputs,
+            plain_services,
+            refs: Vec::new(),
+            wave: 0,
         });
     }
     if !failures.is_empty() {
@@ -605,7 +737,78 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
         "two scenarios map to one id: {:?}",
         scenarios.iter().map(|s| &s.id).collect::<Vec<_>>()
     );
+    resolve_references(&mut scenarios);
     (scenarios, notes)
+}
+
+fn identity(p: &Path) -> PathBuf {
+    let full = root().join(p);
+    std::fs::canonicalize(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+}
+
+/// Each connect's `{ spec, expose }` → the scenario that provides it, and
+/// the waves: a consumer deploys after its providers.
+fn resolve_references(scenarios: &mut [Scenario]) {
+    let by_file: BTreeMap<PathBuf, usize> = scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (identity(&s.spec), i))
+        .collect();
+    for i in 0..scenarios.len() {
+        let mut refs = Vec::new();
+        for c in &scenarios[i].model.connects {
+            let (Some(r), ServiceName::Input(input)) = (&c.reference, &c.service_name) else {
+                continue;
+            };
+            let provider = *by_file.get(&identity(&r.path)).unwrap_or_else(|| {
+                panic!(
+                    "{}: `connect.{}` references {}, which is not a scenario of this test (a top-level spec under specs/ or a tests/cases/*/spec.toml)",
+                    scenarios[i].spec.display(),
+                    c.key.trim_start_matches("connect."),
+                    r.path.display()
+                )
+            });
+            let x = scenarios[provider]
+                .model
+                .exposes
+                .iter()
+                .find(|x| x.key == r.expose.value)
+                .expect("references are checked by compile");
+            refs.push(RefInput {
+                input: input.clone(),
+                provider,
+                expose: x.ident.clone(),
+            });
+        }
+        scenarios[i].refs = refs;
+    }
+    for round in 0..=scenarios.len() {
+        let mut changed = false;
+        for i in 0..scenarios.len() {
+            let w = scenarios[i]
+                .refs
+                .iter()
+                .map(|r| scenarios[r.provider].wave + 1)
+                .max()
+                .unwrap_or(0);
+            if w != scenarios[i].wave {
+                scenarios[i].wave = w;
+                changed = true;
+            }
+        }
+        if !changed {
+            return;
+        }
+        assert!(
+            round < scenarios.len(),
+            "connect references form a cycle: {:?}",
+            scenarios
+                .iter()
+                .filter(|s| !s.refs.is_empty())
+                .map(|s| &s.spec)
+                .collect::<Vec<_>>()
+        );
+    }
 }
 
 fn index_unique(s: &[Scenario]) -> bool {
@@ -645,6 +848,11 @@ fn literal_ids(m: &Model) -> Vec<(&'static str, String)> {
     if let Some(SecurityGroups::Existing(Value::LiteralList(xs))) = &m.security_groups {
         out.extend(xs.iter().map(|x| ("sg", x.clone())));
     }
+    for x in &m.exposes {
+        if let LoadBalancer::Existing(Value::Literal(arn)) = &x.load_balancer {
+            out.push(("nlb", arn.clone()));
+        }
+    }
     out
 }
 
@@ -658,10 +866,35 @@ struct Network {
     subnet_ids: Vec<String>,
     route_table_ids: Vec<String>,
     security_group_ids: Vec<String>,
+    /// The harness's NLB per `LoadBalancerArn` input.
+    lb_arns: BTreeMap<String, String>,
+    /// The harness's NLB per literal NLB ARN, in spec order.
+    lb_literal_arns: Vec<String>,
+    /// The harness's endpoint service per plain service-name input.
+    service_names: BTreeMap<String, String>,
 }
 
 fn region_alias(region: &str) -> String {
     region.replace('-', "_")
+}
+
+/// The provider alias of a Region and target (the CloudFormation side has
+/// its own account).
+fn provider_alias(region: &str, t: Tgt) -> String {
+    match t {
+        Tgt::Tf => region_alias(region),
+        Tgt::Cfn => format!("{}_cfn", region_alias(region)),
+    }
+}
+
+/// A load balancer name (at most 32 characters) for a harness NLB.
+fn harness_lb_name(net: &str, input: &str, what: &str) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in format!("{net}\0{input}\0{what}").bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("e2e-{what}-{:012x}", h & 0xffff_ffff_ffff)
 }
 
 /// `"${...}"` in Terraform's JSON syntax.
@@ -718,6 +951,8 @@ fn lookup_matches(lookup: &[(String, Vec<String>)], tags: &BTreeMap<String, Stri
 struct Root {
     resources: BTreeMap<String, serde_json::Map<String, Json>>,
     modules: serde_json::Map<String, Json>,
+    /// Each module's wave.
+    waves: BTreeMap<String, usize>,
     networks: serde_json::Map<String, Json>,
     regions: BTreeSet<String>,
 }
@@ -734,7 +969,7 @@ impl Root {
     /// scenario and target; lookup tags on the Terraform side only.
     fn network(&mut self, s: &Scenario, t: Tgt) -> BTreeMap<String, String> {
         let net = s.net(t);
-        let provider = format!("aws.{}", region_alias(&s.region));
+        let provider = format!("aws.{}", provider_alias(&s.region, t));
         let azs = format!(
             "data.aws_availability_zones.{}.names",
             region_alias(&s.region)
@@ -848,6 +1083,73 @@ impl Root {
             sg_refs.push(tf_ref(&format!("aws_security_group.{id}.id")));
         }
 
+        // An internal NLB per existing-NLB input; an endpoint service (on
+        // an NLB of its own) per plain service-name input.
+        let mut lb_arns = serde_json::Map::new();
+        for input in &s.lb_inputs {
+            let id = format!("{net}_{input}");
+            self.resource(
+                "aws_lb",
+                &id,
+                json!({
+                    "provider": provider,
+                    "name": harness_lb_name(&net, input, "nlb"),
+                    "internal": true,
+                    "load_balancer_type": "network",
+                    "subnets": subnet_refs,
+                }),
+            );
+            lb_arns.insert(input.clone(), tf_ref(&format!("aws_lb.{id}.arn")));
+        }
+        let mut lb_literal_arns = Vec::new();
+        let literal_nlbs = literal_ids(&s.model)
+            .into_iter()
+            .filter(|(k, _)| *k == "nlb")
+            .count();
+        for i in 0..literal_nlbs {
+            let id = format!("{net}_lit_{i}");
+            self.resource(
+                "aws_lb",
+                &id,
+                json!({
+                    "provider": provider,
+                    "name": harness_lb_name(&net, &i.to_string(), "lit"),
+                    "internal": true,
+                    "load_balancer_type": "network",
+                    "subnets": subnet_refs,
+                }),
+            );
+            lb_literal_arns.push(tf_ref(&format!("aws_lb.{id}.arn")));
+        }
+        let mut service_names = serde_json::Map::new();
+        for input in &s.plain_services {
+            let id = format!("{net}_svc_{input}");
+            self.resource(
+                "aws_lb",
+                &id,
+                json!({
+                    "provider": provider,
+                    "name": harness_lb_name(&net, input, "svc"),
+                    "internal": true,
+                    "load_balancer_type": "network",
+                    "subnets": subnet_refs,
+                }),
+            );
+            self.resource(
+                "aws_vpc_endpoint_service",
+                &id,
+                json!({
+                    "provider": provider,
+                    "acceptance_required": false,
+                    "network_load_balancer_arns": [tf_ref(&format!("aws_lb.{id}.arn"))],
+                }),
+            );
+            service_names.insert(
+                input.clone(),
+                tf_ref(&format!("aws_vpc_endpoint_service.{id}.service_name")),
+            );
+        }
+
         self.networks.insert(
             net.clone(),
             json!({
@@ -856,6 +1158,9 @@ impl Root {
                 "subnet_ids": subnet_refs,
                 "route_table_ids": rt_refs,
                 "security_group_ids": sg_refs,
+                "lb_arns": lb_arns,
+                "lb_literal_arns": lb_literal_arns,
+                "service_names": service_names,
             }),
         );
         vpc_tags
@@ -866,7 +1171,10 @@ impl Root {
         let net = s.net(Tgt::Tf);
         let mut body = serde_json::Map::new();
         body.insert("source".into(), json!(source));
-        body.insert("count".into(), tf_ref("var.deploy_modules ? 1 : 0"));
+        body.insert(
+            "count".into(),
+            tf_ref(&format!("var.deploy_wave >= {} ? 1 : 0", s.wave)),
+        );
         body.insert(
             "providers".into(),
             json!({ "aws": format!("aws.{}", region_alias(&s.region)) }),
@@ -896,19 +1204,31 @@ impl Root {
                         .map(|i| tf_ref(&format!("aws_security_group.{net}_{i}.id")))
                         .collect::<Vec<_>>()
                 ),
+                InputKind::LoadBalancerArn => tf_ref(&format!("aws_lb.{net}_{}.arn", input.name)),
+                // A reference: the provider's output, read by the test
+                // after the provider's wave and passed with `-var`.
+                InputKind::ServiceName if s.refs.iter().any(|r| r.input == input.name) => tf_ref(
+                    &format!("var.service_names[\"{}\"]", service_key(s, &input.name)),
+                ),
+                InputKind::ServiceName => tf_ref(&format!(
+                    "aws_vpc_endpoint_service.{net}_svc_{}.service_name",
+                    input.name
+                )),
             };
             body.insert(input.name.clone(), v);
         }
         self.modules.insert(s.ident.clone(), Json::Object(body));
+        self.waves.insert(s.ident.clone(), s.wave);
     }
 
     fn to_json(&self, moto: &str) -> Json {
         let providers: Vec<Json> = self
             .regions
             .iter()
-            .map(|r| {
-                json!({
-                    "alias": region_alias(r),
+            .flat_map(|r| [(r, Tgt::Tf), (r, Tgt::Cfn)])
+            .map(|(r, t)| {
+                let mut p = json!({
+                    "alias": provider_alias(r, t),
                     "region": r,
                     "access_key": "test",
                     "secret_key": "test",
@@ -919,11 +1239,20 @@ impl Root {
                     "s3_use_path_style": true,
                     "endpoints": {
                         "ec2": moto,
+                        "elbv2": moto,
                         "sts": moto,
                         "iam": moto,
                         "cloudformation": moto,
                     },
-                })
+                });
+                if t == Tgt::Cfn {
+                    // moto: assuming a role in another account switches to it.
+                    p["assume_role"] = json!({
+                        "role_arn": format!("arn:aws:iam::{CFN_ACCOUNT}:role/e2e-cloudformation"),
+                        "session_name": "e2e",
+                    });
+                }
+                p
             })
             .collect();
         let azs: serde_json::Map<String, Json> = self
@@ -936,6 +1265,16 @@ impl Root {
                 )
             })
             .collect();
+        // One output per wave: a targeted apply (waves after the first)
+        // updates only outputs that depend on nothing but its targets.
+        let mut outputs = serde_json::Map::new();
+        outputs.insert("networks".into(), json!({ "value": self.networks }));
+        for (k, w) in &self.waves {
+            let o = outputs
+                .entry(format!("modules_wave_{w}"))
+                .or_insert_with(|| json!({ "value": {} }));
+            o["value"][k] = tf_ref(&format!("module.{k}"));
+        }
         json!({
             "terraform": {
                 "required_providers": {
@@ -943,19 +1282,56 @@ impl Root {
                 }
             },
             "variable": {
-                "deploy_modules": {
-                    "type": "bool",
-                    "default": false,
-                    "description": "false: the network only (first apply); true: the scenarios' modules too",
-                }
+                "deploy_wave": {
+                    "type": "number",
+                    "default": -1,
+                    "description": "-1: the network only (first apply); n: the network and the modules of waves 0 to n",
+                },
+                "service_names": {
+                    "type": "map(string)",
+                    "default": {},
+                    "description": "`<consumer>/<input>` → the provider's service name, from its module's outputs",
+                },
             },
             "provider": { "aws": providers },
             "data": { "aws_availability_zones": azs },
             "resource": self.resources,
             "module": self.modules,
-            "output": { "networks": { "value": self.networks } },
+            "output": outputs,
         })
     }
+}
+
+fn str_map(v: &Json) -> BTreeMap<String, String> {
+    v.as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The key of a consumer's reference input in `var.service_names`.
+fn service_key(s: &Scenario, input: &str) -> String {
+    format!("{}/{input}", s.ident)
+}
+
+/// Every module's outputs, by scenario ident (`null` for one not deployed),
+/// from the root's `modules_wave_<n>` outputs.
+fn read_module_outputs(tf: &Terraform) -> BTreeMap<String, Json> {
+    let o = tf.run(&["output", "-json"]);
+    let v: Json = serde_json::from_slice(&o.stdout).expect("terraform output -json is JSON");
+    let mut out = BTreeMap::new();
+    for (name, o) in v.as_object().expect("outputs are an object") {
+        if !name.starts_with("modules_wave_") {
+            continue;
+        }
+        for (k, list) in o["value"].as_object().expect("a map of modules") {
+            out.insert(k.clone(), list.get(0).cloned().unwrap_or(Json::Null));
+        }
+    }
+    out
 }
 
 fn read_networks(tf: &Terraform) -> BTreeMap<String, Network> {
@@ -978,6 +1354,9 @@ fn read_networks(tf: &Terraform) -> BTreeMap<String, Network> {
                     subnet_ids: strs(&n["subnet_ids"]),
                     route_table_ids: strs(&n["route_table_ids"]),
                     security_group_ids: strs(&n["security_group_ids"]),
+                    lb_arns: str_map(&n["lb_arns"]),
+                    lb_literal_arns: strs(&n["lb_literal_arns"]),
+                    service_names: str_map(&n["service_names"]),
                 },
             )
         })
@@ -1019,6 +1398,18 @@ fn referenced_files(spec: &Path, out: &mut Vec<PathBuf>) {
     for e in extends_of(spec, &t) {
         referenced_files(&e, out);
     }
+    // Specs a `connect` references (`service_name = { spec = ".." }`).
+    if let Some(connects) = t.get("connect").and_then(|c| c.as_table()) {
+        for c in connects.values() {
+            if let Some(p) = c
+                .get("service_name")
+                .and_then(|n| n.get("spec"))
+                .and_then(|p| p.as_str())
+            {
+                referenced_files(&normalize(&dir.join(p)), out);
+            }
+        }
+    }
 }
 
 fn common_dir(paths: &[PathBuf]) -> PathBuf {
@@ -1042,6 +1433,7 @@ fn rewrite_literal_spec(s: &Scenario, net: &Network, dest: &Path) -> PathBuf {
             "subnet" => &net.subnet_ids[..],
             "rtb" => &net.route_table_ids[..],
             "sg" => &net.security_group_ids[..],
+            "nlb" => &net.lb_literal_arns[..],
             _ => unreachable!(),
         };
         swaps.push((old, pool[*i].clone()));
@@ -1100,14 +1492,21 @@ impl std::fmt::Display for Ep {
     }
 }
 
-fn expected(m: &Model, region: &str) -> Vec<Ep> {
+/// The model's endpoints, its connects included: a connect's service name
+/// is its literal, or what the harness passed for its input (`names`).
+fn expected(m: &Model, region: &str, names: &BTreeMap<String, String>) -> Vec<Ep> {
     let mut v: Vec<Ep> = m
         .endpoints
         .iter()
+        .chain(&m.connects)
         .map(|e| Ep {
             service: match &e.service_name {
                 ServiceName::Literal(n) => n.clone(),
                 ServiceName::Regional(p) => p.replace("{region}", region),
+                ServiceName::Input(i) => names
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| format!("(no value for input {i})")),
             },
             kind: match e.kind {
                 EndpointType::Gateway => "Gateway".into(),
@@ -1117,6 +1516,23 @@ fn expected(m: &Model, region: &str) -> Vec<Ep> {
                 EndpointType::Gateway => None,
                 EndpointType::Interface => Some(e.private_dns == Some(true)),
             },
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Service names that are per deployment (inputs) replaced by `${input}`,
+/// so the two targets' endpoint sets compare.
+fn relabel(eps: &[Ep], names: &BTreeMap<String, String>) -> Vec<Ep> {
+    let mut v: Vec<Ep> = eps
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            if let Some((input, _)) = names.iter().find(|(_, n)| **n == e.service) {
+                e.service = format!("${{{input}}}");
+            }
+            e
         })
         .collect();
     v.sort();
@@ -1155,8 +1571,18 @@ fn diff(label_a: &str, a: &[Ep], label_b: &str, b: &[Ep]) -> String {
 }
 
 /// Each endpoint sits in the scenario's network: its subnets (interface),
-/// route tables (gateway) and, for existing groups, those groups.
-fn placement(s: &Scenario, net: &Network, found: &[Json], problems: &mut Vec<String>, what: &str) {
+/// route tables (gateway) and, for existing groups, those groups. A
+/// connect's endpoint (`connects`: its service name for this deployment →
+/// the connect) has its own group instead, admitting exactly its ports
+/// from the VPC CIDR (or the spec's CIDRs).
+fn placement(
+    s: &Scenario,
+    net: &Network,
+    found: &[Json],
+    connects: &BTreeMap<String, &vpcegen::model::Endpoint>,
+    problems: &mut Vec<String>,
+    what: &str,
+) {
     let sorted = |v: &[String]| {
         let mut v = v.to_vec();
         v.sort();
@@ -1169,6 +1595,7 @@ fn placement(s: &Scenario, net: &Network, found: &[Json], problems: &mut Vec<Str
     };
     for e in found {
         let svc = e["service_name"].as_str().unwrap_or("?");
+        let connect = connects.get(svc);
         match e["type"].as_str() {
             Some("Interface") => {
                 if strs(&e["subnet_ids"]) != sorted(&net.subnet_ids) {
@@ -1179,7 +1606,42 @@ fn placement(s: &Scenario, net: &Network, found: &[Json], problems: &mut Vec<Str
                         sorted(&net.subnet_ids)
                     ));
                 }
-                if s.security_groups > 0 && strs(&e["group_ids"]) != sorted(&net.security_group_ids)
+                if let Some(c) = connect {
+                    let groups = strs(&e["group_ids"]);
+                    if groups.len() != 1 || net.security_group_ids.contains(&groups[0]) {
+                        problems.push(format!(
+                            "{}: {what} endpoint of {} has security groups {groups:?}, not one of its own",
+                            s.spec.display(),
+                            c.key
+                        ));
+                    }
+                    let g = c
+                        .own_security_group
+                        .as_ref()
+                        .expect("a connect has its own group");
+                    let mut want: Vec<String> = g
+                        .rules
+                        .iter()
+                        .map(|r| {
+                            let cidr = match &r.cidr {
+                                Value::Literal(c) => c.clone(),
+                                _ => net.cidr.clone(),
+                            };
+                            format!("tcp:{}-{}:{cidr}", r.port, r.port)
+                        })
+                        .collect();
+                    want.sort();
+                    want.dedup();
+                    let got = strs(&e["ingress"]);
+                    if got != want {
+                        problems.push(format!(
+                            "{}: {what} endpoint of {}: its security group admits {got:?}, not the connect's {want:?}",
+                            s.spec.display(),
+                            c.key
+                        ));
+                    }
+                } else if s.security_groups > 0
+                    && strs(&e["group_ids"]) != sorted(&net.security_group_ids)
                 {
                     problems.push(format!(
                         "{}: {what} endpoint {svc} has security groups {:?}, not the existing {:?}",
@@ -1213,6 +1675,170 @@ fn placement(s: &Scenario, net: &Network, found: &[Json], problems: &mut Vec<Str
     }
 }
 
+/// One deployment of an expose, checked against the model through what
+/// the emulator's EC2 and ELBv2 APIs say (`api`: cfn_deploy.py's record of
+/// the endpoint service; `out`: the deployment's outputs by output name).
+fn check_expose(
+    s: &Scenario,
+    x: &vpcegen::model::Expose,
+    net: &Network,
+    out: &dyn Fn(&str) -> Option<String>,
+    api: &Json,
+    problems: &mut Vec<String>,
+    what: &str,
+) {
+    let at = format!("{}: {what} expose.{}", s.spec.display(), x.key);
+    let mut p = |m: String| problems.push(format!("{at}: {m}"));
+    if api["error"].is_string() || !api["config"].is_object() {
+        p(format!(
+            "no endpoint service in the emulator: {}",
+            api["error"]
+        ));
+        return;
+    }
+    let c = &api["config"];
+    let name = out(&format!("{}_service_name", x.ident));
+    if c["ServiceName"].as_str() != name.as_deref() {
+        p(format!(
+            "the emulator's service is {}, the output {}_service_name says {name:?}",
+            c["ServiceName"], x.ident
+        ));
+    }
+    if c["ServiceType"] != json!([{ "ServiceType": "Interface" }]) {
+        p(format!("service type {}, not Interface", c["ServiceType"]));
+    }
+    if c["AcceptanceRequired"] != json!(x.acceptance_required) {
+        p(format!(
+            "AcceptanceRequired is {}, the spec says {}",
+            c["AcceptanceRequired"], x.acceptance_required
+        ));
+    }
+    let mut principals: Vec<String> = api["principals"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    principals.sort();
+    if principals != x.allowed_principals {
+        p(format!(
+            "allowed principals {principals:?}, the spec says {:?}",
+            x.allowed_principals
+        ));
+    }
+    let nlb_out = out(&format!("{}_nlb_arn", x.ident));
+    let want_nlb = match &x.load_balancer {
+        LoadBalancer::Existing(Value::Input(i)) => {
+            let arn = net.lb_arns.get(i).cloned();
+            if nlb_out != arn {
+                p(format!(
+                    "output {}_nlb_arn is {nlb_out:?}, not the NLB passed in ({arn:?})",
+                    x.ident
+                ));
+            }
+            arn
+        }
+        _ => nlb_out,
+    };
+    let arns = c["NetworkLoadBalancerArns"].clone();
+    if want_nlb.is_none() || arns != json!([want_nlb]) {
+        p(format!(
+            "the service is on load balancers {arns}, not {want_nlb:?}"
+        ));
+        return;
+    }
+    let lb = &api["load_balancers"][want_nlb.as_deref().unwrap()];
+    if !lb.is_object() {
+        p(format!(
+            "load balancer {want_nlb:?} not found through ELBv2"
+        ));
+        return;
+    }
+    if lb["Type"] != json!("network") || lb["Scheme"] != json!("internal") {
+        p(format!(
+            "the load balancer is {} {}, not an internal network one",
+            lb["Scheme"], lb["Type"]
+        ));
+    }
+    if lb["VpcId"].as_str() != Some(net.vpc_id.as_str()) {
+        p(format!(
+            "the load balancer is in {}, not the scenario's VPC {}",
+            lb["VpcId"], net.vpc_id
+        ));
+    }
+    let LoadBalancer::Create {
+        name,
+        port,
+        target_port,
+        target_type,
+    } = &x.load_balancer
+    else {
+        return;
+    };
+    if lb["LoadBalancerName"].as_str() != Some(name.as_str()) {
+        p(format!(
+            "the load balancer is named {}, not {name}",
+            lb["LoadBalancerName"]
+        ));
+    }
+    let mut subnets: Vec<String> = lb["subnet_ids"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    subnets.sort();
+    let mut want_subnets = net.subnet_ids.clone();
+    want_subnets.sort();
+    if subnets != want_subnets {
+        p(format!(
+            "the load balancer is in subnets {subnets:?}, not {want_subnets:?}"
+        ));
+    }
+    let listeners = lb["listeners"].as_array().cloned().unwrap_or_default();
+    if listeners.len() != 1
+        || listeners[0]["Port"] != json!(port)
+        || listeners[0]["Protocol"] != json!("TCP")
+    {
+        p(format!(
+            "listeners {listeners:?}, not one TCP listener on {port}"
+        ));
+        return;
+    }
+    let actions = &listeners[0]["DefaultActions"];
+    let tg_arn = actions[0]["TargetGroupArn"].as_str().unwrap_or_default();
+    let tg_out = out(&format!("{}_target_group_arn", x.ident));
+    if actions.as_array().map(Vec::len) != Some(1)
+        || actions[0]["Type"] != json!("forward")
+        || tg_out.as_deref() != Some(tg_arn)
+    {
+        p(format!(
+            "the listener's actions {actions}, not one forward to {tg_out:?}"
+        ));
+    }
+    let tg = &api["target_groups"][tg_arn];
+    let tt = match target_type {
+        vpcegen::spec::TargetType::Ip => "ip",
+        vpcegen::spec::TargetType::Instance => "instance",
+        vpcegen::spec::TargetType::Alb => "alb",
+    };
+    if tg["Port"] != json!(target_port)
+        || tg["Protocol"] != json!("TCP")
+        || tg["TargetType"] != json!(tt)
+        || tg["VpcId"].as_str() != Some(net.vpc_id.as_str())
+        || tg["TargetGroupName"].as_str() != Some(name.as_str())
+    {
+        p(format!(
+            "target group {tg}, not TCP {target_port}, {tt} targets, named {name}, in {}",
+            net.vpc_id
+        ));
+    }
+}
+
 // ---------------------------------------------------------------- the test
 
 fn phase(start: Instant, what: &str) {
@@ -1228,6 +1854,23 @@ fn e2e_terraform_and_cloudformation_on_moto() {
         eprintln!("e2e: {n}");
     }
     assert!(!scenarios.is_empty(), "no scenarios found");
+    // Load balancer and target group names are unique per account and
+    // Region: two scenarios creating one would fail for that reason alone.
+    let mut lb_names: BTreeMap<(String, String), &Path> = BTreeMap::new();
+    for s in &scenarios {
+        for x in &s.model.exposes {
+            if let LoadBalancer::Create { name, .. } = &x.load_balancer {
+                if let Some(other) = lb_names.insert((s.region.clone(), name.clone()), &s.spec) {
+                    panic!(
+                        "{} and {} both create a load balancer named {name} in {}: give one of them another name or Region",
+                        other.display(),
+                        s.spec.display(),
+                        s.region
+                    );
+                }
+            }
+        }
+    }
     phase(start, &format!("{} scenarios", scenarios.len()));
 
     // Fails loudly (rather than picking one) when a VPC tag lookup of one
@@ -1303,6 +1946,7 @@ fn e2e_terraform_and_cloudformation_on_moto() {
     let mut r = Root {
         resources: BTreeMap::new(),
         modules: serde_json::Map::new(),
+        waves: BTreeMap::new(),
         networks: serde_json::Map::new(),
         regions: BTreeSet::new(),
     };
@@ -1347,21 +1991,34 @@ fn e2e_terraform_and_cloudformation_on_moto() {
     tf.run(&["init", "-input=false", "-no-color"]);
     phase(start, "terraform init");
     // Most of the wall time is the provider's waiters (a VPC takes ~10s on
-    // moto), so a high parallelism; the full apply does not refresh the
+    // moto), so a high parallelism; the module applies do not refresh the
     // network the first apply just created (nothing else touches it).
-    let apply = |deploy: bool| {
-        tf.run(&[
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-parallelism=100",
-            &format!("-refresh={}", !deploy),
-            "-var",
-            &format!("deploy_modules={deploy}"),
-        ])
+    // Waves after the first change only their own modules: `-target` keeps
+    // Terraform from planning every other module again.
+    let apply = |wave: i64, names: &BTreeMap<String, String>| {
+        let mut args = vec![
+            "apply".to_string(),
+            "-auto-approve".into(),
+            "-input=false".into(),
+            "-no-color".into(),
+            "-parallelism=100".into(),
+            format!("-refresh={}", wave < 0),
+            "-var".into(),
+            format!("deploy_wave={wave}"),
+            "-var".into(),
+            format!("service_names={}", serde_json::to_string(names).unwrap()),
+        ];
+        if wave > 0 {
+            args.extend(
+                scenarios
+                    .iter()
+                    .filter(|s| s.wave as i64 == wave)
+                    .map(|s| format!("-target=module.{}", s.ident)),
+            );
+        }
+        tf.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
     };
-    apply(false);
+    apply(-1, &BTreeMap::new());
     let networks = read_networks(&tf);
     phase(start, "network-only apply");
 
@@ -1455,9 +2112,40 @@ fn e2e_terraform_and_cloudformation_on_moto() {
             .expect("run cfn-lint")
     });
 
-    apply(true);
-    phase(start, "full terraform apply");
-
+    // One apply per wave: providers first; each consumer's reference input
+    // is its provider's `<expose>_service_name`, read from the provider
+    // module's outputs after the provider's wave.
+    let waves = scenarios.iter().map(|s| s.wave).max().unwrap_or(0);
+    let mut tf_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut module_outputs = BTreeMap::new();
+    for wave in 0..=waves {
+        for s in scenarios.iter().filter(|s| s.wave == wave) {
+            for r in &s.refs {
+                let p = &scenarios[r.provider];
+                let name = module_outputs
+                    .get(&p.ident)
+                    .and_then(|o: &Json| o[format!("{}_service_name", r.expose)].as_str())
+                    .unwrap_or_else(|| {
+                        panic!(
+                            "{}: the module of {} has no `{}_service_name` output after its apply",
+                            s.spec.display(),
+                            p.spec.display(),
+                            r.expose
+                        )
+                    });
+                tf_names.insert(service_key(s, &r.input), name.to_string());
+            }
+        }
+        apply(wave as i64, &tf_names);
+        module_outputs = read_module_outputs(&tf);
+        phase(
+            start,
+            &format!(
+                "terraform apply, wave {wave}: {}",
+                scenarios.iter().filter(|s| s.wave == wave).count()
+            ),
+        );
+    }
     if let Some(lint) = lint {
         let o = lint.wait_with_output().unwrap();
         assert!(
@@ -1472,31 +2160,71 @@ fn e2e_terraform_and_cloudformation_on_moto() {
         );
     }
 
-    // 6. CloudFormation stacks, then every VPC's endpoints.
+    // 6. CloudFormation stacks (in the CloudFormation account, wave by
+    // wave), then every VPC's endpoints and every expose's endpoint service.
+    let tf_out = |s: &Scenario, name: &str| -> Option<String> {
+        module_outputs
+            .get(&s.ident)
+            .and_then(|o| o[name].as_str())
+            .map(String::from)
+    };
+    let stack_name = |s: &Scenario| format!("e2e-{}", s.id);
     let mut stacks = Vec::new();
     let mut vpcs = Vec::new();
+    let mut services = Vec::new();
     for s in &scenarios {
         vpcs.push(json!({
             "key": s.net(Tgt::Tf), "region": s.region, "vpc_id": networks[&s.net(Tgt::Tf)].vpc_id,
         }));
+        for x in &s.model.exposes {
+            services.push(json!({
+                "key": format!("{}/{}", s.net(Tgt::Tf), x.ident),
+                "region": s.region,
+                "service_id": tf_out(s, &format!("{}_service_id", x.ident)),
+            }));
+            if s.cfn {
+                services.push(json!({
+                    "key": format!("{}/{}", s.net(Tgt::Cfn), x.ident),
+                    "region": s.region,
+                    "account": CFN_ACCOUNT,
+                    "service_id": {
+                        "stack": stack_name(s),
+                        "output": vpcegen::render::pascal(&format!("{}_service_id", x.ident)),
+                    },
+                }));
+            }
+        }
         if !s.cfn {
             continue;
         }
         let net = &networks[&s.net(Tgt::Cfn)];
-        vpcs.push(json!({ "key": s.net(Tgt::Cfn), "region": s.region, "vpc_id": net.vpc_id }));
+        vpcs.push(json!({
+            "key": s.net(Tgt::Cfn), "region": s.region, "vpc_id": net.vpc_id, "account": CFN_ACCOUNT,
+        }));
         let m = deployed_models
             .get(&(s.id.clone(), "cfn"))
             .unwrap_or(&s.model);
         let mut params = serde_json::Map::new();
         for input in &m.inputs {
             let v = match input.kind {
-                InputKind::VpcId => net.vpc_id.clone(),
-                InputKind::VpcCidr => net.cidr.clone(),
-                InputKind::SubnetIds => net.subnet_ids.join(","),
-                InputKind::RouteTableIds => net.route_table_ids.join(","),
-                InputKind::SecurityGroupIds => net.security_group_ids.join(","),
+                InputKind::VpcId => json!(net.vpc_id),
+                InputKind::VpcCidr => json!(net.cidr),
+                InputKind::SubnetIds => json!(net.subnet_ids.join(",")),
+                InputKind::RouteTableIds => json!(net.route_table_ids.join(",")),
+                InputKind::SecurityGroupIds => json!(net.security_group_ids.join(",")),
+                InputKind::LoadBalancerArn => json!(net.lb_arns[&input.name]),
+                InputKind::ServiceName => match s.refs.iter().find(|r| r.input == input.name) {
+                    // The provider's stack output when it has a stack, else
+                    // its Terraform module's output.
+                    Some(r) if scenarios[r.provider].cfn => json!({
+                        "stack": stack_name(&scenarios[r.provider]),
+                        "output": vpcegen::render::pascal(&format!("{}_service_name", r.expose)),
+                    }),
+                    Some(r) => json!(tf_names[&service_key(s, &r.input)]),
+                    None => json!(net.service_names[&input.name]),
+                },
             };
-            params.insert(vpcegen::render::pascal(&input.name), json!(v));
+            params.insert(vpcegen::render::pascal(&input.name), v);
         }
         if m.vpc_cidr == Some(Value::VpcCidr) {
             params.insert("VpcCidr".into(), json!(net.cidr));
@@ -1508,8 +2236,10 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 .join("template.yaml")
         });
         stacks.push(json!({
-            "name": format!("e2e-{}", s.id),
+            "name": stack_name(s),
             "region": s.region,
+            "account": CFN_ACCOUNT,
+            "wave": s.wave,
             "template": template,
             "parameters": params,
         }));
@@ -1517,9 +2247,9 @@ fn e2e_terraform_and_cloudformation_on_moto() {
     let job = tmp.join("cfn-job.json");
     write(
         &job,
-        &serde_json::to_string_pretty(
-            &json!({ "endpoint": moto.url, "stacks": stacks, "vpcs": vpcs }),
-        )
+        &serde_json::to_string_pretty(&json!({
+            "endpoint": moto.url, "stacks": stacks, "vpcs": vpcs, "services": services,
+        }))
         .unwrap(),
     );
     let o = Command::new("python3")
@@ -1538,7 +2268,7 @@ fn e2e_terraform_and_cloudformation_on_moto() {
     phase(
         start,
         &format!(
-            "{} CloudFormation stacks; endpoints read back",
+            "{} CloudFormation stacks; endpoints and endpoint services read back",
             stacks.len()
         ),
     );
@@ -1565,16 +2295,41 @@ fn e2e_terraform_and_cloudformation_on_moto() {
             ));
         }
     }
+    let stack_out = |s: &Scenario, name: &str| -> Option<String> {
+        result["stacks"][stack_name(s)]["outputs"][vpcegen::render::pascal(name)]
+            .as_str()
+            .map(String::from)
+    };
+    // The service name each target's deployment got for each input.
+    let names_for = |s: &Scenario, t: Tgt| -> BTreeMap<String, String> {
+        let net = &networks[&s.net(t)];
+        let mut names = net.service_names.clone();
+        for r in &s.refs {
+            let p = &scenarios[r.provider];
+            let out = format!("{}_service_name", r.expose);
+            let v = match t {
+                Tgt::Tf => tf_out(p, &out),
+                Tgt::Cfn if p.cfn => stack_out(p, &out),
+                Tgt::Cfn => tf_out(p, &out),
+            };
+            names.insert(
+                r.input.clone(),
+                v.unwrap_or_else(|| format!("(no output {out})")),
+            );
+        }
+        names
+    };
     let mut summary = Vec::new();
     for s in &scenarios {
-        let want = expected(&s.model, &s.region);
+        let tf_names = names_for(s, Tgt::Tf);
+        let want = expected(&s.model, &s.region, &tf_names);
         for t in [Tgt::Tf, Tgt::Cfn] {
             if t == Tgt::Cfn && !s.cfn {
                 continue;
             }
             if let Some(m) = deployed_models.get(&(s.id.clone(), t.short())) {
                 assert_eq!(
-                    expected(m, &s.region),
+                    expected(m, &s.region, &tf_names),
                     want,
                     "{}: the copy with emulator IDs has other endpoints than the spec",
                     s.spec.display()
@@ -1586,6 +2341,18 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 .as_array()
                 .cloned()
                 .unwrap_or_default()
+        };
+        let connects_by_name = |names: &BTreeMap<String, String>| {
+            let mut by = BTreeMap::new();
+            for c in &s.model.connects {
+                let n = match &c.service_name {
+                    ServiceName::Literal(n) => n.clone(),
+                    ServiceName::Input(i) => names.get(i).cloned().unwrap_or_default(),
+                    ServiceName::Regional(p) => p.replace("{region}", &s.region),
+                };
+                by.insert(n, c);
+            }
+            by
         };
         let tf_found = found(Tgt::Tf);
         let tf_eps = observed(&tf_found);
@@ -1600,39 +2367,110 @@ fn e2e_terraform_and_cloudformation_on_moto() {
             s,
             &networks[&s.net(Tgt::Tf)],
             &tf_found,
+            &connects_by_name(&tf_names),
             &mut problems,
             "Terraform",
         );
+        let tf_model = deployed_models
+            .get(&(s.id.clone(), "tf"))
+            .unwrap_or(&s.model);
+        for x in &tf_model.exposes {
+            check_expose(
+                s,
+                x,
+                &networks[&s.net(Tgt::Tf)],
+                &|name| tf_out(s, name),
+                &result["services"][format!("{}/{}", s.net(Tgt::Tf), x.ident)],
+                &mut problems,
+                "Terraform",
+            );
+        }
+        // A consumer's endpoint, by the ID its outputs give, is on the
+        // provider's service (whose name the provider's outputs give).
+        let consumer_check = |t: Tgt,
+                              found: &[Json],
+                              names: &BTreeMap<String, String>,
+                              problems: &mut Vec<String>| {
+            for r in &s.refs {
+                let c = s
+                    .model
+                    .connects
+                    .iter()
+                    .find(|c| c.service_name == ServiceName::Input(r.input.clone()))
+                    .unwrap();
+                let id_out = format!("{}_endpoint_id", c.ident);
+                let id = match t {
+                    Tgt::Tf => tf_out(s, &id_out),
+                    Tgt::Cfn => stack_out(s, &id_out),
+                };
+                let ep = found.iter().find(|e| e["id"].as_str() == id.as_deref());
+                let want = &names[&r.input];
+                if ep.and_then(|e| e["service_name"].as_str()) != Some(want.as_str()) {
+                    problems.push(format!(
+                        "{}: {t:?} endpoint {id:?} of {} has service name {:?}, not {}'s {want}",
+                        s.spec.display(),
+                        c.key,
+                        ep.map(|e| &e["service_name"]),
+                        scenarios[r.provider].spec.display()
+                    ));
+                }
+            }
+        };
+        consumer_check(Tgt::Tf, &tf_found, &tf_names, &mut problems);
         if s.cfn {
+            let cfn_names = names_for(s, Tgt::Cfn);
+            let cfn_want = expected(&s.model, &s.region, &cfn_names);
             let cfn_found = found(Tgt::Cfn);
             let cfn_eps = observed(&cfn_found);
-            if cfn_eps != tf_eps {
+            if relabel(&cfn_eps, &cfn_names) != relabel(&tf_eps, &tf_names) {
                 problems.push(format!(
-                    "{}: the CloudFormation and Terraform deployments differ:{}",
+                    "{}: the CloudFormation and Terraform deployments differ (service names from inputs shown as ${{input}}):{}",
                     s.spec.display(),
-                    diff("CloudFormation", &cfn_eps, "Terraform", &tf_eps)
+                    diff(
+                        "CloudFormation",
+                        &relabel(&cfn_eps, &cfn_names),
+                        "Terraform",
+                        &relabel(&tf_eps, &tf_names)
+                    )
                 ));
             }
-            if cfn_eps != want {
+            if cfn_eps != cfn_want {
                 problems.push(format!(
                     "{}: the CloudFormation deployment's endpoints are not the model's:{}",
                     s.spec.display(),
-                    diff("CloudFormation", &cfn_eps, "model", &want)
+                    diff("CloudFormation", &cfn_eps, "model", &cfn_want)
                 ));
             }
             placement(
                 s,
                 &networks[&s.net(Tgt::Cfn)],
                 &cfn_found,
+                &connects_by_name(&cfn_names),
                 &mut problems,
                 "CloudFormation",
             );
+            let cfn_model = deployed_models
+                .get(&(s.id.clone(), "cfn"))
+                .unwrap_or(&s.model);
+            for x in &cfn_model.exposes {
+                check_expose(
+                    s,
+                    x,
+                    &networks[&s.net(Tgt::Cfn)],
+                    &|name| stack_out(s, name),
+                    &result["services"][format!("{}/{}", s.net(Tgt::Cfn), x.ident)],
+                    &mut problems,
+                    "CloudFormation",
+                );
+            }
+            consumer_check(Tgt::Cfn, &cfn_found, &cfn_names, &mut problems);
         }
         summary.push(format!(
-            "{:<48} {:<15} {:>2} endpoints  {}{}",
+            "{:<48} {:<15} {:>2} endpoints {} exposes  {}{}{}",
             s.spec.display(),
             s.region,
             want.len(),
+            s.model.exposes.len(),
             if s.cfn {
                 "terraform+cloudformation"
             } else {
@@ -1642,6 +2480,11 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 ", literal IDs swapped"
             } else {
                 ""
+            },
+            if s.wave > 0 {
+                format!(", wave {}", s.wave)
+            } else {
+                String::new()
             }
         ));
     }
@@ -1652,6 +2495,9 @@ fn e2e_terraform_and_cloudformation_on_moto() {
         problems.len(),
         problems.join("\n  - ")
     );
-    phase(start, "every scenario: Terraform = CloudFormation = model");
+    phase(
+        start,
+        "every scenario: Terraform = CloudFormation = model; endpoint services and consumers checked",
+    );
     drop(moto);
 }

@@ -14,6 +14,26 @@ byte (0x00-0x08, 0x0B, 0x0C, 0x0E-0x1F, which in UTF-8 never occur inside a
 multi-byte character) is replaced by "?" in XML responses, which keeps
 Content-Length right. Only the emulator's answers change, never a request.
 
+moto's CloudFormation has no AWS::EC2::VPCEndpointService nor
+AWS::EC2::VPCEndpointServicePermissions: it skips them with a warning,
+the stack still reaches CREATE_COMPLETE, and no endpoint service exists.
+Both are added here on moto's own EC2 backend calls (the ones its
+CreateVpcEndpointServiceConfiguration and ModifyVpcEndpointServicePermissions
+actions use): `Ref` is the service ID (vpce-svc-...), as on AWS, and
+`!GetAtt <Service>.ServiceId` is too.
+
+moto's AWS::ElasticLoadBalancingV2::LoadBalancer reads only Name,
+SecurityGroups, Subnets and Scheme: `Type: network` is dropped, so the
+stack's NLB is an application load balancer, which moto's endpoint service
+then treats as a Gateway Load Balancer. `Type` is passed on (and `Tags`);
+`LoadBalancerAttributes` stay ignored (the test does not read them).
+
+moto builds every load balancer's ARN as `...:loadbalancer/app/<name>/<id>`;
+AWS gives a Network Load Balancer `...:loadbalancer/net/<name>/<id>`, and the
+generated Terraform variable and CloudFormation Parameter for an existing
+NLB check for `loadbalancer/net/`. A network load balancer's ARN is given
+the `net/` form as it is created (before anything else refers to it).
+
 Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT
 """
 
@@ -41,6 +61,121 @@ if "get_cfn_attribute" not in VPCEndPoint.__dict__ and not hasattr(
         raise UnformattedGetAttTemplateException()
 
     VPCEndPoint.get_cfn_attribute = get_cfn_attribute
+
+from moto.core.common_models import CloudFormationModel  # noqa: E402
+from moto.ec2.models.vpc_service_configuration import (  # noqa: E402
+    VPCServiceConfiguration,
+)
+from moto.elbv2.models import ELBv2Backend, FakeLoadBalancer, elbv2_backends  # noqa: E402
+
+
+def _ec2(account_id, region_name):
+    from moto.ec2.models import ec2_backends
+
+    return ec2_backends[account_id][region_name]
+
+
+if VPCServiceConfiguration.cloudformation_type() != "AWS::EC2::VPCEndpointService":
+
+    def _service_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        p = cloudformation_json["Properties"]
+        return _ec2(account_id, region_name).create_vpc_endpoint_service_configuration(
+            lb_arns=list(p.get("NetworkLoadBalancerArns") or [])
+            + list(p.get("GatewayLoadBalancerArns") or []),
+            acceptance_required=str(p.get("AcceptanceRequired", True)).lower() == "true",
+            private_dns_name=None,
+            tags=p.get("Tags") or [],
+            supported_regions=[],
+        )
+
+    def _service_attr(self, attribute_name):
+        if attribute_name == "ServiceId":
+            return self.id
+        raise UnformattedGetAttTemplateException()
+
+    VPCServiceConfiguration.cloudformation_type = staticmethod(
+        lambda: "AWS::EC2::VPCEndpointService"
+    )
+    VPCServiceConfiguration.cloudformation_name_type = staticmethod(lambda: "")
+    VPCServiceConfiguration.create_from_cloudformation_json = classmethod(_service_create)
+    VPCServiceConfiguration.has_cfn_attr = classmethod(lambda cls, a: a == "ServiceId")
+    VPCServiceConfiguration.get_cfn_attribute = _service_attr
+    VPCServiceConfiguration.physical_resource_id = property(lambda self: self.id)
+
+    class _EndpointServicePermissions(CloudFormationModel):
+        """AWS::EC2::VPCEndpointServicePermissions: the principals, added."""
+
+        # moto files its models by the service in their module's name.
+        __module__ = "moto.ec2.e2e_launcher"
+
+        def __init__(self, service_id):
+            self.service_id = service_id
+            self.id = f"{service_id}-permissions"
+
+        @property
+        def physical_resource_id(self):
+            return self.id
+
+        @staticmethod
+        def cloudformation_name_type():
+            return ""
+
+        @staticmethod
+        def cloudformation_type():
+            return "AWS::EC2::VPCEndpointServicePermissions"
+
+        @classmethod
+        def has_cfn_attr(cls, attr):
+            return False
+
+        @classmethod
+        def create_from_cloudformation_json(
+            cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+        ):
+            p = cloudformation_json["Properties"]
+            _ec2(account_id, region_name).modify_vpc_endpoint_service_permissions(
+                p["ServiceId"], list(p.get("AllowedPrincipals") or []), []
+            )
+            return cls(p["ServiceId"])
+
+
+_lb_create = FakeLoadBalancer.create_from_cloudformation_json.__func__
+
+
+def _lb_create_typed(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    p = cloudformation_json["Properties"]
+    kind = p.get("Type", "application")
+    if kind == "application":
+        return _lb_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    return elbv2_backends[account_id][region_name].create_load_balancer(
+        resource_name,
+        p.get("SecurityGroups"),
+        p.get("Subnets"),
+        scheme=p.get("Scheme", "internet-facing"),
+        loadbalancer_type=kind,
+        tags=p.get("Tags"),
+    )
+
+
+FakeLoadBalancer.create_from_cloudformation_json = classmethod(_lb_create_typed)
+
+_lb_backend_create = ELBv2Backend.create_load_balancer
+
+
+def _create_load_balancer(self, *args, **kwargs):
+    lb = _lb_backend_create(self, *args, **kwargs)
+    if lb.type == "network" and ":loadbalancer/app/" in lb.arn:
+        old = lb.arn
+        tags = self.tagging_service.list_tags_for_resource(old).get("Tags") or []
+        self.tagging_service.delete_all_tags_for_resource(old)
+        del self.load_balancers[old]
+        lb.arn = old.replace(":loadbalancer/app/", ":loadbalancer/net/", 1)
+        self.load_balancers[lb.arn] = lb
+        self.tagging_service.tag_resource(lb.arn, tags)
+    return lb
+
+
+ELBv2Backend.create_load_balancer = _create_load_balancer
 
 import moto.server  # noqa: E402
 
