@@ -118,6 +118,17 @@ impl Diagnostics {
         }
     }
 
+    /// Adds another collection's diagnostics after these, as if they had
+    /// been pushed here in their order.
+    pub fn append(&mut self, other: Diagnostics) {
+        for d in other.items {
+            self.push(d);
+        }
+        for (mine, theirs) in self.omitted.iter_mut().zip(other.omitted) {
+            *mine += theirs;
+        }
+    }
+
     /// Whether further diagnostics are only counted: skip costly hints then.
     pub fn is_full(&self) -> bool {
         self.items.len() >= MAX_SHOWN

@@ -137,10 +137,10 @@ pub fn compile_timed(
     if !d.has_errors() {
         catalog::Catalog::get();
         t.lap("catalog");
-        for s in specs.iter().chain(&referenced) {
-            if let Some(m) = model::lower(&s.spec, s.file, &sources, &mut d) {
-                models.push(m);
-            }
+        let all: Vec<&spec::Loaded> = specs.iter().chain(&referenced).collect();
+        for (lowered, diagnostics) in lower_all(&all, &sources) {
+            models.extend(lowered);
+            d.append(diagnostics);
         }
         check_names(&specs, &mut d);
         t.lap("lower");
@@ -170,6 +170,51 @@ pub fn compile_timed(
         models,
         referenced: referenced_models,
     }
+}
+
+/// Lowers specs in parallel, each chunk with its own diagnostics, returned
+/// in order so that the result is exactly what lowering one after the
+/// other gives.
+fn lower_all(
+    specs: &[&spec::Loaded],
+    sources: &SourceMap,
+) -> Vec<(Vec<model::Model>, Diagnostics)> {
+    in_chunks(specs, 16, |chunk| {
+        let mut d = Diagnostics::default();
+        let models = chunk
+            .iter()
+            .filter_map(|s| model::lower(&s.spec, s.file, sources, &mut d))
+            .collect();
+        (models, d)
+    })
+}
+
+/// Runs `f` over contiguous chunks of `items`, one per core, and returns
+/// the results in order. A thread must get at least `min_per_thread`
+/// items to be worth starting.
+fn in_chunks<T: Sync, R: Send>(
+    items: &[T],
+    min_per_thread: usize,
+    f: impl Fn(&[T]) -> R + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len() / min_per_thread.max(1))
+        .max(1);
+    if threads == 1 {
+        return vec![f(items)];
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|c| scope.spawn(move || f(c)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a worker does not panic"))
+            .collect()
+    })
 }
 
 /// Loads the specs that `connect` references name and that are not on the
@@ -215,11 +260,10 @@ fn load_references(
 
 /// Two specs with one `name` would write the same folder.
 fn check_names(specs: &[spec::Loaded], d: &mut Diagnostics) {
-    for (i, a) in specs.iter().enumerate() {
-        if let Some(b) = specs[..i]
-            .iter()
-            .find(|b| b.spec.name.value == a.spec.name.value)
-        {
+    let mut first: std::collections::HashMap<&str, &spec::Loaded> =
+        std::collections::HashMap::with_capacity(specs.len());
+    for a in specs {
+        if let Some(b) = first.get(a.spec.name.value.as_str()).copied() {
             d.push(
                 diagnostic::Diagnostic::error(
                     "E013",
@@ -229,6 +273,8 @@ fn check_names(specs: &[spec::Loaded], d: &mut Diagnostics) {
                 .also(b.spec.name.span, "first used here")
                 .help("each spec writes the folder named after it; give every spec its own `name`"),
             );
+        } else {
+            first.insert(a.spec.name.value.as_str(), a);
         }
     }
 }
@@ -254,29 +300,15 @@ pub fn render_models(
     target: Target,
     format: CfnFormat,
 ) -> Result<Vec<Vec<render::File>>, String> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(models.len());
-    let render = |ms: &[model::Model]| -> Result<Vec<Vec<render::File>>, String> {
+    let mut all = Vec::with_capacity(models.len());
+    for chunk in in_chunks(models, 1, |ms| {
         ms.iter()
             .map(|m| render_model(m, engine, target, format))
-            .collect()
-    };
-    if threads <= 1 {
-        return render(models);
+            .collect::<Result<Vec<_>, String>>()
+    }) {
+        all.extend(chunk?);
     }
-    let chunk = models.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = models
-            .chunks(chunk)
-            .map(|c| scope.spawn(move || render(c)))
-            .collect();
-        let mut all = Vec::with_capacity(models.len());
-        for w in workers {
-            all.extend(w.join().expect("rendering does not panic")?);
-        }
-        Ok(all)
-    })
+    Ok(all)
 }
 
 /// The whole program behind `main`: returns the process exit code.
@@ -304,12 +336,19 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
             } else {
                 Timings::off()
             };
-            let engine = match Engine::new(templates.as_deref()) {
+            // Parsing the templates does not depend on the specs: it runs
+            // on another core while they compile. A template error still
+            // comes first, alone, as if nothing else had run.
+            let (engine, compiled) = std::thread::scope(|scope| {
+                let engine = scope.spawn(|| Engine::new(templates.as_deref()));
+                let compiled = compile_timed(specs, Some(*target), cli.deny_warnings, &mut t);
+                let engine = engine.join().expect("parsing templates does not panic");
+                (engine, compiled)
+            });
+            let engine = match engine {
                 Ok(e) => e,
                 Err(e) => return fail(stderr, &e),
             };
-            t.lap("engine");
-            let compiled = compile_timed(specs, Some(*target), cli.deny_warnings, &mut t);
             report(&compiled, stderr);
             if !compiled.ok() {
                 return EXIT_INVALID;

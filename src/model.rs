@@ -8,6 +8,7 @@ use crate::source::{SourceMap, Span};
 use crate::spec::{EndpointType, Net, Policy, SecurityGroup, Sp, Spec};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Interface (and Gateway Load Balancer) endpoints per VPC, by default.
 pub const INTERFACE_ENDPOINT_QUOTA: usize = 50;
@@ -133,7 +134,9 @@ pub struct Endpoint {
     /// option explicitly (false), so they deploy with or without a gateway.
     pub dns_options_all_resolvers: bool,
     pub ports: Vec<u16>,
-    pub policy: Option<serde_json::Value>,
+    /// Shared by every endpoint of a spec that uses the same document, so
+    /// that a renderer writes each document out once.
+    pub policy: Option<Arc<serde_json::Value>>,
     /// Where the policy came from, for `explain`.
     pub policy_source: Option<String>,
     /// Why the endpoint is there: the spec line or bundle that asked for it.
@@ -387,7 +390,8 @@ pub fn lower(
     // Endpoints.
     let mut dns_off: BTreeMap<Span, Vec<String>> = BTreeMap::new();
     let mut endpoints = Vec::new();
-    let mut policy_cache: BTreeMap<String, Option<serde_json::Value>> = BTreeMap::new();
+    let mut policy_cache: BTreeMap<String, Option<Arc<serde_json::Value>>> = BTreeMap::new();
+    let mut custom_ids = None;
     for (key, (span, reasons)) in &wanted {
         let settings = spec.service.get(key);
         let entry = catalog.service(key);
@@ -421,7 +425,8 @@ pub fn lower(
         let service_name = match (settings.and_then(|s| s.service_name.as_ref()), entry) {
             (Some(sn), Some(_)) => ServiceName::Literal(sn.value.clone()),
             (Some(sn), None) => {
-                let problem = custom_key_problem(key, &wanted, spec);
+                let ids = custom_ids.get_or_insert_with(|| identifiers(&wanted, spec));
+                let problem = custom_key_problem(key, ids);
                 if let Some(help) = problem {
                     let settings = settings.expect("a service_name comes with settings");
                     d.push(
@@ -1205,11 +1210,31 @@ pub fn short_hash(s: &str) -> String {
     out
 }
 
+/// Who would get each CloudFormation identifier: the endpoints of a spec
+/// (by key, in order), then its connects. Built once per spec, so that
+/// checking every custom key stays linear.
+type Identifiers<'a> = std::collections::HashMap<String, Vec<(Option<&'a str>, String)>>;
+
+fn identifiers<'a, T>(wanted: &'a BTreeMap<String, T>, spec: &Spec) -> Identifiers<'a> {
+    let mut ids: Identifiers = std::collections::HashMap::new();
+    for k in wanted.keys() {
+        ids.entry(crate::render::pascal(&ident_of(k)))
+            .or_default()
+            .push((Some(k.as_str()), format!("`{k}`")));
+    }
+    for c in spec.connect.keys() {
+        ids.entry(crate::render::pascal(&format!("connect_{}", ident_of(c))))
+            .or_default()
+            .push((None, format!("`[connect.{c}]`")));
+    }
+    ids
+}
+
 /// A `[service.<key>]` the catalog does not know names its endpoint's
 /// resources, logical IDs and outputs, which cannot be escaped: the key must
 /// be identifier-safe and must not give another endpoint's (or a connect's)
 /// identifier in either target.
-fn custom_key_problem<T>(key: &str, wanted: &BTreeMap<String, T>, spec: &Spec) -> Option<String> {
+fn custom_key_problem(key: &str, ids: &Identifiers) -> Option<String> {
     let safe = key.len() <= 64
         && key.starts_with(|c: char| c.is_ascii_lowercase())
         && key.bytes().all(|b| {
@@ -1219,16 +1244,12 @@ fn custom_key_problem<T>(key: &str, wanted: &BTreeMap<String, T>, spec: &Spec) -
         return Some("name it with 1 to 64 lowercase letters, digits, `.`, `-` and `_`, starting with a letter, such as `example.orders`".into());
     }
     let id = crate::render::pascal(&ident_of(key));
-    let clash = wanted
-        .keys()
-        .find(|k| *k != key && crate::render::pascal(&ident_of(k)) == id)
-        .map(|k| format!("`{k}`"))
-        .or_else(|| {
-            spec.connect
-                .keys()
-                .find(|c| crate::render::pascal(&format!("connect_{}", ident_of(c))) == id)
-                .map(|c| format!("`[connect.{c}]`"))
-        });
+    let clash = ids.get(&id).and_then(|owners| {
+        owners
+            .iter()
+            .find(|(k, _)| *k != Some(key))
+            .map(|(_, label)| label.clone())
+    });
     clash.map(|other| {
         format!(
             "`{key}` and {other} would get the same identifier (`{}`, `{id}Endpoint`); rename one",
@@ -1481,13 +1502,17 @@ fn resolve_policy(
     p: &Sp<Policy>,
     sources: &SourceMap,
     d: &mut Diagnostics,
-    cache: &mut BTreeMap<String, Option<serde_json::Value>>,
-) -> (Option<serde_json::Value>, String) {
+    cache: &mut BTreeMap<String, Option<Arc<serde_json::Value>>>,
+) -> (Option<Arc<serde_json::Value>>, String) {
     match &p.value {
-        Policy::AllowOrg { allow_org } => (
-            Some(org_policy(&allow_org.value)),
-            format!("allow_org {}", allow_org.value),
-        ),
+        Policy::AllowOrg { allow_org } => {
+            let shown = format!("allow_org {}", allow_org.value);
+            // Keyed apart from file paths, which cannot hold a NUL.
+            let doc = cache
+                .entry(format!("\0{shown}"))
+                .or_insert_with(|| Some(Arc::new(org_policy(&allow_org.value))));
+            (doc.clone(), shown)
+        }
         Policy::File(path) => {
             let dir = sources.get(path.span.file).dir();
             let full = crate::source::normalize(&dir.join(&path.value));
@@ -1504,6 +1529,7 @@ fn resolve_policy(
                         .help("narrow `Action` and `Resource`, or add a `Condition` such as `aws:PrincipalOrgID` (or use `{ allow_org = \"o-...\" }`)"),
                 );
             }
+            let doc = doc.map(Arc::new);
             cache.insert(shown.clone(), doc.clone());
             (doc, shown)
         }

@@ -1,10 +1,19 @@
 //! Writing generated files: everything is checked and staged before the
 //! first rename, files without the generated-by mark are never touched,
 //! and a failed build leaves the output folder as it was.
+//!
+//! Files are not flushed to the device (no `fsync`), as `git checkout`,
+//! `terraform fmt` and cargo do not: the output is reproducible from the
+//! spec and lives in version control, and a flush per file cost more than
+//! everything else in a large build. Renames keep every reader from seeing
+//! a half-written file; if the machine itself goes down right after a
+//! build, `vpcegen build --check` tells whether the folder is intact, and
+//! a file left empty by the crash is overwritten like a generated one.
 
 use crate::render::{File, MARK};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The files of one spec's output folder.
 pub struct Folder {
@@ -71,8 +80,8 @@ pub fn write_all(folders: &[Folder]) -> Result<Written, String> {
 pub struct Faults {
     pub fail_at: Option<usize>,
     pub kind: std::io::ErrorKind,
-    /// Operations performed so far.
-    pub count: usize,
+    /// Operations performed so far (staging runs on several threads).
+    count: AtomicUsize,
 }
 
 impl Faults {
@@ -80,7 +89,7 @@ impl Faults {
         Faults {
             fail_at: None,
             kind: std::io::ErrorKind::Other,
-            count: 0,
+            count: AtomicUsize::new(0),
         }
     }
 
@@ -88,13 +97,17 @@ impl Faults {
         Faults {
             fail_at: Some(n),
             kind,
-            count: 0,
+            count: AtomicUsize::new(0),
         }
     }
 
-    fn step(&mut self) -> std::io::Result<()> {
-        let n = self.count;
-        self.count += 1;
+    /// Operations performed so far.
+    pub fn count(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    fn step(&self) -> std::io::Result<()> {
+        let n = self.count.fetch_add(1, Ordering::Relaxed);
         if self.fail_at == Some(n) {
             Err(std::io::Error::from(self.kind))
         } else {
@@ -145,7 +158,8 @@ pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written
                     target.display()
                 ));
             }
-            if target.exists() && !is_generated(&target) {
+            let empty = std::fs::metadata(&target).is_ok_and(|m| m.len() == 0);
+            if target.exists() && !empty && !is_generated(&target) {
                 return Err(format!(
                     "refusing to overwrite `{}`: it does not carry the \"{MARK}\" mark, so it may be hand-written; move it away or choose another --out",
                     target.display()
@@ -156,13 +170,14 @@ pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written
 
     // 2. Stage every new file beside its target; nothing visible changes yet.
     let mut created_dirs: Vec<PathBuf> = Vec::new();
-    let mut staged: Vec<(tempfile::NamedTempFile, PathBuf)> = Vec::new();
-    let mut removals = Vec::new();
-    let staging = (|| -> Result<(), String> {
+    let staging = (|| -> Result<Vec<Staged>, String> {
+        // Folders above the spec folders (usually just `--out`) are shared,
+        // so they are created here, once; each spec folder is its own.
         for folder in folders {
-            removals.extend(stale(&folder.dir, &folder.files));
-            let missing: Vec<PathBuf> = folder
-                .dir
+            let Some(parent) = folder.dir.parent() else {
+                continue;
+            };
+            let missing: Vec<PathBuf> = parent
                 .ancestors()
                 .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
                 .map(Path::to_path_buf)
@@ -174,40 +189,29 @@ pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written
                     .map_err(|e| io_error("create", dir, &e))?;
                 created_dirs.push(dir.clone());
             }
-            for f in &folder.files {
-                let target = folder.dir.join(&f.path);
-                if std::fs::read(&target).is_ok_and(|old| old == f.contents.as_bytes()) {
-                    result.unchanged += 1;
-                    continue;
-                }
-                let mut tmp = faults
-                    .step()
-                    .and_then(|_| {
-                        tempfile::Builder::new()
-                            .prefix(".vpcegen-")
-                            .tempfile_in(&folder.dir)
-                    })
-                    .map_err(|e| io_error("write in", &folder.dir, &e))?;
-                faults
-                    .step()
-                    .and_then(|_| tmp.write_all(f.contents.as_bytes()))
-                    .map_err(|e| io_error("write", &target, &e))?;
-                staged.push((tmp, target));
-            }
         }
-        // Every staged file reaches the disk before the first rename.
-        sync_all(&staged)
+        stage_all(folders, faults)
     })();
-    if let Err(e) = staging {
-        drop(staged);
-        remove_dirs(&created_dirs);
-        return Err(e);
+    let staged = match staging {
+        Ok(staged) => staged,
+        Err(e) => {
+            remove_dirs(&created_dirs);
+            return Err(e);
+        }
+    };
+    let mut removals = Vec::new();
+    let mut files = Vec::new();
+    for s in staged {
+        result.unchanged += s.unchanged;
+        removals.extend(s.stale);
+        files.extend(s.files);
+        created_dirs.extend(s.created);
     }
 
     // 3. Commit, keeping old files as backups until everything is in place.
     let mut done: Vec<Done> = Vec::new();
     let commit = (|| -> Result<(), String> {
-        for (tmp, target) in staged {
+        for (tmp, target) in files {
             if target.exists() {
                 let backup = backup_path(&target);
                 faults
@@ -261,32 +265,129 @@ pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written
     Ok(result)
 }
 
-/// Flushes the staged files to the disk. A flush mostly waits for the
-/// device, so a few threads wait at once: with thousands of files that is
-/// many times faster than one after the other.
-fn sync_all(staged: &[(tempfile::NamedTempFile, PathBuf)]) -> Result<(), String> {
-    const THREADS: usize = 8;
-    let sync = |chunk: &[(tempfile::NamedTempFile, PathBuf)]| -> Result<(), String> {
-        for (tmp, target) in chunk {
-            tmp.as_file()
-                .sync_all()
-                .map_err(|e| io_error("write", target, &e))?;
+/// One spec folder, staged: temporary files beside their targets, and what
+/// else the commit has to do.
+#[derive(Default)]
+struct Staged {
+    /// The folder itself, when this write created it.
+    created: Option<PathBuf>,
+    files: Vec<(tempfile::NamedTempFile, PathBuf)>,
+    stale: Vec<PathBuf>,
+    unchanged: usize,
+}
+
+/// Stages every folder, one worker per core: with a thousand folders most
+/// of a write is the kernel creating inodes (slow on some file systems
+/// right after many files were deleted), which runs on every core at once.
+/// Results keep the folders' order; on any failure every staged file is
+/// dropped, which deletes it, and the folders created here are removed.
+fn stage_all(folders: &[Folder], faults: &Faults) -> Result<Vec<Staged>, String> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(folders.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(folder) = folders.get(i) else {
+                return done;
+            };
+            done.push((i, stage(folder, faults)));
         }
-        Ok(())
     };
-    if staged.len() <= 1 {
-        return sync(staged);
+    let mut results: Vec<(usize, Result<Staged, (Option<PathBuf>, String)>)> = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("staging does not panic"))
+                .collect()
+        })
+    };
+    results.sort_by_key(|(i, _)| *i);
+    let mut staged = Vec::with_capacity(results.len());
+    let mut first_error = None;
+    let mut created = Vec::new();
+    for (_, r) in results {
+        match r {
+            Ok(s) => {
+                created.extend(s.created.clone());
+                staged.push(s);
+            }
+            Err((dir, e)) => {
+                created.extend(dir);
+                first_error.get_or_insert(e);
+            }
+        }
     }
-    let chunk = staged.len().div_ceil(THREADS);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = staged
-            .chunks(chunk)
-            .map(|c| scope.spawn(move || sync(c)))
-            .collect();
-        workers
-            .into_iter()
-            .try_for_each(|w| w.join().expect("a flush does not panic"))
-    })
+    match first_error {
+        None => Ok(staged),
+        Some(e) => {
+            drop(staged);
+            remove_dirs(&created);
+            Err(e)
+        }
+    }
+}
+
+/// Stages one folder; on failure, says which folder it created, if any,
+/// so that the caller removes it once its staged files are gone.
+fn stage(folder: &Folder, faults: &Faults) -> Result<Staged, (Option<PathBuf>, String)> {
+    let mut staged = Staged::default();
+    let dir = &folder.dir;
+    if !dir.exists() {
+        faults
+            .step()
+            .and_then(|_| std::fs::create_dir(dir))
+            .map_err(|e| (None, io_error("create", dir, &e)))?;
+        staged.created = Some(dir.clone());
+    } else {
+        staged.stale = stale(dir, &folder.files);
+    }
+    let created = staged.created.clone();
+    let fail = |e: String| (created.clone(), e);
+    for f in &folder.files {
+        let target = dir.join(&f.path);
+        if staged.created.is_none()
+            && std::fs::read(&target).is_ok_and(|old| old == f.contents.as_bytes())
+        {
+            staged.unchanged += 1;
+            continue;
+        }
+        let mut tmp = faults
+            .step()
+            .and_then(|_| new_file(dir, &target))
+            .map_err(|e| fail(io_error("write in", dir, &e)))?;
+        faults
+            .step()
+            .and_then(|_| tmp.write_all(f.contents.as_bytes()))
+            .map_err(|e| fail(io_error("write", &target, &e)))?;
+        staged.files.push((tmp, target));
+    }
+    Ok(staged)
+}
+
+/// A temporary file beside `target` with the mode a plain write would
+/// give: the old file's when it replaces one, else read-write for all as
+/// the umask allows (tempfile's own default, owner-only, would surprise
+/// whoever shares the checkout).
+fn new_file(dir: &Path, target: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".vpcegen-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir)?;
+    if let Ok(old) = std::fs::metadata(target) {
+        tmp.as_file().set_permissions(old.permissions())?;
+    }
+    Ok(tmp)
 }
 
 fn undo(done: Vec<Done>) {

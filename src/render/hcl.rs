@@ -1,14 +1,15 @@
 //! HCL values as data, escaped in one place, and the alignment pass that
 //! makes rendered files exactly what `terraform fmt` would write.
 
-use serde::{Serialize, Serializer, ser::SerializeStruct};
+use serde::{Serialize, Serializer};
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// An HCL expression. Strings from the spec only ever reach a file through
 /// [`Expr::Str`] (escaped); references are built in Rust from identifiers.
 ///
-/// In a template context an expression is `{ t = "hcl", v = <its HCL text at
-/// indent 0> }`, written once in Rust (escaped here, and nowhere else); the
+/// In a template context an expression is its HCL text at indent 0, written
+/// once in Rust (escaped here, and nowhere else) and passed as bytes; the
 /// `hcl` filter only indents it. Its lines after the first are exactly
 /// shifted by the indent: quoted strings never hold a raw newline.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,6 +26,9 @@ pub enum Expr {
     Map(Vec<(String, Expr)>),
     /// A function call whose arguments are written in order.
     Call(String, Vec<Expr>),
+    /// An expression written out already, at indent 0, for values that
+    /// many resources share (a policy document); made by [`Expr::shared`].
+    Written(Arc<str>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -37,15 +41,26 @@ pub enum Part {
 /// backslashes, control characters, and the `${` / `%{` introducers, so the
 /// deployed value is exactly the input.
 pub fn escape(s: &str, out: &mut String) {
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
+    // Most values need no escape at all: copy runs of plain ASCII whole.
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let plain = matches!(b, b' '..=b'~') && !matches!(b, b'"' | b'\\' | b'$' | b'%');
+        if plain {
+            i += 1;
+            continue;
+        }
+        out.push_str(&s[start..i]);
+        let c = s[i..].chars().next().expect("i is on a char boundary");
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
+            '$' | '%' if bytes.get(i + 1) == Some(&b'{') => {
                 out.push(c);
                 out.push(c);
             }
@@ -58,7 +73,10 @@ pub fn escape(s: &str, out: &mut String) {
             }
             c => out.push(c),
         }
+        i += c.len_utf8();
+        start = i;
     }
+    out.push_str(&s[start..]);
 }
 
 /// Characters that break lines or hide text in editors and diffs; written
@@ -75,17 +93,18 @@ pub fn quoted(s: &str) -> String {
     out
 }
 
-/// The tag of an expression written out in a template context.
-pub const TAG: &str = "hcl";
+/// First byte of an expression written out in a template context.
+pub const TAG: u8 = b'H';
 
+/// Written out once, as bytes: the one kind of template value that neither
+/// a spec string nor a template can produce, so the `hcl` filter knows that
+/// what it is given was escaped here. Bytes are also far cheaper in a tera
+/// context than a tagged map.
 impl Serialize for Expr {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut text = String::new();
+        let mut text = String::from(TAG as char);
         self.write(0, &mut text);
-        let mut m = serializer.serialize_struct("Expr", 2)?;
-        m.serialize_field("t", TAG)?;
-        m.serialize_field("v", &text)?;
-        m.end()
+        serializer.serialize_bytes(text.as_bytes())
     }
 }
 
@@ -106,6 +125,13 @@ pub fn indented(text: &str, indent: usize) -> String {
 }
 
 impl Expr {
+    /// The expression, written out once to be shared.
+    pub fn shared(&self) -> Expr {
+        let mut text = String::new();
+        self.write(0, &mut text);
+        Expr::Written(text.into())
+    }
+
     /// Renders the expression; `indent` is the column of the line it starts on.
     pub fn write(&self, indent: usize, out: &mut String) {
         match self {
@@ -115,6 +141,7 @@ impl Expr {
                 out.push('"');
             }
             Expr::Ref(r) => out.push_str(r),
+            Expr::Written(text) => out.push_str(&indented(text, indent)),
             Expr::Template(parts) => {
                 out.push('"');
                 for p in parts {
@@ -181,7 +208,11 @@ impl Expr {
     }
 
     fn is_flat(&self) -> bool {
-        !matches!(self, Expr::List(_) | Expr::Map(_) | Expr::Call(..))
+        match self {
+            Expr::List(_) | Expr::Map(_) | Expr::Call(..) => false,
+            Expr::Written(text) => !text.contains('\n'),
+            _ => true,
+        }
     }
 
     /// A JSON document as the HCL object `jsonencode` turns back into it.
@@ -207,56 +238,86 @@ impl Expr {
 }
 
 fn pad(n: usize, out: &mut String) {
-    out.extend(std::iter::repeat_n(' ', n));
+    const SPACES: &str = "                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
-/// Aligns the `=` of consecutive one-line attributes at the same depth, as
-/// `terraform fmt` does. A line that opens a multi-line value, a blank line,
-/// a comment or a block header ends a run.
-pub fn align(text: &str) -> String {
-    let lines: Vec<&str> = text.split('\n').collect();
-    // Each line is looked at once; runs are aligned from these.
-    let attrs: Vec<Option<(usize, usize, bool)>> = lines.iter().map(|l| attribute(l)).collect();
+/// Lays a rendered file out as `terraform fmt` would, in one pass: the `=`
+/// of consecutive one-line attributes at the same depth aligned (a blank
+/// line, a comment, a block header or a line that opens a multi-line value
+/// ends a run), no trailing spaces, no runs of blank lines, none right
+/// after an opening line or before a closing brace, one final newline.
+pub fn format(text: &str) -> String {
+    // Every user string is quoted, so trailing whitespace is the template's
+    // and ASCII; lines are found byte by byte (they are short).
+    let mut lines: Vec<(&str, Option<(usize, usize, bool)>)> = Vec::with_capacity(text.len() / 16);
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for i in 0..=bytes.len() {
+        if i < bytes.len() && bytes[i] != b'\n' {
+            continue;
+        }
+        let mut end = i;
+        while end > start && bytes[end - 1].is_ascii_whitespace() {
+            end -= 1;
+        }
+        let line = &text[start..end];
+        lines.push((line, attribute(line)));
+        start = i + 1;
+    }
     let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut blank = false;
     let mut i = 0;
     while i < lines.len() {
-        let indent = match attrs[i] {
+        let (line, attr) = lines[i];
+        if line.is_empty() {
+            blank = true;
+            i += 1;
+            continue;
+        }
+        // A blank line separates, so never right after an opening line
+        // (`data "aws_vpc" "this" {`) nor before a closing one.
+        if blank && !out.is_empty() && !out.ends_with("{\n") && !line.starts_with('}') {
+            out.push('\n');
+        }
+        blank = false;
+        let indent = match attr {
             Some((indent, _, true)) => indent,
             _ => {
-                if i > 0 {
-                    out.push('\n');
-                }
-                out.push_str(lines[i]);
+                out.push_str(line);
+                out.push('\n');
                 i += 1;
                 continue;
             }
         };
-        let mut j = i;
-        let mut width = 0;
-        while let Some(&Some((ind, kl, true))) = attrs.get(j) {
-            if ind != indent {
-                break;
-            }
-            width = width.max(kl);
-            j += 1;
-        }
-        for k in i..j {
-            let line = lines[k];
-            let (ind, kl, _) = attrs[k].expect("matched above");
-            let rest = line[ind + kl..].trim_start();
-            let rest = rest
+        let run = lines[i..]
+            .iter()
+            .take_while(|(_, a)| matches!(a, Some((ind, _, true)) if *ind == indent))
+            .count();
+        let width = lines[i..i + run]
+            .iter()
+            .filter_map(|(_, a)| a.map(|(_, kl, _)| kl))
+            .max()
+            .unwrap_or(0);
+        for &(line, attr) in &lines[i..i + run] {
+            let (ind, kl, _) = attr.expect("matched above");
+            let rest = line[ind + kl..]
+                .trim_start()
                 .strip_prefix('=')
                 .expect("an attribute has =")
                 .trim_start();
-            if k > 0 {
-                out.push('\n');
-            }
             out.push_str(&line[..ind + kl]);
             pad(width - kl, &mut out);
-            out.push_str(" = ");
+            out.push_str(if rest.is_empty() { " =" } else { " = " });
             out.push_str(rest);
+            out.push('\n');
         }
-        i = j;
+        i += run;
     }
     out
 }
@@ -264,49 +325,63 @@ pub fn align(text: &str) -> String {
 /// For `  key = value`: indentation, key length, and whether the value ends
 /// on this line. `None` for anything that is not an attribute.
 fn attribute(line: &str) -> Option<(usize, usize, bool)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    let rest = &line[indent..];
-    let key_len = if let Some(q) = rest.strip_prefix('"') {
-        let mut escaped = false;
-        let mut end = None;
-        for (i, c) in q.char_indices() {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => {
-                    end = Some(i + 2);
-                    break;
+    let bytes = line.as_bytes();
+    let indent = bytes.iter().take_while(|&&b| b == b' ').count();
+    let rest = &bytes[indent..];
+    let key_len = match *rest.first()? {
+        b'"' => {
+            let mut i = 1;
+            loop {
+                match *rest.get(i)? {
+                    b'\\' => i += 2,
+                    b'"' => break i + 1,
+                    _ => i += 1,
                 }
-                _ => {}
             }
         }
-        end?
-    } else {
-        let n = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-            .count();
-        if n == 0 || rest.as_bytes()[0].is_ascii_digit() {
-            return None;
-        }
-        n
+        b if b.is_ascii_digit() => return None,
+        _ => rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'-')
+            .count(),
     };
-    let after = rest[key_len..].trim_start_matches(' ');
-    let value = after.strip_prefix('=')?;
-    if value.starts_with('=') {
+    if key_len == 0 {
+        return None;
+    }
+    let after = &rest[key_len..];
+    let spaces = after.iter().take_while(|&&b| b == b' ').count();
+    let value = after[spaces..].strip_prefix(b"=")?;
+    if value.first() == Some(&b'=') {
         return None;
     }
     Some((indent, key_len, balanced(value)))
 }
 
 /// Whether brackets opened in `s` (outside strings) close again in `s`.
-fn balanced(s: &str) -> bool {
+fn balanced(bytes: &[u8]) -> bool {
+    /// The bytes that can change the answer; all others are skipped.
+    const SPECIAL: [bool; 256] = {
+        const SET: &[u8] = b"\"\\()[]{}$";
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < SET.len() {
+            t[SET[i] as usize] = true;
+            i += 1;
+        }
+        t
+    };
     let mut depth = 0i32;
     let mut in_str = false;
     let mut escaped = false;
     let mut interp = 0i32;
-    let bytes = s.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !SPECIAL[b as usize] {
+            escaped = false;
+            i += 1;
+            continue;
+        }
         if in_str {
             match b {
                 _ if escaped => escaped = false,
@@ -319,14 +394,15 @@ fn balanced(s: &str) -> bool {
                 b'}' if interp > 0 => interp -= 1,
                 _ => {}
             }
-            continue;
+        } else {
+            match b {
+                b'"' => in_str = true,
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth -= 1,
+                _ => {}
+            }
         }
-        match b {
-            b'"' => in_str = true,
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth -= 1,
-            _ => {}
-        }
+        i += 1;
     }
     depth == 0
 }

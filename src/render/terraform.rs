@@ -9,6 +9,7 @@ use crate::model::{
 };
 use crate::spec::{EndpointType, TargetType};
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Serialize)]
 struct View {
@@ -184,10 +185,27 @@ fn group_view(g: &CreatedSecurityGroup) -> SecurityGroupView {
     }
 }
 
+/// Policy documents written out, one per document a spec uses: most specs
+/// give every endpoint the same one.
+#[derive(Default)]
+struct Policies(Vec<(Arc<serde_json::Value>, Expr)>);
+
+impl Policies {
+    fn expr(&mut self, doc: &Arc<serde_json::Value>) -> Expr {
+        if let Some((_, e)) = self.0.iter().find(|(d, _)| Arc::ptr_eq(d, doc)) {
+            return e.clone();
+        }
+        let e = Expr::Call("jsonencode".into(), vec![Expr::from_json(doc)]).shared();
+        self.0.push((doc.clone(), e.clone()));
+        e
+    }
+}
+
 fn endpoint(
     e: &Endpoint,
     security_group_ids: Option<Expr>,
     needs_region: &mut bool,
+    policies: &mut Policies,
 ) -> EndpointView {
     let service_name = match &e.service_name {
         ServiceName::Literal(n) => s(n.clone()),
@@ -215,10 +233,7 @@ fn endpoint(
         security_group_ids,
         private_dns: e.private_dns.map(Expr::Bool),
         dns_options: e.dns_options_all_resolvers,
-        policy: e
-            .policy
-            .as_ref()
-            .map(|p| Expr::Call("jsonencode".into(), vec![Expr::from_json(p)])),
+        policy: e.policy.as_ref().map(|p| policies.expr(p)),
         tags: tags_with_name(&e.name_tag),
     }
 }
@@ -272,6 +287,7 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
     };
 
     let mut needs_region = false;
+    let mut policies = Policies::default();
     let endpoints = model
         .endpoints
         .iter()
@@ -279,7 +295,7 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             let groups = (e.kind == EndpointType::Interface)
                 .then(|| reach_groups.clone())
                 .flatten();
-            endpoint(e, groups, &mut needs_region)
+            endpoint(e, groups, &mut needs_region, &mut policies)
         })
         .collect();
     let connects = model
@@ -292,7 +308,12 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 .expect("a connect has its own group");
             ConnectView {
                 security_group: group_view(g),
-                endpoint: endpoint(c, Some(group_ids(&g.ident)), &mut needs_region),
+                endpoint: endpoint(
+                    c,
+                    Some(group_ids(&g.ident)),
+                    &mut needs_region,
+                    &mut policies,
+                ),
             }
         })
         .collect();
@@ -453,13 +474,16 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         .map(|name| format!("terraform/{name}.tera"))
         .collect();
     let templates: Vec<&str> = templates.iter().map(String::as_str).collect();
-    let texts = engine.render_all(&templates, &view)?;
+    // A large spec's files render side by side; small ones are not worth a
+    // thread, and many specs already render in parallel.
+    let spread = model.endpoints.len() + model.connects.len() >= 64;
+    let texts = engine.render_all(&templates, &view, |t| super::hcl::format(&t), spread)?;
     Ok(names
         .into_iter()
         .zip(texts)
-        .map(|(name, text)| File {
+        .map(|(name, contents)| File {
             path: name.to_string(),
-            contents: tidy(&super::hcl::align(&text)),
+            contents,
         })
         .collect())
 }
