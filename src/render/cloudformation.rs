@@ -1,6 +1,6 @@
 //! Model → CloudFormation template (YAML or JSON) through a view model.
 
-use super::yaml::Cfn;
+use super::yaml::{Cfn, Written};
 use super::{CfnFormat, Engine, File, pascal};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{
@@ -9,39 +9,92 @@ use crate::model::{
 };
 use crate::spec::{EndpointType, TargetType};
 use serde::Serialize;
+use std::borrow::Cow;
 
+/// The view model, built with [`Cfn`] values, then turned into one whose
+/// values are written out for the format being rendered (`V` = [`Written`]).
 #[derive(Serialize)]
-struct View {
+struct View<V> {
     header: String,
-    generated: Cfn,
-    description: Cfn,
-    parameters: Vec<ParameterView>,
+    generated: V,
+    description: V,
+    parameters: Vec<ParameterView<V>>,
     /// Every resource, in order: logical ID, type and properties.
-    resources: Vec<ResourceView>,
-    outputs: Vec<OutputView>,
+    resources: Vec<ResourceView<V>>,
+    outputs: Vec<OutputView<V>>,
 }
 
 #[derive(Serialize)]
-struct ParameterView {
+struct ParameterView<V> {
     logical_id: String,
-    kind: Cfn,
-    description: Cfn,
-    allowed_pattern: Option<Cfn>,
+    kind: V,
+    description: V,
+    allowed_pattern: Option<V>,
 }
 
 #[derive(Serialize)]
-struct ResourceView {
+struct ResourceView<V> {
     logical_id: String,
     kind: String,
-    properties: Cfn,
+    properties: V,
 }
 
 #[derive(Serialize)]
-struct OutputView {
+struct OutputView<V> {
     logical_id: String,
-    description: Cfn,
-    value: Cfn,
-    export: Cfn,
+    description: V,
+    value: V,
+    export: V,
+}
+
+impl View<Cfn> {
+    /// Writes every value out for `format`; a large spec's resources and
+    /// outputs are written on two threads.
+    fn written(self, format: CfnFormat) -> View<Written> {
+        let w = |c: Cfn| c.written(format);
+        View {
+            header: self.header,
+            generated: w(self.generated),
+            description: w(self.description),
+            parameters: self
+                .parameters
+                .into_iter()
+                .map(|p| ParameterView {
+                    logical_id: p.logical_id,
+                    kind: w(p.kind),
+                    description: w(p.description),
+                    allowed_pattern: p.allowed_pattern.map(w),
+                })
+                .collect(),
+            resources: split_map(self.resources, |r| ResourceView {
+                logical_id: r.logical_id,
+                kind: r.kind,
+                properties: w(r.properties),
+            }),
+            outputs: split_map(self.outputs, |o| OutputView {
+                logical_id: o.logical_id,
+                description: w(o.description),
+                value: w(o.value),
+                export: w(o.export),
+            }),
+        }
+    }
+}
+
+/// `items.into_iter().map(f).collect()`, with the second half on another
+/// thread when there are enough items to be worth one.
+fn split_map<T: Send, U: Send>(mut items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
+    if items.len() < 128 {
+        return items.into_iter().map(f).collect();
+    }
+    let second = items.split_off(items.len() / 2);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let other = scope.spawn(move || second.into_iter().map(f).collect::<Vec<U>>());
+        let mut out: Vec<U> = items.into_iter().map(f).collect();
+        out.extend(other.join().expect("writing values does not panic"));
+        out
+    })
 }
 
 /// Network values and settings CloudFormation cannot express are errors
@@ -126,22 +179,24 @@ fn tags(model: &Model, name: &str) -> Cfn {
         .iter()
         .map(|(k, v)| {
             Cfn::Map(vec![
-                ("Key".into(), Cfn::Str(k.clone())),
-                ("Value".into(), Cfn::Str(v.clone())),
+                ("Key".into(), Cfn::Str(k.clone().into())),
+                ("Value".into(), Cfn::Str(v.clone().into())),
             ])
         })
         .collect();
     list.push(Cfn::Map(vec![
         ("Key".into(), Cfn::Str("Name".into())),
-        ("Value".into(), Cfn::Str(name.into())),
+        ("Value".into(), Cfn::Str(name.to_string().into())),
     ]));
     Cfn::List(list)
 }
 
 fn network(v: &Value) -> Cfn {
     match v {
-        Value::Literal(x) => Cfn::Str(x.clone()),
-        Value::LiteralList(xs) => Cfn::List(xs.iter().map(|x| Cfn::Str(x.clone())).collect()),
+        Value::Literal(x) => Cfn::Str(x.clone().into()),
+        Value::LiteralList(xs) => {
+            Cfn::List(xs.iter().map(|x| Cfn::Str(x.clone().into())).collect())
+        }
         Value::Input(name) => Cfn::Ref(pascal(name)),
         Value::VpcCidr => Cfn::Ref("VpcCidr".into()),
         Value::Lookup(_) => unreachable!("rejected by check()"),
@@ -156,7 +211,7 @@ fn endpoint_id(ident: &str) -> String {
     format!("{}Endpoint", pascal(ident))
 }
 
-fn security_group(model: &Model, g: &CreatedSecurityGroup, vpc_id: &Cfn) -> ResourceView {
+fn security_group(model: &Model, g: &CreatedSecurityGroup, vpc_id: &Cfn) -> ResourceView<Cfn> {
     let ingress = g
         .rules
         .iter()
@@ -170,7 +225,7 @@ fn security_group(model: &Model, g: &CreatedSecurityGroup, vpc_id: &Cfn) -> Reso
                     (if v6 { "CidrIpv6" } else { "CidrIp" }).into(),
                     network(&r.cidr),
                 ),
-                ("Description".into(), Cfn::Str(r.description.clone())),
+                ("Description".into(), Cfn::Str(r.description.clone().into())),
             ])
         })
         .collect();
@@ -178,7 +233,10 @@ fn security_group(model: &Model, g: &CreatedSecurityGroup, vpc_id: &Cfn) -> Reso
         logical_id: group_id(&g.ident),
         kind: "AWS::EC2::SecurityGroup".into(),
         properties: Cfn::Map(vec![
-            ("GroupDescription".into(), Cfn::Str(g.description.clone())),
+            (
+                "GroupDescription".into(),
+                Cfn::Str(g.description.clone().into()),
+            ),
             ("VpcId".into(), vpc_id.clone()),
             ("SecurityGroupIngress".into(), Cfn::List(ingress)),
             ("Tags".into(), tags(model, &g.name)),
@@ -191,13 +249,14 @@ fn endpoint(
     e: &crate::model::Endpoint,
     vpc_id: &Cfn,
     groups: Option<Cfn>,
-) -> ResourceView {
-    let mut props: Vec<(String, Cfn)> = vec![
+    policies: &mut super::Policies<Cfn>,
+) -> ResourceView<Cfn> {
+    let mut props: Vec<(Cow<'static, str>, Cfn)> = vec![
         ("VpcId".into(), vpc_id.clone()),
         (
             "ServiceName".into(),
             match &e.service_name {
-                ServiceName::Literal(n) => Cfn::Str(n.clone()),
+                ServiceName::Literal(n) => Cfn::Str(n.clone().into()),
                 ServiceName::Input(i) => Cfn::Ref(pascal(i)),
                 ServiceName::Regional(p) => Cfn::Sub(p.replace("{region}", "${AWS::Region}")),
             },
@@ -247,7 +306,10 @@ fn endpoint(
         ));
     }
     if let Some(p) = &e.policy {
-        props.push(("PolicyDocument".into(), Cfn::from_json(p)));
+        props.push((
+            "PolicyDocument".into(),
+            policies.get(p, |doc| Cfn::from_json(doc).shared()),
+        ));
     }
     props.push(("Tags".into(), tags(model, &e.name_tag)));
     ResourceView {
@@ -263,11 +325,11 @@ fn target_group(name: &str, port: u16, target_type: TargetType, vpc_id: &Cfn, ta
         TargetType::Instance => "instance",
         TargetType::Alb => "alb",
     };
-    let mut props: Vec<(String, Cfn)> = vec![
-        ("Name".into(), Cfn::Str(name.into())),
+    let mut props: Vec<(Cow<'static, str>, Cfn)> = vec![
+        ("Name".into(), Cfn::Str(name.to_string().into())),
         ("Port".into(), Cfn::Int(port as i64)),
         ("Protocol".into(), Cfn::Str("TCP".into())),
-        ("TargetType".into(), Cfn::Str(kind.into())),
+        ("TargetType".into(), Cfn::Str(kind.to_string().into())),
         ("VpcId".into(), vpc_id.clone()),
     ];
     // ALB targets are health-checked only over HTTP(S).
@@ -288,17 +350,17 @@ fn parameter(
     kind: &str,
     description: &str,
     pattern: Option<&str>,
-) -> ParameterView {
+) -> ParameterView<Cfn> {
     ParameterView {
         logical_id,
-        kind: Cfn::Str(kind.into()),
-        description: Cfn::Str(description.into()),
-        allowed_pattern: pattern.map(|p| Cfn::Str(p.into())),
+        kind: Cfn::Str(kind.to_string().into()),
+        description: Cfn::Str(description.to_string().into()),
+        allowed_pattern: pattern.map(|p| Cfn::Str(p.to_string().into())),
     }
 }
 
 pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>, String> {
-    let mut parameters: Vec<ParameterView> = model
+    let mut parameters: Vec<ParameterView<Cfn>> = model
         .inputs
         .iter()
         .map(|i| {
@@ -326,10 +388,11 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
     // When nothing is created in the VPC its ID is unused, and may be a tag
     // lookup that check() does not report: never read it then.
     let vpc_id = match &model.vpc_id {
-        Value::Lookup(_) if !model.uses_vpc() => Cfn::Str(String::new()),
+        Value::Lookup(_) if !model.uses_vpc() => Cfn::Str("".into()),
         v => network(v),
     };
     let mut resources = Vec::new();
+    let mut policies = super::Policies::new();
     let reach_groups = match &model.security_groups {
         Some(SecurityGroups::Create {
             name,
@@ -355,7 +418,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
         let groups = (e.kind == EndpointType::Interface)
             .then(|| reach_groups.clone())
             .flatten();
-        resources.push(endpoint(model, e, &vpc_id, groups));
+        resources.push(endpoint(model, e, &vpc_id, groups, &mut policies));
     }
     for x in &model.exposes {
         let base = pascal(&x.ident);
@@ -371,7 +434,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                     logical_id: format!("{base}LoadBalancer"),
                     kind: "AWS::ElasticLoadBalancingV2::LoadBalancer".into(),
                     properties: Cfn::Map(vec![
-                        ("Name".into(), Cfn::Str(name.clone())),
+                        ("Name".into(), Cfn::Str(name.clone().into())),
                         ("Type".into(), Cfn::Str("network".into())),
                         ("Scheme".into(), Cfn::Str("internal".into())),
                         ("Subnets".into(), subnets),
@@ -451,7 +514,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                         Cfn::List(
                             x.allowed_principals
                                 .iter()
-                                .map(|p| Cfn::Str(p.clone()))
+                                .map(|p| Cfn::Str(p.clone().into()))
                                 .collect(),
                         ),
                     ),
@@ -466,7 +529,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
             .expect("a connect has its own group");
         resources.push(security_group(model, g, &vpc_id));
         let groups = Cfn::List(vec![Cfn::GetAtt(group_id(&g.ident), "GroupId".into())]);
-        resources.push(endpoint(model, c, &vpc_id, Some(groups)));
+        resources.push(endpoint(model, c, &vpc_id, Some(groups), &mut policies));
     }
 
     let outputs = model
@@ -478,11 +541,14 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
             OutputView {
                 description: Cfn::Str(match &o.value {
                     // CloudFormation gives `hosted-zone-id:dns-name` entries, not bare names.
-                    OutputValue::EndpointDnsNames(_) => o.description.replace(
-                        "DNS names",
-                        "DNS entries (hosted-zone-id:dns-name, comma-separated)",
-                    ),
-                    _ => o.description.clone(),
+                    OutputValue::EndpointDnsNames(_) => o
+                        .description
+                        .replace(
+                            "DNS names",
+                            "DNS entries (hosted-zone-id:dns-name, comma-separated)",
+                        )
+                        .into(),
+                    _ => o.description.clone().into(),
                 }),
                 value: match &o.value {
                     OutputValue::EndpointId(e) => Cfn::Ref(endpoint_id(e)),
@@ -525,11 +591,10 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
 
     let view = View {
         header: super::header("#", &model.source),
-        generated: Cfn::Str(super::header("", &model.source).trim().to_string()),
-        description: Cfn::Str(format!(
-            "VPC endpoints of {} (generated by vpcegen)",
-            model.name
-        )),
+        generated: Cfn::Str(super::header("", &model.source).trim().to_string().into()),
+        description: Cfn::Str(
+            format!("VPC endpoints of {} (generated by vpcegen)", model.name).into(),
+        ),
         parameters,
         resources,
         outputs,
@@ -538,10 +603,10 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
         CfnFormat::Yaml => ("cloudformation/template.yaml.tera", "template.yaml"),
         CfnFormat::Json => ("cloudformation/template.json.tera", "template.json"),
     };
-    let text = engine.render(template, &view)?;
+    let text = engine.render(template, &view.written(format))?;
     Ok(vec![File {
         path: file.into(),
-        contents: super::terraform::tidy(&text),
+        contents: super::tidy(&text),
     }])
 }
 

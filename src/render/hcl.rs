@@ -1,6 +1,7 @@
 //! HCL values as data, escaped in one place, and the alignment pass that
 //! makes rendered files exactly what `terraform fmt` would write.
 
+use super::pad;
 use serde::{Serialize, Serializer};
 use std::fmt::Write;
 use std::sync::Arc;
@@ -237,39 +238,15 @@ impl Expr {
     }
 }
 
-fn pad(n: usize, out: &mut String) {
-    const SPACES: &str = "                                ";
-    let mut n = n;
-    while n > 0 {
-        let k = n.min(SPACES.len());
-        out.push_str(&SPACES[..k]);
-        n -= k;
-    }
-}
-
 /// Lays a rendered file out as `terraform fmt` would, in one pass: the `=`
 /// of consecutive one-line attributes at the same depth aligned (a blank
 /// line, a comment, a block header or a line that opens a multi-line value
 /// ends a run), no trailing spaces, no runs of blank lines, none right
 /// after an opening line or before a closing brace, one final newline.
 pub fn format(text: &str) -> String {
-    // Every user string is quoted, so trailing whitespace is the template's
-    // and ASCII; lines are found byte by byte (they are short).
-    let mut lines: Vec<(&str, Option<(usize, usize, bool)>)> = Vec::with_capacity(text.len() / 16);
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    for i in 0..=bytes.len() {
-        if i < bytes.len() && bytes[i] != b'\n' {
-            continue;
-        }
-        let mut end = i;
-        while end > start && bytes[end - 1].is_ascii_whitespace() {
-            end -= 1;
-        }
-        let line = &text[start..end];
-        lines.push((line, attribute(line)));
-        start = i + 1;
-    }
+    let lines: Vec<(&str, Option<(usize, usize, bool)>)> = super::trimmed_lines(text)
+        .map(|l| (l, attribute(l)))
+        .collect();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut blank = false;
     let mut i = 0;
@@ -405,4 +382,35 @@ fn balanced(bytes: &[u8]) -> bool {
         i += 1;
     }
     depth == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shared expression is written exactly as the expression itself,
+    /// alone or nested in lists and objects at any depth.
+    #[test]
+    fn a_shared_expression_writes_like_the_expression() {
+        let doc = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{ "Effect": "Allow", "Action": ["s3:Get*", "a\"${x}\\"],
+                            "Condition": { "StringEquals": { "k": "v" } } }],
+        });
+        let expr = Expr::Call("jsonencode".into(), vec![Expr::from_json(&doc)]);
+        let shared = expr.shared();
+        let wraps: [fn(Expr) -> Expr; 3] = [
+            |e| e,
+            |e| Expr::List(vec![e.clone(), e]),
+            |e| Expr::Map(vec![("a".into(), Expr::Map(vec![("b".into(), e)]))]),
+        ];
+        for wrap in wraps {
+            for indent in [0, 2, 6] {
+                let (mut a, mut b) = (String::new(), String::new());
+                wrap(expr.clone()).write(indent, &mut a);
+                wrap(shared.clone()).write(indent, &mut b);
+                assert_eq!(a, b, "indent {indent}");
+            }
+        }
+    }
 }

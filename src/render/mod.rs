@@ -178,35 +178,40 @@ fn indent_arg(kwargs: &tera::Kwargs) -> tera::TeraResult<usize> {
 }
 
 fn filter_hcl(v: &tera::Value, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    let text = v
-        .as_bytes()
-        .and_then(|b| b.strip_prefix(&[hcl::TAG]))
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .ok_or_else(|| {
-            tera::Error::message(format!(
-                "hcl filter: not an HCL expression: found {}",
-                v.name()
-            ))
-        })?;
+    let text = written(v, hcl::TAG).ok_or_else(|| {
+        tera::Error::message(format!(
+            "hcl filter: not an HCL expression: found {}",
+            v.name()
+        ))
+    })?;
     Ok(hcl::indented(text, indent_arg(&kwargs)?))
 }
 
+/// The text of a value written out by vpcegen with `tag`, if `v` is one.
+fn written(v: &tera::Value, tag: u8) -> Option<&str> {
+    v.as_bytes()
+        .and_then(|b| b.strip_prefix(&[tag]))
+        .and_then(|b| std::str::from_utf8(b).ok())
+}
+
 fn filter_yaml(v: &tera::Value, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    let cfn = cfn_of(v).map_err(|e| {
-        tera::Error::message(format!("yaml filter: not a CloudFormation value: {e}"))
+    let text = written(v, yaml::YAML_TAG).ok_or_else(|| {
+        tera::Error::message(format!(
+            "yaml filter: not a CloudFormation value written for YAML: found {}",
+            v.name()
+        ))
     })?;
-    let mut out = String::new();
-    cfn.yaml_after_key(indent_arg(&kwargs)?, &mut out);
-    Ok(out)
+    Ok(hcl::indented(text, indent_arg(&kwargs)?))
 }
 
 fn filter_json(v: &tera::Value, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    let cfn = cfn_of(v).map_err(|e| {
-        tera::Error::message(format!("json filter: not a CloudFormation value: {e}"))
+    let text = written(v, yaml::JSON_TAG).ok_or_else(|| {
+        tera::Error::message(format!(
+            "json filter: not a CloudFormation value written for JSON: found {}",
+            v.name()
+        ))
     })?;
-    let mut out = String::new();
-    cfn.json(indent_arg(&kwargs)?, &mut out);
-    Ok(out)
+    Ok(hcl::indented(text, indent_arg(&kwargs)?))
 }
 
 /// Identifiers and logical IDs cannot be escaped, only checked.
@@ -256,90 +261,78 @@ fn filter_cfn_type(v: &str, _: tera::Kwargs, _: &tera::State) -> tera::TeraResul
     }
 }
 
-// Values come back from the template context as `tera::Value`s in serde's
-// adjacently tagged form (`{ "t": "str", "v": "..." }`; HCL expressions are
-// written out already, see `hcl::Expr`); these read them directly, which is
-// many times faster than `Deserialize` (serde buffers adjacently tagged
-// enums through its generic `Content`).
+/// Policy documents as a target's values, one per document a spec uses,
+/// built (and written out) once: most specs give every endpoint the same.
+struct Policies<T>(Vec<(std::sync::Arc<serde_json::Value>, T)>);
 
-/// The `t` and `v` of a tagged value.
-fn tagged(v: &tera::Value) -> Result<(&str, &tera::Value), String> {
-    let map = v
-        .as_map()
-        .ok_or_else(|| format!("expected a tagged value, found {}", v.name()))?;
-    let tag = map
-        .get(&tera::value::Key::Str("t"))
-        .and_then(tera::Value::as_str)
-        .ok_or("missing field `t`")?;
-    let content = map
-        .get(&tera::value::Key::Str("v"))
-        .ok_or("missing field `v`")?;
-    Ok((tag, content))
-}
+impl<T: Clone> Policies<T> {
+    fn new() -> Self {
+        Policies(Vec::new())
+    }
 
-fn string_of(v: &tera::Value) -> Result<String, String> {
-    v.as_str()
-        .map(str::to_string)
-        .ok_or_else(|| format!("expected a string, found {}", v.name()))
-}
-
-fn array_of(v: &tera::Value) -> Result<&[tera::Value], String> {
-    v.as_array()
-        .ok_or_else(|| format!("expected an array, found {}", v.name()))
-}
-
-/// A two-element array, as a tuple variant serializes.
-fn pair_of(v: &tera::Value) -> Result<(&tera::Value, &tera::Value), String> {
-    match array_of(v)? {
-        [a, b] => Ok((a, b)),
-        other => Err(format!("expected 2 elements, found {}", other.len())),
+    fn get(
+        &mut self,
+        doc: &std::sync::Arc<serde_json::Value>,
+        make: impl FnOnce(&serde_json::Value) -> T,
+    ) -> T {
+        if let Some((_, v)) = self.0.iter().find(|(d, _)| std::sync::Arc::ptr_eq(d, doc)) {
+            return v.clone();
+        }
+        let v = make(doc);
+        self.0.push((doc.clone(), v.clone()));
+        v
     }
 }
 
-fn bool_of(v: &tera::Value) -> Result<bool, String> {
-    v.as_bool()
-        .ok_or_else(|| format!("expected a boolean, found {}", v.name()))
+/// Appends `n` spaces.
+fn pad(n: usize, out: &mut String) {
+    const SPACES: &str = "                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
-fn int_of(v: &tera::Value) -> Result<i64, String> {
-    v.as_i64()
-        .ok_or_else(|| format!("expected an integer, found {}", v.name()))
-}
-
-fn entries_of<T>(
-    v: &tera::Value,
-    item: fn(&tera::Value) -> Result<T, String>,
-) -> Result<Vec<(String, T)>, String> {
-    array_of(v)?
-        .iter()
-        .map(|e| {
-            let (k, x) = pair_of(e)?;
-            Ok((string_of(k)?, item(x)?))
-        })
-        .collect()
-}
-
-fn cfn_of(v: &tera::Value) -> Result<yaml::Cfn, String> {
-    use yaml::Cfn;
-    let (tag, v) = tagged(v)?;
-    Ok(match tag {
-        "str" => Cfn::Str(string_of(v)?),
-        "ref" => Cfn::Ref(string_of(v)?),
-        "sub" => Cfn::Sub(string_of(v)?),
-        "get_att" => {
-            let (a, b) = pair_of(v)?;
-            Cfn::GetAtt(string_of(a)?, string_of(b)?)
-        }
-        "join" => {
-            let (sep, x) = pair_of(v)?;
-            Cfn::Join(string_of(sep)?, Box::new(cfn_of(x)?))
-        }
-        "bool" => Cfn::Bool(bool_of(v)?),
-        "int" => Cfn::Int(int_of(v)?),
-        "list" => Cfn::List(array_of(v)?.iter().map(cfn_of).collect::<Result<_, _>>()?),
-        "map" => Cfn::Map(entries_of(v, cfn_of)?),
-        other => return Err(format!("unknown variant `{other}`")),
+/// The lines of a rendered text without trailing whitespace, found byte by
+/// byte (they are short). Every user string is quoted in every target, so
+/// trailing whitespace is the template's, and ASCII.
+pub fn trimmed_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        let (line, next) = match t.bytes().position(|b| b == b'\n') {
+            Some(i) => (&t[..i], Some(&t[i + 1..])),
+            None => (t, None),
+        };
+        rest = next;
+        Some(line.trim_end_matches(|c: char| c.is_ascii_whitespace()))
     })
+}
+
+/// No trailing spaces, no runs of blank lines, one final newline, whatever
+/// the template's whitespace: for CloudFormation (Terraform gets the same
+/// from [`hcl::format`], which also aligns).
+pub fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = false;
+    for line in trimmed_lines(text) {
+        if line.is_empty() {
+            blank = true;
+            continue;
+        }
+        // A blank line separates, so never right after an opening line
+        // (`Resources:`, `"Resources": {`) nor before a closing one.
+        let opened = out.ends_with("{\n") || out.ends_with(":\n");
+        if blank && !out.is_empty() && !opened && !line.starts_with('}') {
+            out.push('\n');
+        }
+        blank = false;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// The first line(s) of every generated file, in the target's comment syntax.

@@ -9,7 +9,6 @@ use crate::model::{
 };
 use crate::spec::{EndpointType, TargetType};
 use serde::Serialize;
-use std::sync::Arc;
 
 #[derive(Serialize)]
 struct View {
@@ -185,27 +184,11 @@ fn group_view(g: &CreatedSecurityGroup) -> SecurityGroupView {
     }
 }
 
-/// Policy documents written out, one per document a spec uses: most specs
-/// give every endpoint the same one.
-#[derive(Default)]
-struct Policies(Vec<(Arc<serde_json::Value>, Expr)>);
-
-impl Policies {
-    fn expr(&mut self, doc: &Arc<serde_json::Value>) -> Expr {
-        if let Some((_, e)) = self.0.iter().find(|(d, _)| Arc::ptr_eq(d, doc)) {
-            return e.clone();
-        }
-        let e = Expr::Call("jsonencode".into(), vec![Expr::from_json(doc)]).shared();
-        self.0.push((doc.clone(), e.clone()));
-        e
-    }
-}
-
 fn endpoint(
     e: &Endpoint,
     security_group_ids: Option<Expr>,
     needs_region: &mut bool,
-    policies: &mut Policies,
+    policies: &mut super::Policies<Expr>,
 ) -> EndpointView {
     let service_name = match &e.service_name {
         ServiceName::Literal(n) => s(n.clone()),
@@ -233,7 +216,11 @@ fn endpoint(
         security_group_ids,
         private_dns: e.private_dns.map(Expr::Bool),
         dns_options: e.dns_options_all_resolvers,
-        policy: e.policy.as_ref().map(|p| policies.expr(p)),
+        policy: e.policy.as_ref().map(|p| {
+            policies.get(p, |doc| {
+                Expr::Call("jsonencode".into(), vec![Expr::from_json(doc)]).shared()
+            })
+        }),
         tags: tags_with_name(&e.name_tag),
     }
 }
@@ -287,7 +274,7 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
     };
 
     let mut needs_region = false;
-    let mut policies = Policies::default();
+    let mut policies = super::Policies::new();
     let endpoints = model
         .endpoints
         .iter()
@@ -486,28 +473,4 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             contents,
         })
         .collect())
-}
-
-/// No trailing spaces, no runs of blank lines, one final newline: what
-/// `terraform fmt` leaves, whatever the template's whitespace.
-pub fn tidy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut blank = 0;
-    for line in text.lines() {
-        let line = line.trim_end();
-        if line.is_empty() {
-            blank += 1;
-            continue;
-        }
-        // A blank line separates, so never right after an opening line
-        // (`data "aws_vpc" "this" {`, `Resources:`) nor before a closing one.
-        let opened = out.ends_with("{\n") || out.ends_with(":\n");
-        if blank > 0 && !out.is_empty() && !opened && !line.starts_with('}') {
-            out.push('\n');
-        }
-        blank = 0;
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
 }

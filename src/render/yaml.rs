@@ -1,13 +1,17 @@
 //! CloudFormation values as data, and their YAML and JSON spellings. Every
 //! string from a spec reaches a template only through [`Cfn::Str`].
 
-use serde::{Deserialize, Serialize};
+use super::CfnFormat;
+use super::pad;
+use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt::Write;
+use std::sync::{Arc, OnceLock};
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(tag = "t", content = "v", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Cfn {
-    Str(String),
+    /// Keys and most strings are fixed words: borrowed, not allocated.
+    Str(Cow<'static, str>),
     Ref(String),
     /// `Fn::Sub` over a string built by vpcegen (never a user string).
     Sub(String),
@@ -16,14 +20,91 @@ pub enum Cfn {
     Bool(bool),
     Int(i64),
     List(Vec<Cfn>),
-    Map(Vec<(String, Cfn)>),
+    Map(Vec<(Cow<'static, str>, Cfn)>),
+    /// A value many resources share (a policy document): written out once
+    /// per format and copied, re-indented, wherever it appears.
+    Shared(Arc<Shared>),
+}
+
+#[derive(Debug)]
+pub struct Shared {
+    value: Cfn,
+    yaml: OnceLock<String>,
+    json: OnceLock<String>,
+}
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Shared) -> bool {
+        self.value == other.value
+    }
+}
+
+impl Cfn {
+    /// The value, to be written out once however often it is used.
+    pub fn shared(self) -> Cfn {
+        Cfn::Shared(Arc::new(Shared {
+            value: self,
+            yaml: OnceLock::new(),
+            json: OnceLock::new(),
+        }))
+    }
+}
+
+/// First byte of a value written out for a YAML template.
+pub const YAML_TAG: u8 = b'Y';
+/// First byte of a value written out for a JSON template.
+pub const JSON_TAG: u8 = b'J';
+
+/// A [`Cfn`] value written out once, at indent 0, for one format: for YAML
+/// what follows `Key:`, for JSON the value itself. A template receives it as
+/// bytes, which neither a spec string nor a template can produce, so the
+/// `yaml` and `json` filters only accept what was escaped here, and only
+/// indent it: a value's lines after the first shift by the indent, since
+/// quoted strings never hold a raw newline.
+pub struct Written(Vec<u8>);
+
+impl Serialize for Written {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+impl Cfn {
+    pub fn written(&self, format: CfnFormat) -> Written {
+        let mut text = String::with_capacity(512);
+        match format {
+            CfnFormat::Yaml => {
+                text.push(YAML_TAG as char);
+                self.yaml_after_key(0, &mut text);
+            }
+            CfnFormat::Json => {
+                text.push(JSON_TAG as char);
+                self.json(0, &mut text);
+            }
+        }
+        Written(text.into_bytes())
+    }
 }
 
 /// A YAML double-quoted scalar holding exactly `s`.
 pub fn yaml_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    yaml_quoted_into(s, &mut out);
+    out
+}
+
+/// Whether a byte is printable ASCII that needs no escape in a quoted
+/// YAML or JSON string: most text is copied in runs of these.
+fn plain(b: u8) -> bool {
+    matches!(b, b' '..=b'~') && b != b'"' && b != b'\\'
+}
+
+fn yaml_quoted_into(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(|b| !plain(b)) {
+        out.push_str(&rest[..i]);
+        let c = rest[i..].chars().next().expect("i is on a char boundary");
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -38,9 +119,10 @@ pub fn yaml_quoted(s: &str) -> String {
             }
             c => out.push(c),
         }
+        rest = &rest[i + c.len_utf8()..];
     }
+    out.push_str(rest);
     out.push('"');
-    out
 }
 
 /// A JSON string holding exactly `s`. Like `serde_json`, but DEL, C1
@@ -49,8 +131,16 @@ pub fn yaml_quoted(s: &str) -> String {
 /// containing them, and a reviewer could not see them.
 pub fn json_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    json_quoted_into(s, &mut out);
+    out
+}
+
+fn json_quoted_into(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(|b| !plain(b)) {
+        out.push_str(&rest[..i]);
+        let c = rest[i..].chars().next().expect("i is on a char boundary");
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -66,33 +156,53 @@ pub fn json_quoted(s: &str) -> String {
             }
             c => out.push(c),
         }
+        rest = &rest[i + c.len_utf8()..];
     }
+    out.push_str(rest);
     out.push('"');
-    out
 }
 
 pub fn yaml_key(k: &str) -> String {
+    let mut out = String::with_capacity(k.len() + 2);
+    yaml_key_into(k, &mut out);
+    out
+}
+
+fn yaml_key_into(k: &str, out: &mut String) {
     let plain = !k.is_empty()
         && k.starts_with(|c: char| c.is_ascii_alphabetic())
         && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         && !reads_as_bool_or_null(k);
-    if plain { k.to_string() } else { yaml_quoted(k) }
+    if plain {
+        out.push_str(k);
+    } else {
+        yaml_quoted_into(k, out);
+    }
 }
 
 /// Words a YAML parser reads as a boolean or null when plain (YAML 1.1,
 /// which CloudFormation follows, and 1.2): `True`, `null`, `Yes`, `off`, `N`...
 fn reads_as_bool_or_null(k: &str) -> bool {
-    matches!(
-        k.to_ascii_lowercase().as_str(),
-        "y" | "n" | "yes" | "no" | "true" | "false" | "on" | "off" | "null"
-    )
+    k.len() <= 5
+        && ["y", "n", "yes", "no", "true", "false", "on", "off", "null"]
+            .iter()
+            .any(|w| k.eq_ignore_ascii_case(w))
 }
 
 impl Cfn {
     fn is_block(&self) -> bool {
         match self {
             Cfn::Map(m) => !m.is_empty(),
-            Cfn::List(l) => l.iter().any(|i| matches!(i, Cfn::Map(_) | Cfn::List(_))),
+            Cfn::List(l) => l.iter().any(Cfn::is_collection),
+            Cfn::Shared(s) => s.value.is_block(),
+            _ => false,
+        }
+    }
+
+    fn is_collection(&self) -> bool {
+        match self {
+            Cfn::Map(_) | Cfn::List(_) => true,
+            Cfn::Shared(s) => s.value.is_collection(),
             _ => false,
         }
     }
@@ -100,23 +210,27 @@ impl Cfn {
     /// Flow style, on one line.
     pub fn yaml_flow(&self, out: &mut String) {
         match self {
-            Cfn::Str(s) => out.push_str(&yaml_quoted(s)),
+            Cfn::Str(s) => yaml_quoted_into(s, out),
             Cfn::Ref(r) => {
+                out.push_str("!Ref ");
                 // `!Ref Null` would be a reference to null, not to `Null`.
                 if reads_as_bool_or_null(r) {
-                    let _ = write!(out, "!Ref {}", yaml_quoted(r));
+                    yaml_quoted_into(r, out);
                 } else {
-                    let _ = write!(out, "!Ref {r}");
+                    out.push_str(r);
                 }
             }
             Cfn::Sub(s) => {
-                let _ = write!(out, "!Sub {}", yaml_quoted(s));
+                out.push_str("!Sub ");
+                yaml_quoted_into(s, out);
             }
             Cfn::GetAtt(r, a) => {
                 let _ = write!(out, "!GetAtt {r}.{a}");
             }
             Cfn::Join(sep, v) => {
-                let _ = write!(out, "!Join [{}, ", yaml_quoted(sep));
+                out.push_str("!Join [");
+                yaml_quoted_into(sep, out);
+                out.push_str(", ");
                 v.yaml_flow(out);
                 out.push(']');
             }
@@ -140,12 +254,13 @@ impl Cfn {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    out.push_str(&yaml_key(k));
+                    yaml_key_into(k, out);
                     out.push_str(": ");
                     v.yaml_flow(out);
                 }
                 out.push('}');
             }
+            Cfn::Shared(s) => s.value.yaml_flow(out),
         }
     }
 
@@ -154,22 +269,26 @@ impl Cfn {
     pub fn yaml_after_key(&self, indent: usize, out: &mut String) {
         if self.is_block() {
             out.push('\n');
-            self.yaml_block(indent, out);
+            self.yaml_block(indent, true, out);
         } else {
             out.push(' ');
             self.yaml_flow(out);
         }
     }
 
-    fn yaml_block(&self, indent: usize, out: &mut String) {
+    /// Block style, each line indented by `indent`, but the first line not
+    /// at all when it follows a list item's dash (`pad_first` false).
+    fn yaml_block(&self, indent: usize, pad_first: bool, out: &mut String) {
         match self {
             Cfn::Map(entries) => {
                 for (i, (k, v)) in entries.iter().enumerate() {
                     if i > 0 {
                         out.push('\n');
                     }
-                    pad(indent, out);
-                    out.push_str(&yaml_key(k));
+                    if i > 0 || pad_first {
+                        pad(indent, out);
+                    }
+                    yaml_key_into(k, out);
                     out.push(':');
                     v.yaml_after_key(indent + 2, out);
                 }
@@ -179,16 +298,33 @@ impl Cfn {
                     if i > 0 {
                         out.push('\n');
                     }
-                    pad(indent, out);
+                    if i > 0 || pad_first {
+                        pad(indent, out);
+                    }
                     out.push_str("- ");
                     if item.is_block() {
                         // The item's first line follows the dash; the rest align with it.
-                        let mut inner = String::new();
-                        item.yaml_block(indent + 2, &mut inner);
-                        out.push_str(inner.trim_start_matches(' '));
+                        item.yaml_block(indent + 2, false, out);
                     } else {
                         item.yaml_flow(out);
                     }
+                }
+            }
+            Cfn::Shared(s) if s.value.is_block() => {
+                let text = s.yaml.get_or_init(|| {
+                    let mut text = String::new();
+                    s.value.yaml_block(0, true, &mut text);
+                    text
+                });
+                // Written at indent 0, every line of a block shifts alike.
+                for (i, line) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                    }
+                    if i > 0 || pad_first {
+                        pad(indent, out);
+                    }
+                    out.push_str(line);
                 }
             }
             other => other.yaml_flow(out),
@@ -198,23 +334,28 @@ impl Cfn {
     /// JSON, pretty-printed with nested lines indented from `indent`.
     pub fn json(&self, indent: usize, out: &mut String) {
         match self {
-            Cfn::Str(s) => out.push_str(&json_quoted(s)),
+            Cfn::Str(s) => json_quoted_into(s, out),
             Cfn::Ref(r) => {
-                let _ = write!(out, "{{ \"Ref\": {} }}", json_quoted(r));
+                out.push_str("{ \"Ref\": ");
+                json_quoted_into(r, out);
+                out.push_str(" }");
             }
             Cfn::Sub(s) => {
-                let _ = write!(out, "{{ \"Fn::Sub\": {} }}", json_quoted(s));
+                out.push_str("{ \"Fn::Sub\": ");
+                json_quoted_into(s, out);
+                out.push_str(" }");
             }
             Cfn::GetAtt(r, a) => {
-                let _ = write!(
-                    out,
-                    "{{ \"Fn::GetAtt\": [{}, {}] }}",
-                    json_quoted(r),
-                    json_quoted(a)
-                );
+                out.push_str("{ \"Fn::GetAtt\": [");
+                json_quoted_into(r, out);
+                out.push_str(", ");
+                json_quoted_into(a, out);
+                out.push_str("] }");
             }
             Cfn::Join(sep, v) => {
-                let _ = write!(out, "{{ \"Fn::Join\": [{}, ", json_quoted(sep));
+                out.push_str("{ \"Fn::Join\": [");
+                json_quoted_into(sep, out);
+                out.push_str(", ");
                 v.json(indent, out);
                 out.push_str("] }");
             }
@@ -251,7 +392,7 @@ impl Cfn {
                 out.push_str("{\n");
                 for (i, (k, v)) in entries.iter().enumerate() {
                     pad(indent + 2, out);
-                    out.push_str(&json_quoted(k));
+                    json_quoted_into(k, out);
                     out.push_str(": ");
                     v.json(indent + 2, out);
                     if i + 1 < entries.len() {
@@ -262,6 +403,21 @@ impl Cfn {
                 pad(indent, out);
                 out.push('}');
             }
+            Cfn::Shared(s) => {
+                let text = s.json.get_or_init(|| {
+                    let mut text = String::new();
+                    s.value.json(0, &mut text);
+                    text
+                });
+                // Written at indent 0, every line after the first shifts alike.
+                for (i, line) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                        pad(indent, out);
+                    }
+                    out.push_str(line);
+                }
+            }
         }
     }
 
@@ -271,19 +427,105 @@ impl Cfn {
             serde_json::Value::Bool(b) => Cfn::Bool(*b),
             serde_json::Value::Number(n) => match n.as_i64() {
                 Some(i) => Cfn::Int(i),
-                None => Cfn::Str(n.to_string()),
+                None => Cfn::Str(n.to_string().into()),
             },
-            serde_json::Value::String(s) => Cfn::Str(s.clone()),
+            serde_json::Value::String(s) => Cfn::Str(s.clone().into()),
             serde_json::Value::Array(a) => Cfn::List(a.iter().map(Cfn::from_json).collect()),
             serde_json::Value::Object(m) => Cfn::Map(
                 m.iter()
-                    .map(|(k, v)| (k.clone(), Cfn::from_json(v)))
+                    .map(|(k, v)| (k.clone().into(), Cfn::from_json(v)))
                     .collect(),
             ),
         }
     }
 }
 
-fn pad(n: usize, out: &mut String) {
-    out.extend(std::iter::repeat_n(' ', n));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Cfn {
+        Cfn::Str(x.to_string().into())
+    }
+
+    /// Values of every shape a template gets: flow scalars, maps, lists of
+    /// maps, lists of lists, empty ones, strings that need escapes.
+    fn shapes() -> Vec<Cfn> {
+        let policy = Cfn::Map(vec![
+            ("Version".into(), s("2012-10-17")),
+            (
+                "Statement".into(),
+                Cfn::List(vec![Cfn::Map(vec![
+                    ("Effect".into(), s("Allow")),
+                    (
+                        "Action".into(),
+                        Cfn::List(vec![s("s3:Get*"), s("a\"b\\c\nd")]),
+                    ),
+                    (
+                        "Condition".into(),
+                        Cfn::Map(vec![(
+                            "StringEquals".into(),
+                            Cfn::Map(vec![("aws:PrincipalOrgID".into(), s("o-1"))]),
+                        )]),
+                    ),
+                ])]),
+            ),
+        ]);
+        vec![
+            s("plain"),
+            Cfn::Ref("Null".into()),
+            Cfn::List(vec![s("a"), s("b")]),
+            Cfn::List(vec![Cfn::List(vec![Cfn::Map(vec![("K".into(), s("v"))])])]),
+            Cfn::Map(Vec::new()),
+            Cfn::List(Vec::new()),
+            policy.clone(),
+            Cfn::List(vec![policy.clone(), policy]),
+        ]
+    }
+
+    /// A shared value is written exactly as the value itself would be, in
+    /// both formats, at any indent, after a key and as a list item.
+    #[test]
+    fn a_shared_value_writes_like_the_value() {
+        for value in shapes() {
+            let shared = value.clone().shared();
+            for indent in [0, 2, 6, 40] {
+                let (mut a, mut b) = (String::new(), String::new());
+                value.yaml_after_key(indent, &mut a);
+                shared.yaml_after_key(indent, &mut b);
+                assert_eq!(a, b, "YAML after a key, indent {indent}");
+
+                let (mut a, mut b) = (String::new(), String::new());
+                Cfn::List(vec![value.clone(), value.clone()]).yaml_after_key(indent, &mut a);
+                Cfn::List(vec![shared.clone(), shared.clone()]).yaml_after_key(indent, &mut b);
+                assert_eq!(a, b, "YAML list items, indent {indent}");
+
+                let (mut a, mut b) = (String::new(), String::new());
+                value.json(indent, &mut a);
+                shared.json(indent, &mut b);
+                assert_eq!(a, b, "JSON, indent {indent}");
+            }
+        }
+    }
+
+    /// What the `yaml` and `json` filters do with a written value (indent
+    /// its lines after the first) is what writing at that indent gives.
+    #[test]
+    fn written_values_only_need_indenting() {
+        for value in shapes() {
+            for indent in [0, 4, 6] {
+                let mut direct = String::new();
+                value.yaml_after_key(indent, &mut direct);
+                let written = value.written(CfnFormat::Yaml);
+                let text = std::str::from_utf8(&written.0[1..]).unwrap();
+                assert_eq!(super::super::hcl::indented(text, indent), direct);
+
+                let mut direct = String::new();
+                value.json(indent, &mut direct);
+                let written = value.written(CfnFormat::Json);
+                let text = std::str::from_utf8(&written.0[1..]).unwrap();
+                assert_eq!(super::super::hcl::indented(text, indent), direct);
+            }
+        }
+    }
 }
