@@ -44,7 +44,7 @@ pub fn interface_services() -> Vec<String> {
                 && s.name_pattern().is_some()
                 && s.supports_private_dns()
         })
-        .map(|s| s.suffix.clone())
+        .map(|s| s.suffix.to_string())
         .collect()
 }
 

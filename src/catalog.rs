@@ -3,7 +3,14 @@
 //! the catalog directly, once per process, without parsing TOML.
 
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
+
+/// Text of the catalog: borrowed from the binary (owned only when a test
+/// parses the TOML file).
+pub type Text = Cow<'static, str>;
+/// A list of the catalog, borrowed like [`Text`].
+pub type List<T> = Cow<'static, [T]>;
 use std::sync::OnceLock;
 
 /// The catalog's source, for the test that the generated code matches it.
@@ -16,21 +23,21 @@ include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
-    pub suffix: String,
-    pub title: String,
-    pub types: Vec<String>,
-    pub name_format: Option<String>,
+    pub suffix: Text,
+    pub title: Text,
+    pub types: List<Text>,
+    pub name_format: Option<Text>,
     pub port: Option<u16>,
     #[serde(default)]
-    pub extra_ports: Vec<u16>,
+    pub extra_ports: List<u16>,
     #[serde(default)]
     pub fips: bool,
     pub private_dns: Option<bool>,
     pub endpoint_policy: Option<bool>,
     #[serde(default)]
-    pub aliases: Vec<String>,
-    pub source: String,
-    pub note: Option<String>,
+    pub aliases: List<Text>,
+    pub source: Text,
+    pub note: Option<Text>,
 }
 
 impl Service {
@@ -43,7 +50,7 @@ impl Service {
     /// Main port first, then the others, without repeats.
     pub fn ports(&self) -> Vec<u16> {
         let mut ports = vec![self.port.unwrap_or(443)];
-        for p in &self.extra_ports {
+        for p in self.extra_ports.iter() {
             if !ports.contains(p) {
                 ports.push(*p);
             }
@@ -61,7 +68,7 @@ impl Service {
     pub fn name_pattern(&self) -> Option<String> {
         match &self.name_format {
             Some(f) if f.contains("{cell}") => None,
-            Some(f) => Some(f.clone()),
+            Some(f) => Some(f.to_string()),
             None => Some(format!("com.amazonaws.{{region}}.{}", self.suffix)),
         }
     }
@@ -70,12 +77,12 @@ impl Service {
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Bundle {
-    pub name: String,
-    pub services: Vec<String>,
+    pub name: Text,
+    pub services: List<Text>,
     #[serde(default)]
-    pub optional: Vec<String>,
-    pub reason: String,
-    pub source: String,
+    pub optional: List<Text>,
+    pub reason: Text,
+    pub source: Text,
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,7 +93,7 @@ pub struct Catalog {
     #[serde(rename = "bundle")]
     pub bundles: Vec<Bundle>,
     #[serde(skip)]
-    index: HashMap<String, usize>,
+    index: HashMap<Text, usize>,
 }
 
 impl Catalog {
@@ -122,11 +129,11 @@ impl Catalog {
         {
             return Some(&s.suffix);
         }
-        crate::diagnostic::did_you_mean(word, self.services.iter().map(|s| s.suffix.as_str()))
+        crate::diagnostic::did_you_mean(word, self.services.iter().map(|s| s.suffix.as_ref()))
     }
 
     pub fn suggest_bundle(&self, word: &str) -> Option<&str> {
-        crate::diagnostic::did_you_mean(word, self.bundles.iter().map(|b| b.name.as_str()))
+        crate::diagnostic::did_you_mean(word, self.bundles.iter().map(|b| b.name.as_ref()))
     }
 }
 

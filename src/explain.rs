@@ -244,10 +244,10 @@ pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Ex
                 .iter()
                 .filter_map(|b| catalog.bundle(b))
                 .map(|b| BundleView {
-                    name: b.name.clone(),
-                    services: b.services.clone(),
-                    optional: b.optional.clone(),
-                    reason: b.reason.clone(),
+                    name: b.name.to_string(),
+                    services: b.services.iter().map(|s| s.to_string()).collect(),
+                    optional: b.optional.iter().map(|s| s.to_string()).collect(),
+                    reason: b.reason.to_string(),
                 })
                 .collect();
             let exposes = m

@@ -632,10 +632,10 @@ pub fn services_table(filter: Option<&str>) -> String {
     );
     for s in &rows {
         let ports: Vec<String> = s.ports().iter().map(u16::to_string).collect();
-        let name = s
-            .name_format
-            .clone()
-            .unwrap_or_else(|| format!("com.amazonaws.{{region}}.{}", s.suffix));
+        let name = s.name_format.as_ref().map_or_else(
+            || format!("com.amazonaws.{{region}}.{}", s.suffix),
+            |f| f.to_string(),
+        );
         let _ = writeln!(
             out,
             "{:<width$}  {:<17}  {:<11}  {} ({})",

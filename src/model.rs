@@ -319,9 +319,9 @@ pub fn lower(
     for b in &spec.reach.bundles {
         match catalog.bundle(&b.value) {
             Some(bundle) => {
-                for m in &bundle.services {
+                for m in bundle.services.iter() {
                     wanted
-                        .entry(m.clone())
+                        .entry(m.to_string())
                         .or_insert_with(|| (b.span, Vec::new()))
                         .1
                         .push(format!(
@@ -337,7 +337,7 @@ pub fn lower(
                     format!("unknown bundle `{}`", b.value.escape_debug()),
                 )
                 .at(b.span, "not a built-in bundle");
-                let names: Vec<&str> = catalog.bundles.iter().map(|b| b.name.as_str()).collect();
+                let names: Vec<&str> = catalog.bundles.iter().map(|b| b.name.as_ref()).collect();
                 diag = match catalog.suggest_bundle(&b.value) {
                     Some(m) => diag.help(format!("did you mean `{m}`?")),
                     None => diag.help(format!("bundles: {}", names.join(", "))),
