@@ -48,8 +48,8 @@ struct OutputView<V> {
 }
 
 impl View<Cfn> {
-    /// Writes every value out for `format`; a large spec's resources and
-    /// outputs are written on two threads.
+    /// Writes every value out for `format`. (On one thread: a second one
+    /// freeing what the first allocated made it slower, not faster.)
     fn written(self, format: CfnFormat) -> View<Written> {
         let w = |c: Cfn| c.written(format);
         View {
@@ -66,35 +66,27 @@ impl View<Cfn> {
                     allowed_pattern: p.allowed_pattern.map(w),
                 })
                 .collect(),
-            resources: split_map(self.resources, |r| ResourceView {
-                logical_id: r.logical_id,
-                kind: r.kind,
-                properties: w(r.properties),
-            }),
-            outputs: split_map(self.outputs, |o| OutputView {
-                logical_id: o.logical_id,
-                description: w(o.description),
-                value: w(o.value),
-                export: w(o.export),
-            }),
+            resources: self
+                .resources
+                .into_iter()
+                .map(|r| ResourceView {
+                    logical_id: r.logical_id,
+                    kind: r.kind,
+                    properties: w(r.properties),
+                })
+                .collect(),
+            outputs: self
+                .outputs
+                .into_iter()
+                .map(|o| OutputView {
+                    logical_id: o.logical_id,
+                    description: w(o.description),
+                    value: w(o.value),
+                    export: w(o.export),
+                })
+                .collect(),
         }
     }
-}
-
-/// `items.into_iter().map(f).collect()`, with the second half on another
-/// thread when there are enough items to be worth one.
-fn split_map<T: Send, U: Send>(mut items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
-    if items.len() < 128 {
-        return items.into_iter().map(f).collect();
-    }
-    let second = items.split_off(items.len() / 2);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let other = scope.spawn(move || second.into_iter().map(f).collect::<Vec<U>>());
-        let mut out: Vec<U> = items.into_iter().map(f).collect();
-        out.extend(other.join().expect("writing values does not panic"));
-        out
-    })
 }
 
 /// Network values and settings CloudFormation cannot express are errors
