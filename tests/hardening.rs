@@ -457,3 +457,56 @@ fn templates_render_the_same_side_by_side() {
         "{e}"
     );
 }
+
+/// Staged files are closed once written: a build of many specs must not
+/// need one open file per generated file. Before, 60 specs (300 files)
+/// under a limit of 64 open files failed with "Too many open files", and
+/// so did any organisation of ~170 specs under the common default of 1,024.
+#[cfg(unix)]
+#[test]
+fn a_build_of_many_specs_stays_within_a_low_open_file_limit() {
+    let work = tempfile::tempdir().unwrap();
+    let specs: Vec<PathBuf> = (0..60)
+        .map(|i| {
+            let dir = work.path().join(format!("s{i}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let spec = write_spec(&dir, "\"s3\", \"sts\"");
+            let text = std::fs::read_to_string(&spec)
+                .unwrap()
+                .replace("\"faulty\"", &format!("\"team-{i:02}\""));
+            std::fs::write(&spec, text).unwrap();
+            spec
+        })
+        .collect();
+    let out = work.path().join("out");
+    let build = |extra: &str| {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -n 64 && out=$1 && shift && exec \"$0\" build {extra} --out \"$out\" \"$@\""
+            ))
+            .arg(env!("CARGO_BIN_EXE_vpcegen"))
+            .arg(&out)
+            .args(&specs)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "build {extra} under `ulimit -n 64` failed:\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    // A first build creates every file; a second, for the other target,
+    // replaces and removes them all; both stage far more than 64 files.
+    build("");
+    let first = tree(&out);
+    assert_eq!(first.len(), 60 * 5, "sixty folders of five files");
+    build("--target cloudformation");
+    let second = tree(&out);
+    assert_eq!(second.len(), 60, "one template per folder");
+    assert!(
+        second.keys().all(|k| k.ends_with("/template.yaml")),
+        "{:?}",
+        second.keys().next()
+    );
+}
