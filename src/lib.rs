@@ -627,8 +627,8 @@ pub fn services_table(filter: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<width$}  {:<17}  {:<11}  {}",
-        "NAME", "TYPES", "PORTS", "ENDPOINT SERVICE NAME / TITLE"
+        "{:<width$}  {:<17}  {:<11}  ENDPOINT SERVICE NAME / TITLE",
+        "NAME", "TYPES", "PORTS"
     );
     for s in &rows {
         let ports: Vec<String> = s.ports().iter().map(u16::to_string).collect();

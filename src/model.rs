@@ -1720,7 +1720,7 @@ mod tests {
         let cases = [
             ("payments-platform-production", "settlement-api"),
             (&"a".repeat(63), &"b".repeat(32)),
-            (&"a-".repeat(31).trim_end_matches('-').to_string(), "x"),
+            (&"a-".repeat(31)[..61], "x"),
             // A hyphen right where the prefix is cut.
             (&format!("{}-{}", "a".repeat(24), "b".repeat(20)), "c"),
             (&format!("{}-{}", "a".repeat(23), "b".repeat(20)), "c"),

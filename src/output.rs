@@ -302,7 +302,7 @@ fn stage_all(folders: &[Folder], faults: &Faults) -> Result<Vec<Staged>, String>
             done.push((i, stage(folder, faults)));
         }
     };
-    let mut results: Vec<(usize, Result<Staged, (Option<PathBuf>, String)>)> = if threads == 1 {
+    let mut results: Vec<(usize, Staging)> = if threads == 1 {
         work()
     } else {
         std::thread::scope(|scope| {
@@ -339,9 +339,13 @@ fn stage_all(folders: &[Folder], faults: &Faults) -> Result<Vec<Staged>, String>
     }
 }
 
+/// One folder's staging: on failure, the folder it created, if any, and
+/// the message.
+type Staging = Result<Staged, (Option<PathBuf>, String)>;
+
 /// Stages one folder; on failure, says which folder it created, if any,
 /// so that the caller removes it once its staged files are gone.
-fn stage(folder: &Folder, faults: &Faults) -> Result<Staged, (Option<PathBuf>, String)> {
+fn stage(folder: &Folder, faults: &Faults) -> Staging {
     let mut staged = Staged::default();
     let dir = &folder.dir;
     if !dir.exists() {

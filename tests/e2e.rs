@@ -594,7 +594,8 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
     let mut seen: BTreeSet<PathBuf> = queue.iter().map(|p| identity(p)).collect();
     while let Some(spec) = queue.pop_front() {
         let shown = spec.to_string_lossy().replace('\\', "/");
-        let compiled = vpcegen::compile(&[spec.clone()], Some(Target::Terraform), false);
+        let compiled =
+            vpcegen::compile(std::slice::from_ref(&spec), Some(Target::Terraform), false);
         if !compiled.ok() {
             let text = compiled.diagnostics.render(&compiled.sources, false);
             match SKIP.iter().find(|(prefix, _)| shown.starts_with(prefix)) {
@@ -630,7 +631,11 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
             }
         }
 
-        let cfn_compiled = vpcegen::compile(&[spec.clone()], Some(Target::Cloudformation), false);
+        let cfn_compiled = vpcegen::compile(
+            std::slice::from_ref(&spec),
+            Some(Target::Cloudformation),
+            false,
+        );
         let cfn = cfn_compiled.ok();
         if !cfn {
             // Only what CloudFormation has no way to say may stop it: tag
@@ -2040,7 +2045,7 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 Tgt::Tf => Target::Terraform,
                 Tgt::Cfn => Target::Cloudformation,
             };
-            let c = vpcegen::compile(&[copy.clone()], Some(target), false);
+            let c = vpcegen::compile(std::slice::from_ref(&copy), Some(target), false);
             assert!(
                 c.ok(),
                 "the copy of {} with emulator IDs does not compile:\n{}",

@@ -244,7 +244,7 @@ impl Expr {
 /// ends a run), no trailing spaces, no runs of blank lines, none right
 /// after an opening line or before a closing brace, one final newline.
 pub fn format(text: &str) -> String {
-    let lines: Vec<(&str, Option<(usize, usize, bool)>)> = super::trimmed_lines(text)
+    let lines: Vec<_> = super::trimmed_lines(text)
         .map(|l| (l, attribute(l)))
         .collect();
     let mut out = String::with_capacity(text.len() + text.len() / 8);

@@ -387,11 +387,7 @@ fn read_net<T>(
     net.map(|v| Sp::new(v, n.span))
 }
 
-fn read_lookup(
-    n: &Node,
-    field: &str,
-    d: &mut Diagnostics,
-) -> Option<Vec<(Sp<String>, Vec<Sp<String>>)>> {
+fn read_lookup(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Vec<TagValues>> {
     let Kind::Table(t) = &n.kind else {
         d.push(read::type_error(n, field, "a table of tag keys to values"));
         return None;

@@ -117,8 +117,11 @@ pub struct InputRef {
 pub struct TagLookup {
     /// Tag key to one value or a list of accepted values.
     #[schemars(with = "BTreeMap<String, StringOrList>")]
-    pub tags: Vec<(Sp<String>, Vec<Sp<String>>)>,
+    pub tags: Vec<TagValues>,
 }
+
+/// One tag key and the values it accepts.
+pub type TagValues = (Sp<String>, Vec<Sp<String>>);
 
 #[derive(JsonSchema)]
 #[schemars(untagged)]
