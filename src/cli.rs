@@ -65,7 +65,7 @@ pub enum Command {
         specs: Vec<PathBuf>,
         /// Data processed through interface endpoints a month, in GB, for the
         /// data charge and the NAT gateway comparison.
-        #[arg(long, value_name = "GB")]
+        #[arg(long, value_name = "GB", value_parser = gigabytes)]
         gb_per_month: Option<f64>,
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
@@ -99,4 +99,37 @@ pub enum Command {
 pub enum ExplainFormat {
     Text,
     Json,
+}
+
+/// `--gb-per-month`: a finite amount of data, zero or more. `f64`'s own
+/// parser also takes `NaN`, `inf` and negatives, which would print `$NaN`,
+/// `$inf` or negative money.
+fn gigabytes(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(gb) if gb.is_finite() && gb >= 0.0 => Ok(gb + 0.0),
+        Ok(_) => Err(format!(
+            "`{s}` is not an amount of data: give a finite number of GB, 0 or more"
+        )),
+        Err(_) => Err(format!(
+            "`{s}` is not a number: give the GB a month, like 500"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gigabytes;
+
+    #[test]
+    fn gigabytes_are_finite_and_not_negative() {
+        assert_eq!(gigabytes("500"), Ok(500.0));
+        assert_eq!(gigabytes("0.5"), Ok(0.5));
+        // `-0` would print as `$-0.00`.
+        assert_eq!(gigabytes("-0").map(f64::to_bits), Ok(0f64.to_bits()));
+        for bad in [
+            "NaN", "nan", "inf", "-inf", "infinity", "-1", "-0.01", "1e400", "", "ten",
+        ] {
+            assert!(gigabytes(bad).is_err(), "{bad:?} is refused");
+        }
+    }
 }

@@ -23,6 +23,7 @@ pub mod output;
 pub mod render;
 pub mod source;
 pub mod spec;
+pub mod stdout;
 
 use cli::{Cli, Command, MessageFormat};
 use diagnostic::Diagnostics;
@@ -311,8 +312,25 @@ pub fn render_models(
     Ok(all)
 }
 
-/// The whole program behind `main`: returns the process exit code.
+/// The whole program behind `main`: returns the process exit code. A
+/// failed write to `stdout` (a full disk, a closed pipe) fails the run, so
+/// output that was lost never exits 0; a closed pipe fails quietly, as
+/// other Unix tools do, since its reader chose to stop.
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    let mut out = stdout::Checked::new(stdout);
+    let code = run_command(cli, &mut out, stderr);
+    match out.finish() {
+        Ok(()) => code,
+        Err(e) => {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                let _ = writeln!(stderr, "error: cannot write to standard output: {e}");
+            }
+            if code == 0 { EXIT_FAILURE } else { code }
+        }
+    }
+}
+
+fn run_command(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
     let report = |c: &Compiled, stderr: &mut dyn Write| {
         let text = match cli.message_format {
             MessageFormat::Human => c
@@ -563,42 +581,80 @@ fn init(path: &Path, name: &str, stdout: &mut dyn Write, stderr: &mut dyn Write)
             ),
         );
     }
-    if path.exists() {
-        return fail(
-            stderr,
-            &format!(
-                "`{}` exists; vpcegen init never overwrites a file",
-                display(path)
-            ),
-        );
-    }
     let file = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| "vpcegen.toml".into());
-    if let Err(e) = std::fs::write(path, starter(&file, name)) {
-        return fail(stderr, &format!("cannot write `{}`: {e}", display(path)));
+    // The file name is written into the starter's comments: a line break
+    // there would end the comment and break the TOML.
+    if file.chars().any(char::is_control) {
+        return fail(
+            stderr,
+            "the file name holds a control character (a line break, a tab, an escape); choose a plain name such as vpcegen.toml",
+        );
+    }
+    if let Err(e) = create_new(path, starter(&file, name).as_bytes()) {
+        return fail(stderr, &e);
     }
     let _ = writeln!(stdout, "wrote {}", display(path));
     let schema_path = path
         .parent()
         .unwrap_or(Path::new(""))
         .join("vpcegen.schema.json");
-    if !schema_path.exists() {
-        if let Err(e) = std::fs::write(&schema_path, schema() + "\n") {
-            return fail(
-                stderr,
-                &format!("cannot write `{}`: {e}", display(&schema_path)),
-            );
+    // An existing schema (or anything else by that name) is left alone.
+    if std::fs::symlink_metadata(&schema_path).is_err() {
+        if let Err(e) = create_new(&schema_path, (schema() + "\n").as_bytes()) {
+            return fail(stderr, &e);
         }
         let _ = writeln!(stdout, "wrote {}", display(&schema_path));
     }
     0
 }
 
+/// Writes a file that must not exist yet. `create_new` fails on anything
+/// in the way, a dangling symbolic link included, so init never writes
+/// through a link to somewhere else nor over a file made meanwhile.
+fn create_new(path: &Path, contents: &[u8]) -> Result<(), String> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!(
+                "`{}` exists (a file, a folder or a symbolic link); vpcegen init never overwrites anything",
+                display(path)
+            ),
+            _ => format!("cannot write `{}`: {e}", display(path)),
+        })?;
+    f.write_all(contents).map_err(|e| {
+        let _ = std::fs::remove_file(path);
+        format!("cannot write `{}`: {e}", display(path))
+    })
+}
+
+/// Prints a plain error. Messages quote paths and values the user gave,
+/// so control characters are shown escaped, never sent to the terminal.
 fn fail(stderr: &mut dyn Write, message: &str) -> i32 {
-    let _ = writeln!(stderr, "error: {message}");
+    let _ = writeln!(stderr, "error: {}", escape_controls(message));
     EXIT_FAILURE
+}
+
+/// `text` with every control character written as `\u{..}`, so that a
+/// value can neither move the cursor nor recolour the terminal.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 fn display(p: &Path) -> String {
