@@ -4,10 +4,11 @@ use super::read::{self, TableReader};
 use super::value::{self, Kind, Node, Table};
 use super::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::source::{FileId, SourceMap, Span, normalize};
+pub use crate::source::io_reason;
+use crate::source::{FileId, ReadError, SourceMap, Span, display_path, read_limited, resolve};
 use std::path::{Path, PathBuf};
 
-/// Spec files larger than this are refused before parsing.
+/// Spec files larger than this are refused; no more is ever read.
 pub const MAX_SPEC_BYTES: u64 = 4 * 1024 * 1024;
 /// How long an `extends` chain may be.
 const MAX_EXTENDS_DEPTH: usize = 32;
@@ -19,43 +20,91 @@ pub struct Loaded {
     pub spec: Spec,
 }
 
-/// Loads every spec named on the command line, with its baselines. Returns
-/// the specs that could be read; diagnostics say what went wrong with the rest.
-pub fn load(paths: &[PathBuf], sources: &mut SourceMap, d: &mut Diagnostics) -> Vec<Loaded> {
-    let mut out = Vec::new();
-    for path in paths {
-        let path = normalize(path);
-        let mut chain = Vec::new();
-        let Some((file, table)) = load_tree(&path, None, sources, d, &mut chain) else {
-            continue;
-        };
-        let root = sources.get(file);
-        let span = crate::source::Span::new(file, 0..root.text.len());
-        if let Some(spec) = read_spec(&table, span, d) {
-            out.push(Loaded { file, spec });
+/// Where a file to load was named.
+#[derive(Clone, Copy)]
+enum Via<'a> {
+    CommandLine,
+    /// In an `extends` list.
+    Extends(&'a Sp<String>),
+    /// As `{ spec = "..." }` in a `connect`.
+    Connect(&'a Sp<String>),
+}
+
+impl<'a> Via<'a> {
+    fn named(self) -> Option<&'a Sp<String>> {
+        match self {
+            Via::CommandLine => None,
+            Via::Extends(s) | Via::Connect(s) => Some(s),
         }
     }
-    out
+
+    fn help(self) -> &'static str {
+        match self {
+            Via::CommandLine => "check the path and that the file is readable",
+            Via::Extends(_) => "paths in `extends` are relative to the file that names them",
+            Via::Connect(_) => "the path is relative to the file that names it",
+        }
+    }
+}
+
+/// Loads every spec named on the command line, with its baselines. Returns
+/// the specs that could be read; diagnostics say what went wrong with the rest.
+///
+/// A file named twice (`x.toml x.toml`, `x.toml ./x.toml`, or through a
+/// link) is one spec, loaded once: building it twice would write the same
+/// folder from the same spec, so there is nothing to report, and reporting
+/// its `name` as taken by itself would point twice at one line.
+pub fn load(paths: &[PathBuf], sources: &mut SourceMap, d: &mut Diagnostics) -> Vec<Loaded> {
+    let mut seen = std::collections::HashSet::new();
+    paths
+        .iter()
+        // A file that cannot be found keeps its spelling: two spellings of
+        // missing files are two errors.
+        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())))
+        .filter_map(|p| load_one(p, Via::CommandLine, sources, d))
+        .collect()
+}
+
+/// Loads the specs that `connect` references name, each with the string
+/// that names it (paths already joined to the naming file's folder, each
+/// file once).
+pub fn load_referenced(
+    refs: &[(PathBuf, &Sp<String>)],
+    sources: &mut SourceMap,
+    d: &mut Diagnostics,
+) -> Vec<Loaded> {
+    refs.iter()
+        .filter_map(|(p, named)| load_one(p, Via::Connect(named), sources, d))
+        .collect()
+}
+
+fn load_one(path: &Path, via: Via, sources: &mut SourceMap, d: &mut Diagnostics) -> Option<Loaded> {
+    let mut chain = Vec::new();
+    let (file, table) = load_tree(path, via, sources, d, &mut chain)?;
+    let root = sources.get(file);
+    let span = crate::source::Span::new(file, 0..root.text.len());
+    let spec = read_spec(&table, span, d)?;
+    Some(Loaded { file, spec })
 }
 
 /// Reads one file and, depth first, the baselines it extends, merged under it.
 fn load_tree(
     path: &Path,
-    from: Option<&Sp<String>>,
+    via: Via,
     sources: &mut SourceMap,
     d: &mut Diagnostics,
     chain: &mut Vec<(PathBuf, Option<FileId>)>,
 ) -> Option<(FileId, Table)> {
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     if let Some(pos) = chain.iter().position(|(p, _)| *p == canonical) {
-        let from = from.expect("a cycle needs a referring file");
+        let from = via.named().expect("a cycle needs a referring file");
         let names: Vec<String> = chain[pos..]
             .iter()
             .map(|(_, f)| {
                 f.map(|f| sources.get(f).display.clone())
                     .unwrap_or_default()
             })
-            .chain(std::iter::once(crate::source::display_path(path)))
+            .chain(std::iter::once(display_path(path)))
             .collect();
         d.push(
             Diagnostic::error("E012", "`extends` forms a cycle")
@@ -66,7 +115,7 @@ fn load_tree(
         return None;
     }
     if chain.len() >= MAX_EXTENDS_DEPTH {
-        if let Some(from) = from {
+        if let Some(from) = via.named() {
             d.push(
                 Diagnostic::error(
                     "E012",
@@ -77,31 +126,77 @@ fn load_tree(
         }
         return None;
     }
-    let text = match read_text(path) {
+    let text = match read_limited(path, MAX_SPEC_BYTES) {
         Ok(t) => t,
+        Err(ReadError::NotUtf8 { lossy, offset }) => {
+            // Pointed at, like a syntax error: line and column, not an offset.
+            let end = offset + lossy[offset..].chars().next().map_or(0, char::len_utf8);
+            let file = add_file(path, lossy, via, sources);
+            if via.named().is_some() {
+                // Not text: it may be any file at all (see below).
+                sources.hide_text(file);
+            }
+            let diag = Diagnostic::error(
+                "E011",
+                format!("`{}` is not UTF-8 text", display_path(path)),
+            )
+            .at(
+                Span::new(file, offset..end),
+                "the first byte that is not UTF-8",
+            );
+            d.push(named_here(diag, via, "a spec").help("save the file as UTF-8"));
+            return None;
+        }
         Err(why) => {
             let diag = Diagnostic::error(
                 "E011",
-                format!("cannot read `{}`: {why}", crate::source::display_path(path)),
+                format!(
+                    "cannot read `{}`: {}",
+                    display_path(path),
+                    why.reason("specs")
+                ),
             );
-            d.push(match from {
-                Some(f) => diag
-                    .at(f.span, "named here")
-                    .help("paths in `extends` are relative to the file that names them"),
-                None => diag.help("check the path and that the file is readable"),
-            });
+            d.push(
+                match via.named() {
+                    Some(f) => diag.at(f.span, "named here"),
+                    None => diag,
+                }
+                .help(via.help()),
+            );
             return None;
         }
     };
-    let file = sources.add(path.to_path_buf(), text);
-    if let Some(from) = from {
-        sources.set_extended_by(file, from.span.file);
-    }
+    let file = add_file(path, text, via, sources);
     let src = sources.get(file);
-    let (doc, errors) = toml::de::DeTable::parse_recoverable(&src.text);
+    let (doc, mut errors) = toml::de::DeTable::parse_recoverable(&src.text);
     if !errors.is_empty() {
-        for e in errors {
-            let span = e.span().unwrap_or(0..0);
+        let mut spans = place_spanless(&src.text, &errors);
+        if via.named().is_some() {
+            // Reached by reference, and not TOML: it may be any file at all
+            // (`/proc/self/environ`, a key file). Say where it fails and why,
+            // quote none of it, and stop at the first error.
+            sources.hide_text(file);
+            let more = errors.len() - 1;
+            // The parser does not report in file order.
+            let first = (0..errors.len())
+                .min_by_key(|&i| (spans[i].start, spans[i].end))
+                .expect("there is an error");
+            let message = errors.swap_remove(first).message().trim().to_string();
+            let diag = Diagnostic::error("E001", "invalid TOML")
+                .at(Span::new(file, spans.swap_remove(first)), message)
+                .note(format!(
+                    "no line of `{}` is shown: it is not valid TOML, and was reached by reference, so it may not be a spec at all{}",
+                    display_path(path),
+                    match more {
+                        0 => String::new(),
+                        1 => "; 1 more syntax error in it is not shown either".into(),
+                        n => format!("; {n} more syntax errors in it are not shown either"),
+                    }
+                ));
+            d.push(named_here(diag, via, "a spec"));
+            return None;
+        }
+        for (e, span) in errors.into_iter().zip(spans) {
             let diag = Diagnostic::error("E001", "invalid TOML").at(
                 crate::source::Span::new(file, span),
                 e.message().trim().to_string(),
@@ -131,8 +226,8 @@ fn load_tree(
         }
         let dir = sources.get(file).dir().to_path_buf();
         for base in &bases {
-            let base_path = normalize(&dir.join(&base.value));
-            let (_, base_table) = load_tree(&base_path, Some(base), sources, d, chain)?;
+            let base_path = resolve(&dir, &base.value);
+            let (_, base_table) = load_tree(&base_path, Via::Extends(base), sources, d, chain)?;
             match &mut merged {
                 None => merged = Some(base_table),
                 Some(m) => value::merge(m, base_table, &mut Vec::new()),
@@ -151,33 +246,87 @@ fn load_tree(
     Some((file, table))
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
-    if meta.is_dir() {
-        return Err("it is a folder, not a file".into());
+/// Adds a file read for `via` to the source map, linked to the file that
+/// extends it.
+fn add_file(path: &Path, text: String, via: Via, sources: &mut SourceMap) -> FileId {
+    let file = sources.add(path.to_path_buf(), text);
+    if let Via::Extends(from) = via {
+        sources.set_extended_by(file, from.span.file);
     }
-    if meta.len() > MAX_SPEC_BYTES {
-        return Err(format!(
-            "it is {} bytes; specs are limited to {} bytes",
-            meta.len(),
-            MAX_SPEC_BYTES
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "it is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    file
 }
 
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
+/// For a diagnostic inside a file reached by reference: where it was named.
+/// For a file from the command line there is nothing to add.
+fn named_here(diag: Diagnostic, via: Via, what: &str) -> Diagnostic {
+    match via {
+        Via::CommandLine => diag,
+        Via::Extends(from) => diag.also(from.span, "named here as a baseline"),
+        Via::Connect(from) => diag.also(from.span, format!("named here as {what}")),
     }
+}
+
+/// The span of each syntax error. `toml` reports a key of too many dotted
+/// parts (`a.a.a…` past its recursion limit) without a position; such keys
+/// are found again here, by running toml's own parser over the text. What
+/// cannot be placed points at the start of the file.
+fn place_spanless(text: &str, errors: &[toml::de::Error]) -> Vec<std::ops::Range<usize>> {
+    let spanless = errors.iter().filter(|e| e.span().is_none()).count();
+    let mut deep = if spanless > 0 {
+        deepest_keys(text, spanless).into_iter()
+    } else {
+        Vec::new().into_iter()
+    };
+    errors
+        .iter()
+        .map(|e| e.span().or_else(|| deep.next()).unwrap_or(0..0))
+        .collect()
+}
+
+/// The `n` dotted keys with the most parts, in the order they appear. The
+/// keys past `toml`'s limit are exactly the longest ones, so this does not
+/// depend on what the limit is.
+fn deepest_keys(text: &str, n: usize) -> Vec<std::ops::Range<usize>> {
+    use toml_parser::parser::{Event, EventKind, RecursionGuard};
+    // (start, end, parts) of each dotted key of two parts or more.
+    let mut keys: Vec<(usize, usize, usize)> = Vec::new();
+    let mut current: Option<(usize, usize, usize)> = None;
+    let mut after_dot = false;
+    let mut on_event = |e: Event| match e.kind() {
+        EventKind::SimpleKey => {
+            let span = e.span();
+            current = match current {
+                Some((start, _, parts)) if after_dot => Some((start, span.end(), parts + 1)),
+                _ => {
+                    if let Some(k) = current.take().filter(|k| k.2 > 1) {
+                        keys.push(k);
+                    }
+                    Some((span.start(), span.end(), 1))
+                }
+            };
+            after_dot = false;
+        }
+        EventKind::KeySep => after_dot = true,
+        EventKind::Whitespace => {}
+        _ => {
+            if let Some(k) = current.take().filter(|k| k.2 > 1) {
+                keys.push(k);
+            }
+            after_dot = false;
+        }
+    };
+    let tokens: Vec<_> = toml_parser::Source::new(text).lex().collect();
+    // Guarded as `toml` guards it, so deep arrays do not recurse without end.
+    toml_parser::parser::parse_document(
+        &tokens,
+        &mut RecursionGuard::new(&mut on_event, 80),
+        &mut (),
+    );
+    keys.extend(current.filter(|k| k.2 > 1));
+    keys.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    keys.truncate(n);
+    keys.sort_by_key(|k| k.0);
+    keys.into_iter().map(|(start, end, _)| start..end).collect()
 }
 
 // ---------------------------------------------------------------------------
