@@ -233,6 +233,93 @@ fn reading_stops_one_byte_past_the_limit() {
     assert_eq!(endless.0, limit + 1);
 }
 
+/// Files 0 to `levels`, each extending the next one twice; the last holds
+/// `last`. Read as a tree, file 0 reads the last one 2^levels times.
+fn diamond(dir: &Path, levels: usize, last: &str) {
+    for i in 0..levels {
+        let n = i + 1;
+        write(
+            dir,
+            &format!("b{i}.toml"),
+            &format!(
+                "extends = [\"b{n}.toml\", \"b{n}.toml\"]\nversion = 1\nname = \"level-{i}\"\n"
+            ),
+        );
+    }
+    write(
+        dir,
+        &format!("b{levels}.toml"),
+        &format!("version = 1\nname = \"last\"\n{last}"),
+    );
+}
+
+#[test]
+fn a_baseline_extended_from_many_places_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    diamond(dir.path(), 30, "");
+    let r = run_in(dir.path(), &["validate", "b0.toml"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
+
+/// `reach` lists add up across baselines: doubled at each level, the list
+/// would have 2^30 entries. Refused at the level where it passes the limit.
+#[test]
+fn reach_lists_that_double_at_each_level_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    diamond(dir.path(), 30, "[reach]\nservices = [\"s3\", \"sqs\"]\n");
+    let r = run_in(dir.path(), &["validate", "b0.toml"]);
+    refused(
+        &r,
+        &[
+            "[E012]",
+            "the baselines of this spec hold more than 4194304 values in all",
+        ],
+    );
+}
+
+#[test]
+fn an_extends_list_of_more_than_32_baselines_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "base.toml", "[tags]\nTeam = \"x\"\n");
+    let list = vec!["\"base.toml\""; 100_000].join(", ");
+    write(
+        dir.path(),
+        "spec.toml",
+        &format!("{HEAD}extends = [{list}]\n"),
+    );
+    let r = run_in(dir.path(), &["validate", "spec.toml"]);
+    refused(
+        &r,
+        &["[E012]", "more than 32 baselines", "--> spec.toml:3:11"],
+    );
+}
+
+/// Merging looked each key up by a search: two tables of 100,000 tags took
+/// minutes.
+#[test]
+fn merging_wide_tables_takes_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let tags = |prefix: &str| -> String {
+        (0..100_000)
+            .map(|i| format!("{prefix}{i} = \"v\"\n"))
+            .collect()
+    };
+    write(dir.path(), "base.toml", &format!("[tags]\n{}", tags("k")));
+    write(
+        dir.path(),
+        "spec.toml",
+        &format!("extends = [\"base.toml\"]\n{HEAD}[tags]\n{}", tags("j")),
+    );
+    let start = Instant::now();
+    let r = run_in(dir.path(), &["validate", "spec.toml"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        start.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Class 8: `..` as the OS resolves it.
 

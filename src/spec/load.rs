@@ -80,21 +80,53 @@ pub fn load_referenced(
 
 fn load_one(path: &Path, via: Via, sources: &mut SourceMap, d: &mut Diagnostics) -> Option<Loaded> {
     let mut chain = Vec::new();
-    let (file, table) = load_tree(path, via, sources, d, &mut chain)?;
+    let mut memo = Memo {
+        trees: std::collections::HashMap::new(),
+        budget: MAX_BASELINE_VALUES,
+    };
+    let (file, table, _) = load_tree(path, via, sources, d, &mut chain, &mut memo)?;
     let root = sources.get(file);
     let span = crate::source::Span::new(file, 0..root.text.len());
     let spec = read_spec(&table, span, d)?;
     Some(Loaded { file, spec })
 }
 
-/// Reads one file and, depth first, the baselines it extends, merged under it.
+/// A file with its baselines merged under it, and how many levels of
+/// baselines are below it.
+type Tree = (FileId, Table, usize);
+
+/// The baselines loaded for one spec, by canonical path (`None` for one that
+/// failed, and was reported), and how many more values merging may copy.
+///
+/// Each baseline is read and merged once, however many files extend it:
+/// a chain of files each extending the next one twice would otherwise be
+/// read 2^32 times. What merging copies is counted, as the `reach` lists
+/// accumulate: the same files could otherwise grow a list to 2^32 entries.
+struct Memo {
+    trees: std::collections::HashMap<PathBuf, Option<(Tree, usize)>>,
+    budget: usize,
+}
+
+/// How many values (keys, items, scalars) the baselines of one spec may
+/// hold in all, counted each time one is merged: twice what the largest
+/// spec file can hold (a value takes two bytes at least, as in `[1,1]`),
+/// far beyond any real set of baselines.
+const MAX_BASELINE_VALUES: usize = MAX_SPEC_BYTES as usize;
+/// How many baselines one `extends` may list. With [`MAX_BASELINE_VALUES`]
+/// this bounds the work of merging: each merge costs what the tables
+/// merged so far hold.
+const MAX_EXTENDS_ENTRIES: usize = 32;
+
+/// Reads one file and, depth first, the baselines it extends, merged under
+/// it; a baseline already loaded for this spec is taken from `memo`.
 fn load_tree(
     path: &Path,
     via: Via,
     sources: &mut SourceMap,
     d: &mut Diagnostics,
     chain: &mut Vec<(PathBuf, Option<FileId>)>,
-) -> Option<(FileId, Table)> {
+    memo: &mut Memo,
+) -> Option<Tree> {
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     if let Some(pos) = chain.iter().position(|(p, _)| *p == canonical) {
         let from = via.named().expect("a cycle needs a referring file");
@@ -114,18 +146,88 @@ fn load_tree(
         );
         return None;
     }
-    if chain.len() >= MAX_EXTENDS_DEPTH {
+    let too_deep = |d: &mut Diagnostics, label: &str| {
         if let Some(from) = via.named() {
             d.push(
                 Diagnostic::error(
                     "E012",
                     format!("`extends` is nested more than {MAX_EXTENDS_DEPTH} levels deep"),
                 )
-                .at(from.span, "one level too many"),
+                .at(from.span, label),
             );
         }
-        return None;
+    };
+    let done = match memo.trees.get(&canonical) {
+        // Read before for this spec: its errors were reported then.
+        Some(None) => return None,
+        Some(Some(((file, table, height), values))) => {
+            if chain.len() + height >= MAX_EXTENDS_DEPTH {
+                too_deep(d, "the baselines under this one nest one level too many");
+                return None;
+            }
+            Some(((*file, table.clone(), *height), *values))
+        }
+        None => None,
+    };
+    let (tree, values) = match done {
+        Some(done) => done,
+        None => {
+            if chain.len() >= MAX_EXTENDS_DEPTH {
+                too_deep(d, "one level too many");
+                return None;
+            }
+            let tree = load_file(path, &canonical, via, sources, d, chain, memo);
+            let tree = tree.map(|t| {
+                let values = count(&t.1);
+                (t, values)
+            });
+            memo.trees.insert(canonical, tree.clone());
+            tree?
+        }
+    };
+    if let Via::Extends(from) = via {
+        if values > memo.budget {
+            if memo.budget > 0 {
+                d.push(
+                    Diagnostic::error(
+                        "E012",
+                        format!("the baselines of this spec hold more than {MAX_BASELINE_VALUES} values in all"),
+                    )
+                    .at(from.span, "merging this one goes past the limit")
+                    .note("a baseline is merged once for each `extends` that names it, and `reach` lists add up")
+                    .help("extend each baseline from fewer places"),
+                );
+            }
+            memo.budget = 0;
+            return None;
+        }
+        memo.budget -= values;
     }
+    Some(tree)
+}
+
+/// Keys, items and scalars in a table, at every depth.
+fn count(t: &Table) -> usize {
+    fn node(n: &Node) -> usize {
+        1 + match &n.kind {
+            Kind::Array(items) => items.iter().map(node).sum(),
+            Kind::Table(t) => count(t),
+            _ => 0,
+        }
+    }
+    t.entries.iter().map(|e| node(&e.value)).sum()
+}
+
+/// [`load_tree`] for a file not loaded before.
+fn load_file(
+    path: &Path,
+    canonical: &Path,
+    via: Via,
+    sources: &mut SourceMap,
+    d: &mut Diagnostics,
+    chain: &mut Vec<(PathBuf, Option<FileId>)>,
+    memo: &mut Memo,
+) -> Option<Tree> {
     let text = match read_limited(path, MAX_SPEC_BYTES) {
         Ok(t) => t,
         Err(ReadError::NotUtf8 { lossy, offset }) => {
@@ -210,8 +312,9 @@ fn load_tree(
         unreachable!("a document is a table")
     };
 
-    chain.push((canonical, Some(file)));
+    chain.push((canonical.to_path_buf(), Some(file)));
     let mut merged: Option<Table> = None;
+    let mut height = 0;
     if let Some(entry) = table.get("extends") {
         let mut tmp = Diagnostics::default();
         let bases =
@@ -224,10 +327,24 @@ fn load_tree(
             chain.pop();
             return None;
         }
+        if bases.len() > MAX_EXTENDS_ENTRIES {
+            d.push(
+                Diagnostic::error(
+                    "E012",
+                    format!("`extends` lists more than {MAX_EXTENDS_ENTRIES} baselines"),
+                )
+                .at(entry.value.span, format!("{} baselines", bases.len()))
+                .help("merge baselines into fewer files, or have them extend each other"),
+            );
+            chain.pop();
+            return None;
+        }
         let dir = sources.get(file).dir().to_path_buf();
         for base in &bases {
             let base_path = resolve(&dir, &base.value);
-            let (_, base_table) = load_tree(&base_path, Via::Extends(base), sources, d, chain)?;
+            let (_, base_table, below) =
+                load_tree(&base_path, Via::Extends(base), sources, d, chain, memo)?;
+            height = height.max(below + 1);
             match &mut merged {
                 None => merged = Some(base_table),
                 Some(m) => value::merge(m, base_table, &mut Vec::new()),
@@ -243,7 +360,7 @@ fn load_tree(
         base.entries.extend(own_extends);
         table = base;
     }
-    Some((file, table))
+    Some((file, table, height))
 }
 
 /// Adds a file read for `via` to the source map, linked to the file that
