@@ -56,12 +56,13 @@ impl<'a> Via<'a> {
 /// its `name` as taken by itself would point twice at one line.
 pub fn load(paths: &[PathBuf], sources: &mut SourceMap, d: &mut Diagnostics) -> Vec<Loaded> {
     let mut seen = std::collections::HashSet::new();
+    let mut memo = Memo::default();
     paths
         .iter()
         // A file that cannot be found keeps its spelling: two spellings of
         // missing files are two errors.
         .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())))
-        .filter_map(|p| load_one(p, Via::CommandLine, sources, d))
+        .filter_map(|p| load_one(p, Via::CommandLine, sources, d, &mut memo))
         .collect()
 }
 
@@ -73,18 +74,21 @@ pub fn load_referenced(
     sources: &mut SourceMap,
     d: &mut Diagnostics,
 ) -> Vec<Loaded> {
+    let mut memo = Memo::default();
     refs.iter()
-        .filter_map(|(p, named)| load_one(p, Via::Connect(named), sources, d))
+        .filter_map(|(p, named)| load_one(p, Via::Connect(named), sources, d, &mut memo))
         .collect()
 }
 
-fn load_one(path: &Path, via: Via, sources: &mut SourceMap, d: &mut Diagnostics) -> Option<Loaded> {
+fn load_one(
+    path: &Path,
+    via: Via,
+    sources: &mut SourceMap,
+    d: &mut Diagnostics,
+    memo: &mut Memo,
+) -> Option<Loaded> {
     let mut chain = Vec::new();
-    let mut memo = Memo {
-        trees: std::collections::HashMap::new(),
-        budget: MAX_BASELINE_VALUES,
-    };
-    let (file, table, _) = load_tree(path, via, sources, d, &mut chain, &mut memo)?;
+    let (file, table, _) = load_tree(path, via, sources, d, &mut chain, memo)?;
     let root = sources.get(file);
     let span = crate::source::Span::new(file, 0..root.text.len());
     let spec = read_spec(&table, span, d)?;
@@ -95,22 +99,34 @@ fn load_one(path: &Path, via: Via, sources: &mut SourceMap, d: &mut Diagnostics)
 /// baselines are below it.
 type Tree = (FileId, Table, usize);
 
-/// The baselines loaded for one spec, by canonical path (`None` for one that
-/// failed, and was reported), and how many more values merging may copy.
+/// The baselines loaded for the specs loaded together, by canonical path
+/// (`None` for one that failed, and was reported), with the values each
+/// holds, and how many more values merging may copy.
 ///
 /// Each baseline is read and merged once, however many files extend it:
 /// a chain of files each extending the next one twice would otherwise be
-/// read 2^32 times. What merging copies is counted, as the `reach` lists
-/// accumulate: the same files could otherwise grow a list to 2^32 entries.
+/// read 2^32 times, and each of 100,000 specs extending one large baseline
+/// would keep its own copy of it. What merging copies is counted, as the
+/// `reach` lists accumulate: the same chain could otherwise grow a list to
+/// 2^32 entries, and each spec holds what it merged.
 struct Memo {
     trees: std::collections::HashMap<PathBuf, Option<(Tree, usize)>>,
     budget: usize,
 }
 
-/// How many values (keys, items, scalars) the baselines of one spec may
-/// hold in all, counted each time one is merged: twice what the largest
-/// spec file can hold (a value takes two bytes at least, as in `[1,1]`),
-/// far beyond any real set of baselines.
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo {
+            trees: std::collections::HashMap::new(),
+            budget: MAX_BASELINE_VALUES,
+        }
+    }
+}
+
+/// How many values (keys, items, scalars) the baselines of the specs loaded
+/// together may hold in all, counted each time one is merged: twice what
+/// the largest spec file can hold (a value takes two bytes at least, as in
+/// `[1,1]`), far beyond any real set of baselines.
 const MAX_BASELINE_VALUES: usize = MAX_SPEC_BYTES as usize;
 /// How many baselines one `extends` may list. With [`MAX_BASELINE_VALUES`]
 /// this bounds the work of merging: each merge costs what the tables
@@ -118,7 +134,7 @@ const MAX_BASELINE_VALUES: usize = MAX_SPEC_BYTES as usize;
 const MAX_EXTENDS_ENTRIES: usize = 32;
 
 /// Reads one file and, depth first, the baselines it extends, merged under
-/// it; a baseline already loaded for this spec is taken from `memo`.
+/// it; a baseline loaded before is taken from `memo`.
 fn load_tree(
     path: &Path,
     via: Via,
@@ -157,7 +173,10 @@ fn load_tree(
             );
         }
     };
-    let done = match memo.trees.get(&canonical) {
+    // Only baselines are kept: a spec named on the command line is loaded
+    // once, and shows no `extends` chain of another spec's.
+    let kept = matches!(via, Via::Extends(_));
+    let done = match memo.trees.get(&canonical).filter(|_| kept) {
         // Read before for this spec: its errors were reported then.
         Some(None) => return None,
         Some(Some(((file, table, height), values))) => {
@@ -181,7 +200,9 @@ fn load_tree(
                 let values = count(&t.1);
                 (t, values)
             });
-            memo.trees.insert(canonical, tree.clone());
+            if kept {
+                memo.trees.insert(canonical, tree.clone());
+            }
             tree?
         }
     };
@@ -191,10 +212,10 @@ fn load_tree(
                 d.push(
                     Diagnostic::error(
                         "E012",
-                        format!("the baselines of this spec hold more than {MAX_BASELINE_VALUES} values in all"),
+                        format!("baselines hold more than {MAX_BASELINE_VALUES} values in all"),
                     )
                     .at(from.span, "merging this one goes past the limit")
-                    .note("a baseline is merged once for each `extends` that names it, and `reach` lists add up")
+                    .note("counted over the specs loaded together, at each merge: a baseline is merged once for each `extends` that names it, and `reach` lists add up")
                     .help("extend each baseline from fewer places"),
                 );
             }
