@@ -625,3 +625,19 @@ fn the_same_spec_named_twice_is_one_spec() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(d.join("out/files").is_dir());
 }
+
+/// Errors outside diagnostics (a template that does not parse quotes it).
+#[test]
+fn a_template_error_is_printed_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "spec.toml", HEAD);
+    write(
+        dir.path(),
+        "t/terraform/main.tf.tera",
+        "{% if \u{1b}[31m %}\n",
+    );
+    let r = run_in(dir.path(), &["build", "spec.toml", "--templates", "t"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("\\u{1b}[31m"), "{:?}", r.stderr);
+    assert!(!r.stderr.contains('\u{1b}'), "{:?}", r.stderr);
+}
