@@ -641,3 +641,32 @@ fn a_template_error_is_printed_escaped() {
     assert!(r.stderr.contains("\\u{1b}[31m"), "{:?}", r.stderr);
     assert!(!r.stderr.contains('\u{1b}'), "{:?}", r.stderr);
 }
+
+/// A template override is read as bounded as a spec.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_sparse_10_gib_template_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "spec.toml", HEAD);
+    write(dir.path(), "t/terraform/main.tf.tera", "");
+    let f = std::fs::File::options()
+        .write(true)
+        .open(dir.path().join("t/terraform/main.tf.tera"))
+        .unwrap();
+    f.set_len(10 << 30).unwrap();
+    let r = run_with(
+        dir.path(),
+        Command::new("sh").args([
+            "-c",
+            "ulimit -v 1048576 && exec \"$0\" build spec.toml --templates t",
+            env!("CARGO_BIN_EXE_vpcegen"),
+        ]),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("it is 10737418240 bytes; templates are limited to 4194304 bytes"),
+        "{}",
+        r.stderr
+    );
+}
