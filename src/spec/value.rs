@@ -126,13 +126,14 @@ fn accumulates(path: &[&str]) -> bool {
 /// Lays `over` on top of `base`: the extending file wins on scalars, sections
 /// merge key by key, and the `reach` lists accumulate.
 pub fn merge(base: &mut Table, over: Table, path: &mut Vec<String>) {
-    // Where each key of `base` is: found by a search each, merging two
-    // tables of 100,000 tags took minutes.
-    let mut index: std::collections::HashMap<String, usize> =
-        std::collections::HashMap::with_capacity(base.entries.len());
-    for (i, e) in base.entries.iter().enumerate() {
-        index.entry(e.key.clone()).or_insert(i);
-    }
+    // Where each key of `base` is: a table may hold many keys (tags,
+    // sections), and looking each one up by a scan would be quadratic.
+    let mut index: std::collections::HashMap<String, usize> = base
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.key.clone(), i))
+        .collect();
     for entry in over.entries {
         if path.is_empty() && entry.key == "extends" {
             continue;
