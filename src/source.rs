@@ -343,6 +343,20 @@ fn special_kind(_: &std::fs::FileType) -> &'static str {
 /// waiting for a writer. On a regular file `O_NONBLOCK` has no effect;
 /// `O_NOCTTY` keeps a terminal swapped in from becoming ours.
 pub fn read_limited(path: &Path, limit: u64) -> Result<String, ReadError> {
+    let (file, size) = open_regular(path)?;
+    if size > limit {
+        return Err(ReadError::TooLarge {
+            limit,
+            size: Some(size),
+        });
+    }
+    read_text_bounded(file, size, limit)
+}
+
+/// Opens a regular file for reading, as [`read_limited`] does (the type
+/// checked before opening and on the descriptor, opened with `O_NONBLOCK`),
+/// with the size the file system gives it.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, u64), ReadError> {
     regular_only(&std::fs::metadata(path).map_err(ReadError::Io)?)?;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -354,23 +368,26 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<String, ReadError> {
     let file = options.open(path).map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     regular_only(&meta)?;
-    if meta.len() > limit {
-        return Err(ReadError::TooLarge {
-            limit,
-            size: Some(meta.len()),
-        });
-    }
-    read_text_bounded(file, meta.len(), limit)
+    Ok((file, meta.len()))
 }
 
-/// Reads at most `limit + 1` bytes of `reader` as UTF-8 text, refusing more
-/// than `limit`. `size` is what the file system says, only a hint for the
-/// first allocation: a `/proc` file says 0, a growing file says too little.
-pub fn read_text_bounded(
-    reader: impl std::io::Read,
-    size: u64,
-    limit: u64,
-) -> Result<String, ReadError> {
+/// The bytes of a regular file of at most `limit` bytes, read as
+/// [`read_limited`] reads (for files that need not be text).
+pub fn read_bytes_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, size) = open_regular(path)?;
+    if size > limit {
+        return Err(ReadError::TooLarge {
+            limit,
+            size: Some(size),
+        });
+    }
+    read_bounded(file, size, limit)
+}
+
+/// Reads at most `limit + 1` bytes of `reader`, refusing more than `limit`.
+/// `size` is what the file system says, only a hint for the first
+/// allocation: a `/proc` file says 0, a growing file says too little.
+fn read_bounded(reader: impl std::io::Read, size: u64, limit: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let mut bytes = Vec::with_capacity(size.min(limit) as usize + 1);
     reader
@@ -380,7 +397,16 @@ pub fn read_text_bounded(
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge { limit, size: None });
     }
-    String::from_utf8(bytes).map_err(|e| {
+    Ok(bytes)
+}
+
+/// [`read_bounded`], as UTF-8 text.
+pub fn read_text_bounded(
+    reader: impl std::io::Read,
+    size: u64,
+    limit: u64,
+) -> Result<String, ReadError> {
+    String::from_utf8(read_bounded(reader, size, limit)?).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         ReadError::NotUtf8 {
             lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(),

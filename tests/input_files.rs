@@ -670,3 +670,66 @@ fn a_sparse_10_gib_template_is_refused_unread() {
         r.stderr
     );
 }
+
+// ---------------------------------------------------------------------------
+// The output folder holds files from the repository, too.
+
+/// `out/files/main.tf` replaced by a FIFO: neither `build` nor `--check`
+/// waits on it.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_output_folder_is_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "spec.toml", HEAD);
+    let r = run_in(d, &["build", "spec.toml", "--out", "out"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let target = d.join("out/files/main.tf");
+    std::fs::remove_file(&target).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(&target)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let r = run_in(d, &["build", "spec.toml", "--out", "out", "--check"]);
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("out/files/main.tf"), "{}", r.stdout);
+    let r = run_in(d, &["build", "spec.toml", "--out", "out"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(std::fs::metadata(&target).unwrap().is_file());
+}
+
+/// A generated file replaced by a link to a file of secrets: `--check` says
+/// it differs and shows none of it; an edited generated file is shown with
+/// its control characters escaped.
+#[cfg(unix)]
+#[test]
+fn check_shows_no_file_that_vpcegen_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "spec.toml", HEAD);
+    let r = run_in(d, &["build", "spec.toml", "--out", "out"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    write(d, "secrets.txt", "DB_PASSWORD=second-secret-value\n");
+    let target = d.join("out/files/main.tf");
+    let generated = std::fs::read_to_string(&target).unwrap();
+    std::fs::remove_file(&target).unwrap();
+    std::os::unix::fs::symlink(d.join("secrets.txt"), &target).unwrap();
+    let r = run_in(d, &["build", "spec.toml", "--out", "out", "--check"]);
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("main.tf: on disk, a file without"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("secret-value"), "{}", r.stdout);
+    // Edited, with the mark kept and an escape sequence added.
+    std::fs::remove_file(&target).unwrap();
+    std::fs::write(&target, format!("{generated}# \u{1b}[2J\n")).unwrap();
+    let r = run_in(d, &["build", "spec.toml", "--out", "out", "--check"]);
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("-# \\u{1b}[2J"), "{}", r.stdout);
+    assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
+}
