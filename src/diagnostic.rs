@@ -2,6 +2,7 @@
 //! how they look on a terminal or as JSON.
 
 use crate::source::{SourceMap, Span};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -212,20 +213,23 @@ impl Diagnostics {
                 Some(l) => {
                     let f = sources.get(l.span.file);
                     let (line, col) = f.line_col(l.span.start);
-                    (Some(f.display.clone()), Some(line), Some(col))
+                    (Some(printable(&f.display)), Some(line), Some(col))
                 }
                 None => (None, None, None),
             };
+            // JSON escapes C0 controls itself, but not C1 controls or
+            // bidirectional overrides: the same escaping as for humans.
+            let notes: Vec<Cow<str>> = d.notes.iter().map(|n| printable(n)).collect();
             let v = serde_json::json!({
                 "severity": d.severity,
                 "code": d.code,
-                "message": d.message,
+                "message": printable(&d.message),
                 "file": file,
                 "line": line,
                 "column": column,
-                "label": d.primary.as_ref().map(|l| l.text.clone()),
-                "help": d.help,
-                "notes": d.notes,
+                "label": d.primary.as_ref().map(|l| printable(&l.text)),
+                "help": d.help.as_deref().map(printable),
+                "notes": notes,
             });
             out.push_str(&v.to_string());
             out.push('\n');
@@ -238,8 +242,70 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// Text from specs, file names and parsers as it may reach a terminal:
+/// control characters (C0 such as ESC, DEL, C1 such as CSI, line breaks)
+/// and the invisible marks that reorder text (bidirectional overrides,
+/// isolates, line and paragraph separators) are written as `\u{1b}`, `\n`,
+/// so a spec cannot colour, move, clear or rewrite what the user reads.
+/// Every string a diagnostic shows goes through this, in both formats.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(unprintable) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unprintable(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`printable`] for text of several lines (a file shown in a diff): line
+/// breaks and tabs stay, every other control and bidirectional mark is
+/// escaped.
+pub fn printable_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && c != '\t' && unprintable(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if unprintable(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Control characters, and the format characters that change how the
+/// text around them is laid out.
+fn unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
+                | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
 fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
-    let _ = writeln!(out, "{}[{}]: {}", d.severity.word(), d.code, d.message);
+    let _ = writeln!(
+        out,
+        "{}[{}]: {}",
+        d.severity.word(),
+        d.code,
+        printable(&d.message)
+    );
     let labels: Vec<&Label> = d.primary.iter().chain(d.secondary.iter()).collect();
     let width = labels
         .iter()
@@ -255,12 +321,19 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
         let f = sources.get(label.span.file);
         let (line, col) = f.line_col(label.span.start);
         let arrow = if i == 0 { "-->" } else { ":::" };
-        let _ = writeln!(out, "{pad}{arrow} {}:{line}:{col}", f.display);
+        let label_text = printable(&label.text);
+        let _ = writeln!(out, "{pad}{arrow} {}:{line}:{col}", printable(&f.display));
+        if !f.quotable {
+            // Only where, and what the parser said: none of the file's text.
+            let _ = writeln!(out, "{pad} | {label_text}");
+            continue;
+        }
         let _ = writeln!(out, "{pad} |");
+        // One character for one, so that the underline stays in place.
         let text: Vec<char> = f
             .line_text(line)
             .chars()
-            .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
+            .map(|c| if unprintable(c) { ' ' } else { c })
             .collect();
         // Underline to the end of the span or the end of the line, whichever comes first.
         let (end_line, end_col) = f.line_col(label.span.end);
@@ -278,9 +351,8 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
         let sep = if label.text.is_empty() { "" } else { " " };
         let _ = writeln!(
             out,
-            "{pad} | {}{underline}{sep}{}",
+            "{pad} | {}{underline}{sep}{label_text}",
             " ".repeat(col - 1),
-            label.text
         );
     }
     let in_baseline = d
@@ -293,14 +365,15 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
     if let Some(p) = &d.primary {
         let chain = sources.extends_chain(p.span.file);
         if !chain.is_empty() && !d.notes.iter().any(|n| n.starts_with("chain:")) {
-            let _ = writeln!(out, "{pad} = note: extends chain: {}", chain.join(" → "));
+            let chain = printable(&chain.join(" → ")).into_owned();
+            let _ = writeln!(out, "{pad} = note: extends chain: {chain}");
         }
     }
     for n in &d.notes {
-        let _ = writeln!(out, "{pad} = note: {n}");
+        let _ = writeln!(out, "{pad} = note: {}", printable(n));
     }
     if let Some(h) = &d.help {
-        let _ = writeln!(out, "{pad} = help: {h}");
+        let _ = writeln!(out, "{pad} = help: {}", printable(h));
     }
 }
 

@@ -229,14 +229,15 @@ fn load_references(
         .iter()
         .map(|s| check::identity(&sources.get(s.file).path))
         .collect();
-    let mut wanted: Vec<PathBuf> = Vec::new();
+    let mut wanted = Vec::new();
     for s in specs {
         for c in s.spec.connect.values() {
             let spec::ServiceRef::Spec { spec: path, .. } = &c.service_name.value else {
                 continue;
             };
-            let full = source::normalize(&sources.get(path.span.file).dir().join(&path.value));
-            if !full.is_file() {
+            // Joined as written: the OS resolves `..` (through links, too).
+            let full = source::resolve(sources.get(path.span.file).dir(), &path.value);
+            if !full.exists() {
                 d.push(
                     diagnostic::Diagnostic::error(
                         "E015",
@@ -247,16 +248,13 @@ fn load_references(
                 );
                 continue;
             }
+            // A folder, a FIFO, a device: the loader says what it is, here.
             if known.insert(check::identity(&full)) {
-                wanted.push(full);
+                wanted.push((full, path));
             }
         }
     }
-    if wanted.is_empty() {
-        Vec::new()
-    } else {
-        spec::load(&wanted, sources, d)
-    }
+    spec::load_referenced(&wanted, sources, d)
 }
 
 /// Two specs with one `name` would write the same folder.

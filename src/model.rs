@@ -15,6 +15,8 @@ pub const INTERFACE_ENDPOINT_QUOTA: usize = 50;
 
 /// AWS's limit on an endpoint policy, in characters.
 pub const MAX_POLICY_CHARS: usize = 20_480;
+/// Policy files larger than this are refused; no more is ever read.
+const MAX_POLICY_FILE_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, Serialize)]
 pub struct Model {
@@ -1048,7 +1050,7 @@ fn lower_connects(
                 );
                 let dir = sources.get(path.span.file).dir();
                 reference = Some(Reference {
-                    path: crate::source::normalize(&dir.join(&path.value)),
+                    path: crate::source::resolve(dir, &path.value),
                     spec: path.clone(),
                     expose: expose.clone(),
                     span: c.service_name.span,
@@ -1515,7 +1517,7 @@ fn resolve_policy(
         }
         Policy::File(path) => {
             let dir = sources.get(path.span.file).dir();
-            let full = crate::source::normalize(&dir.join(&path.value));
+            let full = crate::source::resolve(dir, &path.value);
             let shown = crate::source::display_path(&full);
             if let Some(doc) = cache.get(&shown) {
                 return (doc.clone(), shown);
@@ -1542,28 +1544,24 @@ fn read_policy_file(
     span: Span,
     d: &mut Diagnostics,
 ) -> Option<serde_json::Value> {
-    let text = match std::fs::read(full) {
-        Ok(bytes) if bytes.len() > 1024 * 1024 => {
-            d.push(policy_too_long(span, bytes.len()));
+    use crate::source::ReadError;
+    let text = match crate::source::read_limited(full, MAX_POLICY_FILE_BYTES) {
+        Ok(t) => t,
+        Err(e @ ReadError::NotUtf8 { .. }) => {
+            d.push(
+                Diagnostic::error("E031", format!("policy file `{shown}` is not UTF-8 text"))
+                    .at(span, "named here")
+                    .note(format!("{shown}: {}", e.reason("policy files"))),
+            );
             return None;
         }
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                d.push(
-                    Diagnostic::error("E031", format!("policy file `{shown}` is not UTF-8 text"))
-                        .at(span, "named here"),
-                );
-                return None;
-            }
-        },
         Err(e) => {
             d.push(
                 Diagnostic::error(
                     "E030",
                     format!(
                         "cannot read policy file `{shown}`: {}",
-                        crate::spec::io_reason(&e)
+                        e.reason("policy files")
                     ),
                 )
                 .at(span, "named here")

@@ -31,7 +31,8 @@ pub struct Written {
 
 /// Whether a file on disk was written by vpcegen (the mark is near the top).
 pub fn is_generated(path: &Path) -> bool {
-    let Ok(mut f) = std::fs::File::open(path) else {
+    // A FIFO in the output folder would block a plain open.
+    let Ok((mut f, _)) = crate::source::open_regular(path) else {
         return false;
     };
     let mut buf = [0u8; 1024];
@@ -44,6 +45,15 @@ pub fn is_generated(path: &Path) -> bool {
         }
     }
     String::from_utf8_lossy(&buf[..n]).contains(MARK)
+}
+
+/// Files on disk larger than this are not compared nor shown by `--check`.
+const MAX_COMPARED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Whether bytes read from disk carry the mark near the top, as
+/// [`is_generated`] checks a file.
+fn is_marked(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).contains(MARK)
 }
 
 /// Generated files in `dir` that the new set no longer contains.
@@ -362,7 +372,8 @@ fn stage(folder: &Folder, faults: &Faults) -> Staging {
     for f in &folder.files {
         let target = dir.join(&f.path);
         if staged.created.is_none()
-            && std::fs::read(&target).is_ok_and(|old| old == f.contents.as_bytes())
+            && crate::source::read_bytes_limited(&target, f.contents.len() as u64)
+                .is_ok_and(|old| old == f.contents.as_bytes())
         {
             staged.unchanged += 1;
             continue;
@@ -454,11 +465,32 @@ pub fn check_all(folders: &[Folder]) -> Drift {
     for folder in folders {
         for f in &folder.files {
             let target = folder.dir.join(&f.path);
-            match std::fs::read(&target) {
+            // Regular files only, and bounded: what is on disk may be a
+            // FIFO, or a link to `/dev/zero` or to a file of secrets.
+            match crate::source::read_bytes_limited(&target, MAX_COMPARED_BYTES) {
+                Err(crate::source::ReadError::TooLarge { .. }) => {
+                    let shown = crate::source::display_path(&target);
+                    drift.changed.push((
+                        target,
+                        format!(
+                            "{shown}: on disk, larger than {MAX_COMPARED_BYTES} bytes: not shown\n"
+                        ),
+                    ));
+                }
                 Err(_) => drift.missing.push(target),
                 Ok(old) if old == f.contents.as_bytes() => {}
+                Ok(old) if !is_marked(&old) => {
+                    let shown = crate::source::display_path(&target);
+                    drift.changed.push((
+                        target,
+                        format!("{shown}: on disk, a file without the \"{MARK}\" mark (not written by vpcegen): not shown\n"),
+                    ));
+                }
                 Ok(old) => {
+                    // A file vpcegen wrote, edited since: shown, with any
+                    // control character escaped.
                     let old = String::from_utf8_lossy(&old);
+                    let old = crate::diagnostic::printable_lines(&old);
                     let shown = crate::source::display_path(&target);
                     let diff = similar::TextDiff::from_lines(old.as_ref(), f.contents.as_str())
                         .unified_diff()

@@ -33,6 +33,11 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Whether diagnostics may quote this file's lines. A file reached by
+    /// reference (`extends`, a `connect` spec) that is not valid in its
+    /// format may be anything (`/proc/self/environ`, a key file), so
+    /// diagnostics give only `file:line:col` and the parser's message.
+    pub quotable: bool,
 }
 
 impl SourceFile {
@@ -85,7 +90,9 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
-        let display = display_path(&path);
+        // Escaped here too (not only when diagnostics are rendered): `validate`
+        // and `explain` print this name, and a file name may hold an ESC.
+        let display = crate::diagnostic::printable(&display_path(&path)).into_owned();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         self.files.push(SourceFile {
@@ -93,6 +100,7 @@ impl SourceMap {
             path,
             text,
             line_starts,
+            quotable: true,
         });
         self.extended_by.push(None);
         FileId(self.files.len() as u32 - 1)
@@ -100,6 +108,11 @@ impl SourceMap {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    /// Diagnostics show no line of this file, only positions in it.
+    pub fn hide_text(&mut self, file: FileId) {
+        self.files[file.0 as usize].quotable = false;
     }
 
     pub fn set_extended_by(&mut self, base: FileId, by: FileId) {
@@ -139,8 +152,9 @@ impl SourceMap {
     }
 }
 
-/// Lexically normalised path (`a/./b/../c` → `a/c`), never touching the disk,
-/// so diagnostics and generated headers show the path the way the user wrote it.
+/// Lexically normalised path (`a/./b/../c` → `a/c`), never touching the
+/// disk. Not for opening files (see [`resolve`]): only a fallback name for
+/// a file that does not exist.
 pub fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out: Vec<Component> = Vec::new();
@@ -164,9 +178,241 @@ pub fn normalize(path: &Path) -> PathBuf {
     }
 }
 
-/// Forward slashes on every platform, so snapshots and headers agree.
+/// The path a file names: `written` joined to the folder of the file that
+/// names it, with `.` dropped and `..` left for the OS to resolve. Folding
+/// `link/../x` to `x` by hand would read another file than the OS (and
+/// `cat`) when `link` is a symbolic link to a folder elsewhere.
+pub fn resolve(dir: &Path, written: &str) -> PathBuf {
+    dir.join(written)
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect()
+}
+
+/// The path as diagnostics and headers show it: forward slashes on every
+/// platform, `.` dropped, and `x/..` folded where that names the same file
+/// as the OS would, that is where `x` is not a symbolic link. Through a
+/// link, `..` stays: `link/../base.toml` is not `base.toml`.
 pub fn display_path(path: &Path) -> String {
-    normalize(path).to_string_lossy().replace('\\', "/")
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    // How many components at the end of `out` are names (not `..`, not
+    // the root): those a `..` may fold.
+    let mut normal = 0usize;
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if normal > 0 => {
+                let is_link =
+                    std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink());
+                if is_link {
+                    out.push(c);
+                    normal = 0;
+                } else {
+                    out.pop();
+                    normal -= 1;
+                }
+            }
+            Component::ParentDir if out.has_root() && out.parent().is_none() => {}
+            Component::Normal(_) => {
+                out.push(c);
+                normal += 1;
+            }
+            _ => {
+                out.push(c);
+                normal = 0;
+            }
+        }
+    }
+    if out.as_os_str().is_empty() {
+        return ".".into();
+    }
+    out.to_string_lossy().replace('\\', "/")
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+pub fn line_col_in(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// Why [`read_limited`] read nothing.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The OS refused to open or read it.
+    Io(std::io::Error),
+    /// It is not a regular file: what it is, as "a folder".
+    NotRegular(&'static str),
+    /// It has more than `limit` bytes; `size` when the file system says so.
+    TooLarge { limit: u64, size: Option<u64> },
+    /// It is not UTF-8: the text with U+FFFD for each bad sequence, and the
+    /// byte offset (in both) of the first.
+    NotUtf8 { lossy: String, offset: usize },
+}
+
+impl ReadError {
+    /// Why, for "cannot read `x`: {why}"; `what` names such files in the
+    /// plural ("specs", "policy files").
+    pub fn reason(&self, what: &str) -> String {
+        match self {
+            ReadError::Io(e) => io_reason(e),
+            ReadError::NotRegular("a folder") => "it is a folder, not a file".into(),
+            ReadError::NotRegular(kind) => format!("it is {kind}, not a regular file"),
+            ReadError::TooLarge {
+                limit,
+                size: Some(size),
+            } => format!("it is {size} bytes; {what} are limited to {limit} bytes"),
+            ReadError::TooLarge { limit, size: None } => {
+                format!("it is larger than {limit} bytes, the limit for {what}")
+            }
+            ReadError::NotUtf8 { lossy, offset } => {
+                let (line, col) = line_col_in(lossy, *offset);
+                format!(
+                    "it is not UTF-8 text (the first invalid byte is at line {line}, column {col})"
+                )
+            }
+        }
+    }
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// `Ok` for a regular file; else what it is, for messages.
+fn regular_only(meta: &std::fs::Metadata) -> Result<(), ReadError> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return Ok(());
+    }
+    let kind = if t.is_dir() {
+        "a folder"
+    } else {
+        special_kind(&t)
+    };
+    Err(ReadError::NotRegular(kind))
+}
+
+#[cfg(unix)]
+fn special_kind(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "an unknown kind of file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "an unknown kind of file"
+}
+
+/// Reads a regular file of at most `limit` bytes as UTF-8 text: every file
+/// vpcegen reads (specs, baselines, referenced specs, policy files) comes
+/// through here.
+///
+/// - Only regular files: a FIFO, a device (`/dev/zero`), a socket or a
+///   folder is refused, never read from, so nothing waits for a writer or
+///   reads forever.
+/// - Never more than `limit + 1` bytes are read (`Read::take`), whatever the
+///   file system says of the size: a sparse file of terabytes, a `/proc`
+///   file that says 0 bytes, a file that grows while it is read.
+///
+/// The type is checked twice. Before opening, so that no device or FIFO is
+/// even opened in the usual case (opening some devices does something: a
+/// tape rewinds, a watchdog starts). Then on the opened descriptor, which
+/// is what is read: the path may have been swapped for a FIFO between the
+/// two (a race a checked path alone cannot close), and the file is opened
+/// with `O_NONBLOCK` so that opening a FIFO returns at once instead of
+/// waiting for a writer. On a regular file `O_NONBLOCK` has no effect;
+/// `O_NOCTTY` keeps a terminal swapped in from becoming ours.
+pub fn read_limited(path: &Path, limit: u64) -> Result<String, ReadError> {
+    let (file, size) = open_regular(path)?;
+    if size > limit {
+        return Err(ReadError::TooLarge {
+            limit,
+            size: Some(size),
+        });
+    }
+    read_text_bounded(file, size, limit)
+}
+
+/// Opens a regular file for reading, as [`read_limited`] does (the type
+/// checked before opening and on the descriptor, opened with `O_NONBLOCK`),
+/// with the size the file system gives it.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, u64), ReadError> {
+    regular_only(&std::fs::metadata(path).map_err(ReadError::Io)?)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    regular_only(&meta)?;
+    Ok((file, meta.len()))
+}
+
+/// The bytes of a regular file of at most `limit` bytes, read as
+/// [`read_limited`] reads (for files that need not be text).
+pub fn read_bytes_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, size) = open_regular(path)?;
+    if size > limit {
+        return Err(ReadError::TooLarge {
+            limit,
+            size: Some(size),
+        });
+    }
+    read_bounded(file, size, limit)
+}
+
+/// Reads at most `limit + 1` bytes of `reader`, refusing more than `limit`.
+/// `size` is what the file system says, only a hint for the first
+/// allocation: a `/proc` file says 0, a growing file says too little.
+fn read_bounded(reader: impl std::io::Read, size: u64, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(size.min(limit) as usize + 1);
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit, size: None });
+    }
+    Ok(bytes)
+}
+
+/// [`read_bounded`], as UTF-8 text.
+pub fn read_text_bounded(
+    reader: impl std::io::Read,
+    size: u64,
+    limit: u64,
+) -> Result<String, ReadError> {
+    String::from_utf8(read_bounded(reader, size, limit)?).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        ReadError::NotUtf8 {
+            lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            offset,
+        }
+    })
 }
 
 /// The spec path written into generated files: relative to the root of

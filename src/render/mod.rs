@@ -73,6 +73,9 @@ pub struct Engine {
     tera: tera::Tera,
 }
 
+/// Template files larger than this are refused; no more is ever read.
+const MAX_TEMPLATE_BYTES: u64 = 4 * 1024 * 1024;
+
 impl Engine {
     /// Loads the built-in templates, then any file of the same name under
     /// `overrides` (`terraform/main.tf.tera`, ...) in their place.
@@ -88,8 +91,15 @@ impl Engine {
         tera.register_filter("json", filter_json);
         for (name, builtin) in TEMPLATES {
             let text = match overrides.map(|d| d.join(name)) {
-                Some(p) if p.is_file() => std::fs::read_to_string(&p)
-                    .map_err(|e| format!("cannot read template `{}`: {e}", p.display()))?,
+                // Bounded, and never a FIFO swapped in after `is_file`.
+                Some(p) if p.is_file() => crate::source::read_limited(&p, MAX_TEMPLATE_BYTES)
+                    .map_err(|e| {
+                        format!(
+                            "cannot read template `{}`: {}",
+                            p.display(),
+                            e.reason("templates")
+                        )
+                    })?,
                 _ => (*builtin).to_string(),
             };
             tera.add_raw_template(name, &text)

@@ -4,10 +4,11 @@ use super::read::{self, TableReader};
 use super::value::{self, Kind, Node, Table};
 use super::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::source::{FileId, SourceMap, Span, normalize};
+pub use crate::source::io_reason;
+use crate::source::{FileId, ReadError, SourceMap, Span, display_path, read_limited, resolve};
 use std::path::{Path, PathBuf};
 
-/// Spec files larger than this are refused before parsing.
+/// Spec files larger than this are refused; no more is ever read.
 pub const MAX_SPEC_BYTES: u64 = 4 * 1024 * 1024;
 /// How long an `extends` chain may be.
 const MAX_EXTENDS_DEPTH: usize = 32;
@@ -19,43 +20,139 @@ pub struct Loaded {
     pub spec: Spec,
 }
 
-/// Loads every spec named on the command line, with its baselines. Returns
-/// the specs that could be read; diagnostics say what went wrong with the rest.
-pub fn load(paths: &[PathBuf], sources: &mut SourceMap, d: &mut Diagnostics) -> Vec<Loaded> {
-    let mut out = Vec::new();
-    for path in paths {
-        let path = normalize(path);
-        let mut chain = Vec::new();
-        let Some((file, table)) = load_tree(&path, None, sources, d, &mut chain) else {
-            continue;
-        };
-        let root = sources.get(file);
-        let span = crate::source::Span::new(file, 0..root.text.len());
-        if let Some(spec) = read_spec(&table, span, d) {
-            out.push(Loaded { file, spec });
-        }
-    }
-    out
+/// Where a file to load was named.
+#[derive(Clone, Copy)]
+enum Via<'a> {
+    CommandLine,
+    /// In an `extends` list.
+    Extends(&'a Sp<String>),
+    /// As `{ spec = "..." }` in a `connect`.
+    Connect(&'a Sp<String>),
 }
 
-/// Reads one file and, depth first, the baselines it extends, merged under it.
+impl<'a> Via<'a> {
+    fn named(self) -> Option<&'a Sp<String>> {
+        match self {
+            Via::CommandLine => None,
+            Via::Extends(s) | Via::Connect(s) => Some(s),
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Via::CommandLine => "check the path and that the file is readable",
+            Via::Extends(_) => "paths in `extends` are relative to the file that names them",
+            Via::Connect(_) => "the path is relative to the file that names it",
+        }
+    }
+}
+
+/// Loads every spec named on the command line, with its baselines. Returns
+/// the specs that could be read; diagnostics say what went wrong with the rest.
+///
+/// A file named twice (`x.toml x.toml`, `x.toml ./x.toml`, or through a
+/// link) is one spec, loaded once: building it twice would write the same
+/// folder from the same spec, so there is nothing to report, and reporting
+/// its `name` as taken by itself would point twice at one line.
+pub fn load(paths: &[PathBuf], sources: &mut SourceMap, d: &mut Diagnostics) -> Vec<Loaded> {
+    let mut seen = std::collections::HashSet::new();
+    let mut memo = Memo::default();
+    paths
+        .iter()
+        // A file that cannot be found keeps its spelling: two spellings of
+        // missing files are two errors.
+        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())))
+        .filter_map(|p| load_one(p, Via::CommandLine, sources, d, &mut memo))
+        .collect()
+}
+
+/// Loads the specs that `connect` references name, each with the string
+/// that names it (paths already joined to the naming file's folder, each
+/// file once).
+pub fn load_referenced(
+    refs: &[(PathBuf, &Sp<String>)],
+    sources: &mut SourceMap,
+    d: &mut Diagnostics,
+) -> Vec<Loaded> {
+    let mut memo = Memo::default();
+    refs.iter()
+        .filter_map(|(p, named)| load_one(p, Via::Connect(named), sources, d, &mut memo))
+        .collect()
+}
+
+fn load_one(
+    path: &Path,
+    via: Via,
+    sources: &mut SourceMap,
+    d: &mut Diagnostics,
+    memo: &mut Memo,
+) -> Option<Loaded> {
+    let mut chain = Vec::new();
+    let (file, table, _) = load_tree(path, via, sources, d, &mut chain, memo)?;
+    let root = sources.get(file);
+    let span = crate::source::Span::new(file, 0..root.text.len());
+    let spec = read_spec(&table, span, d)?;
+    Some(Loaded { file, spec })
+}
+
+/// A file with its baselines merged under it, and how many levels of
+/// baselines are below it.
+type Tree = (FileId, Table, usize);
+
+/// The baselines loaded for the specs loaded together, by canonical path
+/// (`None` for one that failed, and was reported), with the values each
+/// holds, and how many more values merging may copy.
+///
+/// Each baseline is read and merged once, however many files extend it:
+/// a chain of files each extending the next one twice would otherwise be
+/// read 2^32 times, and each of 100,000 specs extending one large baseline
+/// would keep its own copy of it. What merging copies is counted, as the
+/// `reach` lists accumulate: the same chain could otherwise grow a list to
+/// 2^32 entries, and each spec holds what it merged.
+struct Memo {
+    trees: std::collections::HashMap<PathBuf, Option<(Tree, usize)>>,
+    budget: usize,
+}
+
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo {
+            trees: std::collections::HashMap::new(),
+            budget: MAX_BASELINE_VALUES,
+        }
+    }
+}
+
+/// How many values (keys, items, scalars) the baselines of the specs loaded
+/// together may hold in all, counted each time one is merged: twice what
+/// the largest spec file can hold (a value takes two bytes at least, as in
+/// `[1,1]`), far beyond any real set of baselines.
+const MAX_BASELINE_VALUES: usize = MAX_SPEC_BYTES as usize;
+/// How many baselines one `extends` may list. With [`MAX_BASELINE_VALUES`]
+/// this bounds the work of merging: each merge costs what the tables
+/// merged so far hold.
+const MAX_EXTENDS_ENTRIES: usize = 32;
+
+/// Reads one file and, depth first, the baselines it extends, merged under
+/// it; a baseline loaded before is taken from `memo`.
 fn load_tree(
     path: &Path,
-    from: Option<&Sp<String>>,
+    via: Via,
     sources: &mut SourceMap,
     d: &mut Diagnostics,
     chain: &mut Vec<(PathBuf, Option<FileId>)>,
-) -> Option<(FileId, Table)> {
+    memo: &mut Memo,
+) -> Option<Tree> {
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     if let Some(pos) = chain.iter().position(|(p, _)| *p == canonical) {
-        let from = from.expect("a cycle needs a referring file");
+        let from = via.named().expect("a cycle needs a referring file");
         let names: Vec<String> = chain[pos..]
             .iter()
             .map(|(_, f)| {
                 f.map(|f| sources.get(f).display.clone())
                     .unwrap_or_default()
             })
-            .chain(std::iter::once(crate::source::display_path(path)))
+            .chain(std::iter::once(display_path(path)))
             .collect();
         d.push(
             Diagnostic::error("E012", "`extends` forms a cycle")
@@ -65,43 +162,164 @@ fn load_tree(
         );
         return None;
     }
-    if chain.len() >= MAX_EXTENDS_DEPTH {
-        if let Some(from) = from {
+    let too_deep = |d: &mut Diagnostics, label: &str| {
+        if let Some(from) = via.named() {
             d.push(
                 Diagnostic::error(
                     "E012",
                     format!("`extends` is nested more than {MAX_EXTENDS_DEPTH} levels deep"),
                 )
-                .at(from.span, "one level too many"),
+                .at(from.span, label),
             );
         }
-        return None;
+    };
+    // Only baselines are kept: a spec named on the command line is loaded
+    // once, and shows no `extends` chain of another spec's.
+    let kept = matches!(via, Via::Extends(_));
+    let done = match memo.trees.get(&canonical).filter(|_| kept) {
+        // Read before for this spec: its errors were reported then.
+        Some(None) => return None,
+        Some(Some(((file, table, height), values))) => {
+            if chain.len() + height >= MAX_EXTENDS_DEPTH {
+                too_deep(d, "the baselines under this one nest one level too many");
+                return None;
+            }
+            Some(((*file, table.clone(), *height), *values))
+        }
+        None => None,
+    };
+    let (tree, values) = match done {
+        Some(done) => done,
+        None => {
+            if chain.len() >= MAX_EXTENDS_DEPTH {
+                too_deep(d, "one level too many");
+                return None;
+            }
+            let tree = load_file(path, &canonical, via, sources, d, chain, memo);
+            let tree = tree.map(|t| {
+                let values = count(&t.1);
+                (t, values)
+            });
+            if kept {
+                memo.trees.insert(canonical, tree.clone());
+            }
+            tree?
+        }
+    };
+    if let Via::Extends(from) = via {
+        if values > memo.budget {
+            if memo.budget > 0 {
+                d.push(
+                    Diagnostic::error(
+                        "E012",
+                        format!("baselines hold more than {MAX_BASELINE_VALUES} values in all"),
+                    )
+                    .at(from.span, "merging this one goes past the limit")
+                    .note("counted over the specs loaded together, at each merge: a baseline is merged once for each `extends` that names it, and `reach` lists add up")
+                    .help("extend each baseline from fewer places"),
+                );
+            }
+            memo.budget = 0;
+            return None;
+        }
+        memo.budget -= values;
     }
-    let text = match read_text(path) {
+    Some(tree)
+}
+
+/// Keys, items and scalars in a table, at every depth.
+fn count(t: &Table) -> usize {
+    fn node(n: &Node) -> usize {
+        1 + match &n.kind {
+            Kind::Array(items) => items.iter().map(node).sum(),
+            Kind::Table(t) => count(t),
+            _ => 0,
+        }
+    }
+    t.entries.iter().map(|e| node(&e.value)).sum()
+}
+
+/// [`load_tree`] for a file not loaded before.
+fn load_file(
+    path: &Path,
+    canonical: &Path,
+    via: Via,
+    sources: &mut SourceMap,
+    d: &mut Diagnostics,
+    chain: &mut Vec<(PathBuf, Option<FileId>)>,
+    memo: &mut Memo,
+) -> Option<Tree> {
+    let text = match read_limited(path, MAX_SPEC_BYTES) {
         Ok(t) => t,
+        Err(ReadError::NotUtf8 { lossy, offset }) => {
+            // Pointed at, like a syntax error: line and column, not an offset.
+            let end = offset + lossy[offset..].chars().next().map_or(0, char::len_utf8);
+            let file = add_file(path, lossy, via, sources);
+            if via.named().is_some() {
+                // Not text: it may be any file at all (see below).
+                sources.hide_text(file);
+            }
+            let diag = Diagnostic::error(
+                "E011",
+                format!("`{}` is not UTF-8 text", display_path(path)),
+            )
+            .at(
+                Span::new(file, offset..end),
+                "the first byte that is not UTF-8",
+            );
+            d.push(named_here(diag, via, "a spec").help("save the file as UTF-8"));
+            return None;
+        }
         Err(why) => {
             let diag = Diagnostic::error(
                 "E011",
-                format!("cannot read `{}`: {why}", crate::source::display_path(path)),
+                format!(
+                    "cannot read `{}`: {}",
+                    display_path(path),
+                    why.reason("specs")
+                ),
             );
-            d.push(match from {
-                Some(f) => diag
-                    .at(f.span, "named here")
-                    .help("paths in `extends` are relative to the file that names them"),
-                None => diag.help("check the path and that the file is readable"),
-            });
+            d.push(
+                match via.named() {
+                    Some(f) => diag.at(f.span, "named here"),
+                    None => diag,
+                }
+                .help(via.help()),
+            );
             return None;
         }
     };
-    let file = sources.add(path.to_path_buf(), text);
-    if let Some(from) = from {
-        sources.set_extended_by(file, from.span.file);
-    }
+    let file = add_file(path, text, via, sources);
     let src = sources.get(file);
-    let (doc, errors) = toml::de::DeTable::parse_recoverable(&src.text);
+    let (doc, mut errors) = toml::de::DeTable::parse_recoverable(&src.text);
     if !errors.is_empty() {
-        for e in errors {
-            let span = e.span().unwrap_or(0..0);
+        let mut spans = place_spanless(&src.text, &errors);
+        if via.named().is_some() {
+            // Reached by reference, and not TOML: it may be any file at all
+            // (`/proc/self/environ`, a key file). Say where it fails and why,
+            // quote none of it, and stop at the first error.
+            sources.hide_text(file);
+            let more = errors.len() - 1;
+            // The parser does not report in file order.
+            let first = (0..errors.len())
+                .min_by_key(|&i| (spans[i].start, spans[i].end))
+                .expect("there is an error");
+            let message = errors.swap_remove(first).message().trim().to_string();
+            let diag = Diagnostic::error("E001", "invalid TOML")
+                .at(Span::new(file, spans.swap_remove(first)), message)
+                .note(format!(
+                    "no line of `{}` is shown: it is not valid TOML, and was reached by reference, so it may not be a spec at all{}",
+                    display_path(path),
+                    match more {
+                        0 => String::new(),
+                        1 => "; 1 more syntax error in it is not shown either".into(),
+                        n => format!("; {n} more syntax errors in it are not shown either"),
+                    }
+                ));
+            d.push(named_here(diag, via, "a spec"));
+            return None;
+        }
+        for (e, span) in errors.into_iter().zip(spans) {
             let diag = Diagnostic::error("E001", "invalid TOML").at(
                 crate::source::Span::new(file, span),
                 e.message().trim().to_string(),
@@ -115,8 +333,9 @@ fn load_tree(
         unreachable!("a document is a table")
     };
 
-    chain.push((canonical, Some(file)));
+    chain.push((canonical.to_path_buf(), Some(file)));
     let mut merged: Option<Table> = None;
+    let mut height = 0;
     if let Some(entry) = table.get("extends") {
         let mut tmp = Diagnostics::default();
         let bases =
@@ -129,10 +348,24 @@ fn load_tree(
             chain.pop();
             return None;
         }
+        if bases.len() > MAX_EXTENDS_ENTRIES {
+            d.push(
+                Diagnostic::error(
+                    "E012",
+                    format!("`extends` lists more than {MAX_EXTENDS_ENTRIES} baselines"),
+                )
+                .at(entry.value.span, format!("{} baselines", bases.len()))
+                .help("merge baselines into fewer files, or have them extend each other"),
+            );
+            chain.pop();
+            return None;
+        }
         let dir = sources.get(file).dir().to_path_buf();
         for base in &bases {
-            let base_path = normalize(&dir.join(&base.value));
-            let (_, base_table) = load_tree(&base_path, Some(base), sources, d, chain)?;
+            let base_path = resolve(&dir, &base.value);
+            let (_, base_table, below) =
+                load_tree(&base_path, Via::Extends(base), sources, d, chain, memo)?;
+            height = height.max(below + 1);
             match &mut merged {
                 None => merged = Some(base_table),
                 Some(m) => value::merge(m, base_table, &mut Vec::new()),
@@ -148,36 +381,90 @@ fn load_tree(
         base.entries.extend(own_extends);
         table = base;
     }
-    Some((file, table))
+    Some((file, table, height))
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
-    if meta.is_dir() {
-        return Err("it is a folder, not a file".into());
+/// Adds a file read for `via` to the source map, linked to the file that
+/// extends it.
+fn add_file(path: &Path, text: String, via: Via, sources: &mut SourceMap) -> FileId {
+    let file = sources.add(path.to_path_buf(), text);
+    if let Via::Extends(from) = via {
+        sources.set_extended_by(file, from.span.file);
     }
-    if meta.len() > MAX_SPEC_BYTES {
-        return Err(format!(
-            "it is {} bytes; specs are limited to {} bytes",
-            meta.len(),
-            MAX_SPEC_BYTES
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "it is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    file
 }
 
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
+/// For a diagnostic inside a file reached by reference: where it was named.
+/// For a file from the command line there is nothing to add.
+fn named_here(diag: Diagnostic, via: Via, what: &str) -> Diagnostic {
+    match via {
+        Via::CommandLine => diag,
+        Via::Extends(from) => diag.also(from.span, "named here as a baseline"),
+        Via::Connect(from) => diag.also(from.span, format!("named here as {what}")),
     }
+}
+
+/// The span of each syntax error. `toml` reports a key of too many dotted
+/// parts (`a.a.a…` past its recursion limit) without a position; such keys
+/// are found again here, by running toml's own parser over the text. What
+/// cannot be placed points at the start of the file.
+fn place_spanless(text: &str, errors: &[toml::de::Error]) -> Vec<std::ops::Range<usize>> {
+    let spanless = errors.iter().filter(|e| e.span().is_none()).count();
+    let mut deep = if spanless > 0 {
+        deepest_keys(text, spanless).into_iter()
+    } else {
+        Vec::new().into_iter()
+    };
+    errors
+        .iter()
+        .map(|e| e.span().or_else(|| deep.next()).unwrap_or(0..0))
+        .collect()
+}
+
+/// The `n` dotted keys with the most parts, in the order they appear. The
+/// keys past `toml`'s limit are exactly the longest ones, so this does not
+/// depend on what the limit is.
+fn deepest_keys(text: &str, n: usize) -> Vec<std::ops::Range<usize>> {
+    use toml_parser::parser::{Event, EventKind, RecursionGuard};
+    // (start, end, parts) of each dotted key of two parts or more.
+    let mut keys: Vec<(usize, usize, usize)> = Vec::new();
+    let mut current: Option<(usize, usize, usize)> = None;
+    let mut after_dot = false;
+    let mut on_event = |e: Event| match e.kind() {
+        EventKind::SimpleKey => {
+            let span = e.span();
+            current = match current {
+                Some((start, _, parts)) if after_dot => Some((start, span.end(), parts + 1)),
+                _ => {
+                    if let Some(k) = current.take().filter(|k| k.2 > 1) {
+                        keys.push(k);
+                    }
+                    Some((span.start(), span.end(), 1))
+                }
+            };
+            after_dot = false;
+        }
+        EventKind::KeySep => after_dot = true,
+        EventKind::Whitespace => {}
+        _ => {
+            if let Some(k) = current.take().filter(|k| k.2 > 1) {
+                keys.push(k);
+            }
+            after_dot = false;
+        }
+    };
+    let tokens: Vec<_> = toml_parser::Source::new(text).lex().collect();
+    // Guarded as `toml` guards it, so deep arrays do not recurse without end.
+    toml_parser::parser::parse_document(
+        &tokens,
+        &mut RecursionGuard::new(&mut on_event, 80),
+        &mut (),
+    );
+    keys.extend(current.filter(|k| k.2 > 1));
+    keys.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    keys.truncate(n);
+    keys.sort_by_key(|k| k.0);
+    keys.into_iter().map(|(start, end, _)| start..end).collect()
 }
 
 // ---------------------------------------------------------------------------

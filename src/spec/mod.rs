@@ -8,7 +8,7 @@ mod load;
 mod read;
 pub mod value;
 
-pub use load::{Loaded, io_reason, load};
+pub use load::{Loaded, io_reason, load, load_referenced};
 
 use crate::source::Span;
 use indexmap::IndexMap;
