@@ -123,12 +123,19 @@ pub fn integer(
     d: &mut Diagnostics,
 ) -> Option<Sp<i64>> {
     match &node.kind {
-        Kind::Int(raw) => match parse_int(raw) {
+        Kind::Int(v) => match *v {
             Some(v) if (min..=max).contains(&v) => Some(Sp::new(v, node.span)),
-            _ => {
+            v => {
                 d.push(
                     Diagnostic::error("E003", format!("`{field}` must be between {min} and {max}"))
-                        .at(node.span, "out of range"),
+                        .at(
+                            node.span,
+                            if v.is_some() {
+                                "out of range"
+                            } else {
+                                "not an integer TOML can read (no digits, or past 64 bits)"
+                            },
+                        ),
                 );
                 None
             }
@@ -138,23 +145,6 @@ pub fn integer(
             None
         }
     }
-}
-
-fn parse_int(raw: &str) -> Option<i64> {
-    let (neg, digits) = match raw.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, raw.strip_prefix('+').unwrap_or(raw)),
-    };
-    let v = if let Some(h) = digits.strip_prefix("0x") {
-        i64::from_str_radix(h, 16).ok()?
-    } else if let Some(o) = digits.strip_prefix("0o") {
-        i64::from_str_radix(o, 8).ok()?
-    } else if let Some(b) = digits.strip_prefix("0b") {
-        i64::from_str_radix(b, 2).ok()?
-    } else {
-        digits.parse().ok()?
-    };
-    Some(if neg { -v } else { v })
 }
 
 pub fn array<'n>(node: &'n Node, field: &str, d: &mut Diagnostics) -> Option<&'n [Node]> {

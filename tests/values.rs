@@ -1,0 +1,142 @@
+//! Values as the user wrote them reach the output as they meant them:
+//! TOML integers in every notation, duplicated list entries, tag keys
+//! AWS accepts (and only those), non-ASCII keys laid out as `terraform fmt`
+//! does, and custom templates that forget a filter or the header.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use vpcegen::model::{LoadBalancer, Model};
+use vpcegen::render::{CfnFormat, Engine, Target};
+
+fn spec_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn compile(text: &str) -> (vpcegen::Compiled, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = spec_file(dir.path(), "spec.toml", text);
+    (vpcegen::compile(&[p], Some(Target::Terraform), false), dir)
+}
+
+fn model(text: &str) -> Model {
+    let (mut c, _dir) = compile(text);
+    assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, true));
+    c.models.remove(0)
+}
+
+/// (code, message) of every diagnostic.
+fn codes(c: &vpcegen::Compiled) -> Vec<(String, String)> {
+    c.diagnostics
+        .iter()
+        .map(|d| (d.code.to_string(), d.message.clone()))
+        .collect()
+}
+
+const NET: &str = "[vpc]\nid = \"vpc-0123456789abcdef0\"\nsubnets = [\"subnet-0123456789abcdef0\"]\nroute_tables = [\"rtb-0123456789abcdef0\"]\n";
+
+/// A spec with one expose (`port`, `target_port`) and one connect (`ports`).
+fn numbers_spec(version: &str, port: &str, target_port: &str, ports: &str) -> String {
+    format!(
+        "version = {version}\nname = \"nums\"\n{NET}\
+         [expose.api]\nload_balancer = {{ port = {port}, target_port = {target_port} }}\n\
+         allowed_principals = [\"arn:aws:iam::111122223333:role/x\"]\n\
+         [connect.billing]\nservice_name = \"com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0\"\nports = [{ports}]\n"
+    )
+}
+
+fn read_numbers(m: &Model) -> (u16, u16, Vec<u16>) {
+    let LoadBalancer::Create {
+        port, target_port, ..
+    } = &m.exposes[0].load_balancer
+    else {
+        panic!("a created NLB")
+    };
+    (*port, *target_port, m.connects[0].ports.clone())
+}
+
+// ---------------------------------------------------------------------------
+// Integers: every notation TOML has, in every integer field.
+
+#[test]
+fn integers_read_as_toml_defines_them_in_every_field() {
+    // (as written, what TOML says it is)
+    let cases = [
+        ("443", 443),
+        ("0x1bb", 443),
+        ("0x1BB", 443),
+        ("0o673", 443),
+        ("0b110111011", 443),
+        ("4_4_3", 443),
+        ("+443", 443),
+        ("0x22", 34),
+        ("0o17", 15),
+        ("0b1", 1),
+        ("0x0_1_b_b", 443),
+        ("65_535", 65535),
+    ];
+    for (written, value) in cases {
+        let m = model(&numbers_spec("1", written, written, written));
+        assert_eq!(
+            read_numbers(&m),
+            (value, value, vec![value]),
+            "`{written}` is {value} in `port`, `target_port` and `ports`"
+        );
+    }
+    // `version`, the one other integer, in each notation that means 1.
+    for one in ["1", "+1", "0x1", "0o1", "0b1", "0x0_1"] {
+        let m = model(&numbers_spec(one, "443", "443", "443"));
+        assert_eq!(m.name, "nums", "version = {one}");
+    }
+}
+
+#[test]
+fn integers_out_of_range_in_any_notation_are_refused() {
+    for (written, field) in [
+        ("0x10000", "port"),
+        ("0o200000", "port"),
+        ("0b10000000000000000", "port"),
+        ("0x0", "port"),
+        ("-443", "port"),
+        ("65_536", "port"),
+        ("0x7FFFFFFFFFFFFFFF", "port"),
+        // TOML's grammar allows no empty digits; the parser lets it through.
+        ("0x", "port"),
+        ("0b", "port"),
+    ] {
+        for spec in [
+            numbers_spec("1", written, "443", "443"),
+            numbers_spec("1", "443", written, "443"),
+            numbers_spec("1", "443", "443", written),
+        ] {
+            let (c, _dir) = compile(&spec);
+            assert!(!c.ok(), "`{written}` accepted in {spec}");
+            let found = codes(&c);
+            assert!(
+                found
+                    .iter()
+                    .all(|(code, msg)| code == "E003" && msg.contains("between 1 and 65535")),
+                "`{written}` ({field}): {found:?}"
+            );
+        }
+    }
+    // A hex version is read as its value, so `0x2` is version 2, unsupported.
+    let (c, _dir) = compile(&numbers_spec("0x2", "443", "443", "443"));
+    assert!(
+        codes(&c)
+            .iter()
+            .any(|(code, msg)| code == "E005" && msg.contains("version 2")),
+        "{:?}",
+        codes(&c)
+    );
+    // TOML itself refuses what is not an integer in its grammar.
+    for bad in ["0xg1", "1__0", "_1", "0x-1", "+0x1", "-0x0", "08"] {
+        let (c, _dir) = compile(&numbers_spec("1", bad, "443", "443"));
+        assert!(
+            codes(&c).iter().any(|(code, _)| code == "E001"),
+            "`{bad}`: {:?}",
+            codes(&c)
+        );
+    }
+}
