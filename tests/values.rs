@@ -140,3 +140,83 @@ fn integers_out_of_range_in_any_notation_are_refused() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// `terraform fmt` and keys that are not ASCII.
+
+/// Whether an external tool can run; when it cannot, the test fails under
+/// `VPCEGEN_REQUIRE_TOOLS=1` (scripts/test) and is skipped otherwise.
+fn tool(name: &str) -> bool {
+    let found = Command::new(name).arg("version").output().is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("VPCEGEN_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
+            "`{name}` is not on PATH and VPCEGEN_REQUIRE_TOOLS=1"
+        );
+        println!("skipped: {name} not on PATH");
+    }
+    found
+}
+
+fn build(args: &[&str], cwd: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vpcegen"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+/// Tag keys of every width `terraform fmt` distinguishes: accented letters
+/// precomposed and combining, CJK, emoji sequences, flags, Hangul jamo.
+const WIDE_KEYS: &[&str] = &[
+    "équipe",
+    "e\u{301}quipe",
+    "東京",
+    "👨\u{200D}👩\u{200D}👧",
+    "🇫🇷",
+    "a\u{301}\u{302}",
+    "\u{1100}\u{1161}\u{11A8}",
+    "क्ष",
+    "Team",
+];
+
+#[test]
+fn non_ascii_tag_keys_pass_terraform_fmt_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let tags: String = WIDE_KEYS
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!("\"{k}\" = \"v{i}\"\n"))
+        .collect();
+    let spec = spec_file(
+        dir.path(),
+        "spec.toml",
+        &format!(
+            "version = 1\nname = \"wide\"\n[tags]\n{tags}{NET}[reach]\nservices = [\"s3\", \"logs\"]\n"
+        ),
+    );
+    let o = build(
+        &["build", spec.to_str().unwrap(), "--out", "out"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let main = std::fs::read_to_string(dir.path().join("out/wide/main.tf")).unwrap();
+    for k in WIDE_KEYS {
+        let written = vpcegen::render::hcl::quoted(k);
+        assert!(main.contains(&written), "{written} in {main}");
+    }
+    if !tool("terraform") {
+        return;
+    }
+    let o = Command::new("terraform")
+        .args(["fmt", "-check", "-diff", "-recursive", "out"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "terraform fmt would change the output:\n{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
