@@ -749,6 +749,7 @@ pub fn lower(
     };
 
     let exposes = lower_exposes(spec, &mut inputs, d);
+    elb_tags(spec, d);
     let connect_cidr = (!spec.connect.is_empty()).then(|| cidr_of_vpc(&mut inputs, &mut spans, d));
     let connects = lower_connects(spec, file, sources, connect_cidr, &mut inputs, d);
 
@@ -1002,6 +1003,61 @@ fn lower_exposes(spec: &Spec, inputs: &mut Vec<Input>, d: &mut Diagnostics) -> V
         });
     }
     out
+}
+
+/// Elastic Load Balancing refuses tags outside
+/// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (EC2 takes any character but a
+/// newline in a key): when the spec creates a load balancer, its target
+/// group and listener carry the spec's tags, so each tag must fit.
+fn elb_tags(spec: &Spec, d: &mut Diagnostics) {
+    let Some((expose, _)) = spec
+        .expose
+        .iter()
+        .find(|(_, x)| matches!(x.load_balancer.value, crate::spec::LoadBalancer::Create(_)))
+    else {
+        return;
+    };
+    let creator = spec.expose[expose].key_span;
+    for (k, v) in &spec.tags {
+        for (what, text, span) in [("key", &k.value, k.span), ("value", &v.value, v.span)] {
+            let Some(c) = text.chars().find(|&c| !elb_tag_char(c)) else {
+                continue;
+            };
+            d.push(
+                Diagnostic::error(
+                    "E010",
+                    format!(
+                        "tag {what} `{}` is not accepted by Elastic Load Balancing",
+                        text.escape_debug()
+                    ),
+                )
+                .at(span, format!("`{}` is not allowed in a load balancer's tags", c.escape_debug()))
+                .also(creator, "creates a load balancer, a target group and a listener, which carry the spec's tags")
+                .help("load balancers accept only letters, digits, spaces and `_ . : / = + - @` in tag keys and values; change the tag, or put it on an existing load balancer (`load_balancer = { input = \"...\" }`)"),
+            );
+        }
+    }
+}
+
+fn elb_tag_char(c: char) -> bool {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    c.is_ascii_alphanumeric()
+        || matches!(c, ' ' | '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
+        || (!c.is_ascii()
+            && matches!(
+                get_general_category(c),
+                G::UppercaseLetter
+                    | G::LowercaseLetter
+                    | G::TitlecaseLetter
+                    | G::ModifierLetter
+                    | G::OtherLetter
+                    | G::SpaceSeparator
+                    | G::LineSeparator
+                    | G::ParagraphSeparator
+                    | G::DecimalNumber
+                    | G::LetterNumber
+                    | G::OtherNumber
+            ))
 }
 
 /// `[connect.*]`: interface endpoints to other services, each with its own

@@ -147,7 +147,7 @@ fn integers_out_of_range_in_any_notation_are_refused() {
 /// Whether an external tool can run; when it cannot, the test fails under
 /// `VPCEGEN_REQUIRE_TOOLS=1` (scripts/test) and is skipped otherwise.
 fn tool(name: &str) -> bool {
-    let found = Command::new(name).arg("version").output().is_ok();
+    let found = Command::new(name).arg("--version").output().is_ok();
     if !found {
         assert!(
             std::env::var_os("VPCEGEN_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
@@ -219,4 +219,132 @@ fn non_ascii_tag_keys_pass_terraform_fmt_check() {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+// ---------------------------------------------------------------------------
+// Tag keys and values AWS accepts.
+
+/// (code, line of the primary label, line of each secondary label).
+fn located(c: &vpcegen::Compiled) -> Vec<(String, String, Vec<String>)> {
+    let line = |s| {
+        let at = c.sources.location(s);
+        at.rsplit(':').next().unwrap().to_string()
+    };
+    c.diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.code.to_string(),
+                d.primary.as_ref().map(|l| line(l.span)).unwrap_or_default(),
+                d.secondary.iter().map(|l| line(l.span)).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_tag_key_with_a_control_character_is_refused_at_the_key() {
+    for key in [
+        "x\\ny", "x\\r", "tab\\tkey", "bell\\u0007", "del\\u007F", "nel\\u0085", "\\u0000",
+    ] {
+        let spec = format!(
+            "version = 1\nname = \"ctl\"\n\n[tags]\nTeam = \"a\"\n\"{key}\" = \"v\"\n\n{NET}[reach]\nservices = [\"sqs\"]\n"
+        );
+        for target in [Target::Terraform, Target::Cloudformation] {
+            let dir = tempfile::tempdir().unwrap();
+            let p = spec_file(dir.path(), "spec.toml", &spec);
+            let c = vpcegen::compile(&[p], Some(target), false);
+            assert_eq!(
+                located(&c),
+                [("E010".to_string(), "6".to_string(), vec![])],
+                "{key}: {}",
+                c.diagnostics.render(&c.sources, false)
+            );
+            let text = c.diagnostics.render(&c.sources, false);
+            assert!(text.contains("control character"), "{text}");
+        }
+    }
+}
+
+/// Letters of any script, digits, spaces and `_ . : / = + - @`: what every
+/// AWS service takes, load balancers included.
+const AWS_TAGS: &[(&str, &str)] = &[
+    ("équipe", "données"),
+    ("東京", "本番"),
+    ("Ünïcödé key", "ÄÖÜ ß"),
+    ("cost-center/id", "a_b.c:d/e=f+g-h@i"),
+    ("Ελληνικά", "ⅫⅢ ٣"),
+];
+
+#[test]
+fn tags_every_aws_service_accepts_pass_with_load_balancers() {
+    let tags: String = AWS_TAGS
+        .iter()
+        .map(|(k, v)| format!("\"{k}\" = \"{v}\"\n"))
+        .collect();
+    let spec = format!(
+        "version = 1\nname = \"elb\"\nregion = \"eu-west-1\"\n[tags]\n{tags}{NET}[reach]\nservices = [\"sqs\"]\n\
+         [expose.api]\nload_balancer = {{ port = 443 }}\nallowed_principals = [\"arn:aws:iam::111122223333:role/x\"]\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = spec_file(dir.path(), "spec.toml", &spec);
+    for target in ["terraform", "cloudformation"] {
+        let o = build(
+            &["build", p.to_str().unwrap(), "--target", target, "--out", target],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    if !tool("cfn-lint") {
+        return;
+    }
+    let o = Command::new("cfn-lint")
+        .arg("cloudformation/elb/template.yaml")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn tags_a_load_balancer_refuses_are_refused_when_one_is_created() {
+    // EC2 takes them, so without a created load balancer they pass.
+    for (key, value) in [
+        ("a😀", "v"),
+        ("e\\u0301", "v"),
+        ("k", "line\\nbreak"),
+        ("k", "comma, hash#"),
+        ("k", "tab\\there"),
+    ] {
+        let tags = format!("[tags]\n\"{key}\" = \"{value}\"\n");
+        let plain = format!("version = 1\nname = \"elb\"\n{tags}{NET}[reach]\nservices = [\"sqs\"]\n");
+        let (c, _dir) = compile(&plain);
+        assert!(c.ok(), "{key}={value}: {}", c.diagnostics.render(&c.sources, false));
+        let with_nlb = format!(
+            "{plain}[expose.api]\nload_balancer = {{ port = 443 }}\nallowed_principals = [\"arn:aws:iam::111122223333:role/x\"]\n"
+        );
+        for target in [Target::Terraform, Target::Cloudformation] {
+            let dir = tempfile::tempdir().unwrap();
+            let p = spec_file(dir.path(), "spec.toml", &with_nlb);
+            let c = vpcegen::compile(&[p], Some(target), false);
+            assert_eq!(
+                located(&c),
+                [("E010".to_string(), "4".to_string(), vec!["11".to_string()])],
+                "{key}={value}: {}",
+                c.diagnostics.render(&c.sources, false)
+            );
+        }
+    }
+    // An existing load balancer is not vpcegen's to tag.
+    let spec = format!(
+        "version = 1\nname = \"elb\"\n[tags]\n\"a😀\" = \"v\"\n{NET}[reach]\nservices = [\"sqs\"]\n\
+         [expose.api]\nload_balancer = {{ input = \"nlb_arn\" }}\nallowed_principals = [\"arn:aws:iam::111122223333:role/x\"]\n"
+    );
+    let (c, _dir) = compile(&spec);
+    assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
 }

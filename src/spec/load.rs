@@ -749,6 +749,11 @@ fn check_tag_key(s: &str) -> Result<(), String> {
         Err("the `aws:` prefix is reserved for AWS".into())
     } else if s == "Name" {
         Err("vpcegen sets `Name` itself from the spec's name".into())
+    } else if let Some(c) = s.chars().find(|c| c.is_control()) {
+        Err(format!(
+            "a tag key cannot hold a control character (here `{}`): AWS refuses it; keys are letters, digits, spaces and `_ . : / = + - @`",
+            c.escape_debug()
+        ))
     } else {
         Ok(())
     }
