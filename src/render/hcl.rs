@@ -95,7 +95,7 @@ pub fn quoted(s: &str) -> String {
 }
 
 /// First byte of an expression written out in a template context.
-pub const TAG: u8 = b'H';
+pub const TAG: u8 = super::HCL_TAG;
 
 /// Written out once, as bytes: the one kind of template value that neither
 /// a spec string nor a template can produce, so the `hcl` filter knows that
