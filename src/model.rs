@@ -367,8 +367,14 @@ pub fn lower(
             d.push(diag);
         }
     }
+    let without: std::collections::HashSet<&str> = spec
+        .reach
+        .without
+        .iter()
+        .map(|w| w.value.as_str())
+        .collect();
     for (key, settings) in &spec.service {
-        if !wanted.contains_key(key) && !spec.reach.without.iter().any(|w| &w.value == key) {
+        if !wanted.contains_key(key) && !without.contains(key.as_str()) {
             let mut diag = Diagnostic::warning(
                 "W102",
                 format!("settings for `{key}`, which is not reached"),
@@ -725,17 +731,18 @@ pub fn lower(
                 ports.dedup();
                 let mut rules = Vec::new();
                 for port in &ports {
+                    let users: Vec<&str> = endpoints
+                        .iter()
+                        .filter(|e| e.ports.contains(port))
+                        .map(|e| e.key.as_str())
+                        .collect();
+                    let description = format!("TCP {port} to {}", summarize(&users));
                     for (i, cidr) in cidrs.iter().enumerate() {
-                        let users: Vec<&str> = endpoints
-                            .iter()
-                            .filter(|e| e.ports.contains(port))
-                            .map(|e| e.key.as_str())
-                            .collect();
                         rules.push(IngressRule {
                             id: format!("tcp_{port}_{}", i + 1),
                             port: *port,
                             cidr: cidr.clone(),
-                            description: format!("TCP {port} to {}", summarize(&users)),
+                            description: description.clone(),
                         });
                     }
                 }
@@ -1189,15 +1196,16 @@ pub fn az_check(
     d: &mut Diagnostics,
 ) {
     let what = what.to_string();
+    let offered: std::collections::HashSet<&str> = service.iter().copied().collect();
     let shared: Vec<&str> = consumer
         .iter()
         .copied()
-        .filter(|a| service.contains(a))
+        .filter(|a| offered.contains(a))
         .collect();
     let missing: Vec<&str> = consumer
         .iter()
         .copied()
-        .filter(|a| !service.contains(a))
+        .filter(|a| !offered.contains(a))
         .collect();
     if shared.is_empty() {
         d.push(
@@ -1428,9 +1436,12 @@ fn add_input(
 /// Parameters (PascalCase) and from the `VpcCidr` Parameter vpcegen adds.
 fn dedupe_inputs(all: Vec<Input>, adds_vpc_cidr: bool, d: &mut Diagnostics) -> Vec<Input> {
     let mut out: Vec<Input> = Vec::new();
+    // Index in `out` by name and by CloudFormation Parameter name.
+    let mut by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut by_pascal: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for input in all {
         let pascal = crate::render::pascal(&input.name);
-        if let Some(prev) = out.iter().find(|p| p.name == input.name) {
+        if let Some(prev) = by_name.get(&input.name).map(|&i| &out[i]) {
             if prev.kind != input.kind {
                 let mut diag = Diagnostic::error(
                     "E014",
@@ -1449,10 +1460,7 @@ fn dedupe_inputs(all: Vec<Input>, adds_vpc_cidr: bool, d: &mut Diagnostics) -> V
             }
             continue;
         }
-        if let Some(prev) = out
-            .iter()
-            .find(|p| crate::render::pascal(&p.name) == pascal)
-        {
+        if let Some(prev) = by_pascal.get(&pascal).map(|&i| &out[i]) {
             let mut diag = Diagnostic::error(
                 "E014",
                 format!(
@@ -1476,6 +1484,8 @@ fn dedupe_inputs(all: Vec<Input>, adds_vpc_cidr: bool, d: &mut Diagnostics) -> V
             d.push(diag);
             continue;
         }
+        by_name.insert(input.name.clone(), out.len());
+        by_pascal.insert(pascal, out.len());
         out.push(input);
     }
     out

@@ -113,7 +113,7 @@ pub fn check(model: &Model, d: &mut Diagnostics) {
         }
     }
     // Parameters and resources share one namespace of logical IDs.
-    let resources = resource_ids(model);
+    let resources: std::collections::HashSet<String> = resource_ids(model).into_iter().collect();
     for i in &model.inputs {
         let id = pascal(&i.name);
         if resources.contains(&id) {

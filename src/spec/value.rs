@@ -40,10 +40,6 @@ impl Table {
     pub fn get(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.key == key)
     }
-
-    fn get_mut(&mut self, key: &str) -> Option<&mut Entry> {
-        self.entries.iter_mut().find(|e| e.key == key)
-    }
 }
 
 impl Kind {
@@ -133,6 +129,14 @@ fn accumulates(path: &[&str]) -> bool {
 /// Lays `over` on top of `base`: the extending file wins on scalars, sections
 /// merge key by key, and the `reach` lists accumulate.
 pub fn merge(base: &mut Table, over: Table, path: &mut Vec<String>) {
+    // Where each key of `base` is: a table may hold many keys (tags,
+    // sections), and looking each one up by a scan would be quadratic.
+    let mut index: std::collections::HashMap<String, usize> = base
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.key.clone(), i))
+        .collect();
     for entry in over.entries {
         if path.is_empty() && entry.key == "extends" {
             continue;
@@ -141,7 +145,7 @@ pub fn merge(base: &mut Table, over: Table, path: &mut Vec<String>) {
         let p: Vec<&str> = path.iter().map(String::as_str).collect();
         let merge_tables = merges_by_key(&p);
         let accumulate = accumulates(&p);
-        match base.get_mut(&entry.key) {
+        match index.get(&entry.key).map(|&i| &mut base.entries[i]) {
             Some(existing) => match (&mut existing.value.kind, entry.value.kind) {
                 (Kind::Table(b), Kind::Table(o)) if merge_tables => merge(b, o, path),
                 (Kind::Array(b), Kind::Array(o)) if accumulate => b.extend(o),
@@ -153,7 +157,10 @@ pub fn merge(base: &mut Table, over: Table, path: &mut Vec<String>) {
                     existing.key_span = entry.key_span;
                 }
             },
-            None => base.entries.push(entry),
+            None => {
+                index.insert(entry.key.clone(), base.entries.len());
+                base.entries.push(entry);
+            }
         }
         path.pop();
     }
