@@ -770,3 +770,58 @@ fn overlaps_that_are_not_repeats_say_nothing() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Every repository spec, its integers rewritten in each of TOML's notations,
+// builds to the same bytes (the fuzzer mutates with the same rewriting).
+
+#[allow(dead_code)]
+mod mutate {
+    include!("support/mutate.rs");
+}
+
+#[test]
+fn integers_in_any_notation_give_the_same_output_for_every_seed_spec() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = mutate::sandbox(root, dir.path());
+    let engine = Engine::new(None).unwrap();
+    let render = |path: &Path| -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        for target in [Target::Terraform, Target::Cloudformation] {
+            let c = vpcegen::compile(&[path.to_path_buf()], Some(target), false);
+            if !c.ok() {
+                out.push(format!("refused: {:?}", codes(&c)));
+                continue;
+            }
+            for m in &c.models {
+                for f in vpcegen::render_model(m, &engine, target, CfnFormat::Yaml).unwrap() {
+                    out.push(f.contents);
+                }
+            }
+        }
+        Some(out)
+    };
+    let mut rewritten = 0;
+    for (folder, name, bytes) in &seeds {
+        if mutate::integer_spans(bytes).is_empty() {
+            continue;
+        }
+        let path = folder.join(name);
+        let want = render(&path).unwrap();
+        for how in 0..5 {
+            let other = mutate::renotate_all(bytes, how);
+            std::fs::write(&path, &other).unwrap();
+            let got = render(&path).unwrap();
+            assert!(
+                got == want,
+                "{}: integers as {} change the output",
+                path.display(),
+                mutate::renotate("443", how)
+            );
+            rewritten += 1;
+        }
+        std::fs::write(&path, bytes).unwrap();
+    }
+    assert!(rewritten >= 50, "{rewritten} rewritten specs");
+}
