@@ -698,7 +698,7 @@ fn a_repeated_list_entry_warns_at_both_places_and_changes_nothing() {
             "[reach]\nservices = [\"sqs\", \"s3\"]\n[tags]\nTeam = \"a\"\n",
         );
         let path = spec_file(dir.path(), "spec.toml", &dup);
-        let c = vpcegen::compile(&[path.clone()], None, false);
+        let c = vpcegen::compile(std::slice::from_ref(&path), None, false);
         let w120: Vec<_> = located(&c)
             .into_iter()
             .filter(|(code, ..)| code == "W120")
