@@ -512,7 +512,7 @@ fn custom_templates_that_would_write_unescaped_values_are_refused() {
             "terraform/main.tf.tera",
             "locals {\n  tags = {{ tags }}\n}\n",
             &[],
-            "template `terraform/main.tf.tera` failed",
+            "template `terraform/main.tf.tera` failed: a value of several lines",
         ),
         (
             "terraform/main.tf.tera",
@@ -530,7 +530,7 @@ fn custom_templates_that_would_write_unescaped_values_are_refused() {
             "cloudformation/template.yaml.tera",
             "Resources:\n{%- for r in resources %}\n  {{ r.logical_id }}:\n    Properties:{{ r.properties }}\n{%- endfor %}\n",
             &["--target", "cloudformation"],
-            "template `cloudformation/template.yaml.tera` failed",
+            "template `cloudformation/template.yaml.tera` failed: a value of several lines",
         ),
         (
             "cloudformation/template.json.tera",

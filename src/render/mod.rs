@@ -218,10 +218,13 @@ impl Engine {
             )
         })?;
         let one = |name: &str| {
-            let text = self
-                .tera
-                .render(name, &context)
-                .map_err(|e| format!("template `{name}` failed: {}", error_chain(&e)))?;
+            let text = self.tera.render(name, &context).map_err(|e| {
+                // A value printed without its filter: `unfiltered` says why.
+                match io_cause(&e) {
+                    Some(why) => format!("template `{name}` failed: {why}"),
+                    None => format!("template `{name}` failed: {}", error_chain(&e)),
+                }
+            })?;
             if let Some((tag, line)) = leaked(&text) {
                 return Err(format!(
                     "template `{name}` wrote a value that skipped the `{}` filter, so it is not escaped for the target: `{}`; print values as `{{{{ value | {} }}}}` (or `{{{{ value }}}}`), not through other filters or `~`",
@@ -261,6 +264,20 @@ impl Engine {
         texts.sort_by_key(|(i, _)| *i);
         texts.into_iter().map(|(_, t)| t).collect()
     }
+}
+
+/// The message of an I/O error raised by [`unfiltered`] under `e`.
+fn io_cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::Other {
+                return Some(io.to_string());
+            }
+        }
+        cur = c.source();
+    }
+    None
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
