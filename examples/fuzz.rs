@@ -8,9 +8,12 @@
 //!
 //! It drives the same engine as the smoke run in `tests/robustness.rs`
 //! (`tests/support/mutate.rs`): every spec under `tests/` and `specs/` is a
-//! seed; each input gets 1 to 8 line and byte mutations. An input fails if
-//! the pipeline panics, takes over 2 s (twice in a row), renders output a parser rejects, or
-//! prints over 64 KiB of diagnostics. Failing inputs are saved (default
+//! seed; each input gets 1 to 8 line and byte mutations (integers rewritten in
+//! hex, octal and binary, paths with special characters, control characters
+//! raw and escaped among them). An input fails if
+//! the pipeline panics, takes over 2 s (twice in a row), renders output a parser rejects
+//! or that holds a raw control character, accepts a tag key with a control
+//! character, or prints over 64 KiB of diagnostics. Failing inputs are saved (default
 //! `fuzz-failures/`) and the exit code is 1. The seed makes a run
 //! repeatable: input `i` of thread `t` is always the same.
 

@@ -375,15 +375,16 @@ fn az_line(consumer: &[String], service: &[String]) -> String {
     if consumer.is_empty() || service.is_empty() {
         return "AZ IDs not given on both sides: AZ check skipped".into();
     }
+    let offered: std::collections::HashSet<&str> = service.iter().map(String::as_str).collect();
     let shared: Vec<&str> = consumer
         .iter()
-        .filter(|a| service.contains(a))
         .map(String::as_str)
+        .filter(|a| offered.contains(a))
         .collect();
     let missing: Vec<&str> = consumer
         .iter()
-        .filter(|a| !service.contains(a))
         .map(String::as_str)
+        .filter(|a| !offered.contains(a))
         .collect();
     match (shared.is_empty(), missing.is_empty()) {
         (true, _) => format!(

@@ -369,8 +369,14 @@ pub fn lower(
             d.push(diag);
         }
     }
+    let without: std::collections::HashSet<&str> = spec
+        .reach
+        .without
+        .iter()
+        .map(|w| w.value.as_str())
+        .collect();
     for (key, settings) in &spec.service {
-        if !wanted.contains_key(key) && !spec.reach.without.iter().any(|w| &w.value == key) {
+        if !wanted.contains_key(key) && !without.contains(key.as_str()) {
             let mut diag = Diagnostic::warning(
                 "W102",
                 format!("settings for `{key}`, which is not reached"),
@@ -727,17 +733,18 @@ pub fn lower(
                 ports.dedup();
                 let mut rules = Vec::new();
                 for port in &ports {
+                    let users: Vec<&str> = endpoints
+                        .iter()
+                        .filter(|e| e.ports.contains(port))
+                        .map(|e| e.key.as_str())
+                        .collect();
+                    let description = format!("TCP {port} to {}", summarize(&users));
                     for (i, cidr) in cidrs.iter().enumerate() {
-                        let users: Vec<&str> = endpoints
-                            .iter()
-                            .filter(|e| e.ports.contains(port))
-                            .map(|e| e.key.as_str())
-                            .collect();
                         rules.push(IngressRule {
                             id: format!("tcp_{port}_{}", i + 1),
                             port: *port,
                             cidr: cidr.clone(),
-                            description: format!("TCP {port} to {}", summarize(&users)),
+                            description: description.clone(),
                         });
                     }
                 }
@@ -751,6 +758,7 @@ pub fn lower(
     };
 
     let exposes = lower_exposes(spec, &mut inputs, d);
+    elb_tags(spec, d);
     let connect_cidr = (!spec.connect.is_empty()).then(|| cidr_of_vpc(&mut inputs, &mut spans, d));
     let connects = lower_connects(spec, file, sources, connect_cidr, &mut inputs, d);
 
@@ -1006,6 +1014,61 @@ fn lower_exposes(spec: &Spec, inputs: &mut Vec<Input>, d: &mut Diagnostics) -> V
     out
 }
 
+/// Elastic Load Balancing refuses tags outside
+/// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (EC2 takes any character but a
+/// newline in a key): when the spec creates a load balancer, its target
+/// group and listener carry the spec's tags, so each tag must fit.
+fn elb_tags(spec: &Spec, d: &mut Diagnostics) {
+    let Some((expose, _)) = spec
+        .expose
+        .iter()
+        .find(|(_, x)| matches!(x.load_balancer.value, crate::spec::LoadBalancer::Create(_)))
+    else {
+        return;
+    };
+    let creator = spec.expose[expose].key_span;
+    for (k, v) in &spec.tags {
+        for (what, text, span) in [("key", &k.value, k.span), ("value", &v.value, v.span)] {
+            let Some(c) = text.chars().find(|&c| !elb_tag_char(c)) else {
+                continue;
+            };
+            d.push(
+                Diagnostic::error(
+                    "E010",
+                    format!(
+                        "tag {what} `{}` is not accepted by Elastic Load Balancing",
+                        text.escape_debug()
+                    ),
+                )
+                .at(span, format!("`{}` is not allowed in a load balancer's tags", c.escape_debug()))
+                .also(creator, "creates a load balancer, a target group and a listener, which carry the spec's tags")
+                .help("load balancers accept only letters, digits, spaces and `_ . : / = + - @` in tag keys and values; change the tag, or put it on an existing load balancer (`load_balancer = { input = \"...\" }`)"),
+            );
+        }
+    }
+}
+
+fn elb_tag_char(c: char) -> bool {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    c.is_ascii_alphanumeric()
+        || matches!(c, ' ' | '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
+        || (!c.is_ascii()
+            && matches!(
+                get_general_category(c),
+                G::UppercaseLetter
+                    | G::LowercaseLetter
+                    | G::TitlecaseLetter
+                    | G::ModifierLetter
+                    | G::OtherLetter
+                    | G::SpaceSeparator
+                    | G::LineSeparator
+                    | G::ParagraphSeparator
+                    | G::DecimalNumber
+                    | G::LetterNumber
+                    | G::OtherNumber
+            ))
+}
+
 /// `[connect.*]`: interface endpoints to other services, each with its own
 /// security group admitting its ports from the VPC CIDR.
 fn lower_connects(
@@ -1135,15 +1198,16 @@ pub fn az_check(
     d: &mut Diagnostics,
 ) {
     let what = what.to_string();
+    let offered: std::collections::HashSet<&str> = service.iter().copied().collect();
     let shared: Vec<&str> = consumer
         .iter()
         .copied()
-        .filter(|a| service.contains(a))
+        .filter(|a| offered.contains(a))
         .collect();
     let missing: Vec<&str> = consumer
         .iter()
         .copied()
-        .filter(|a| !service.contains(a))
+        .filter(|a| !offered.contains(a))
         .collect();
     if shared.is_empty() {
         d.push(
@@ -1374,9 +1438,12 @@ fn add_input(
 /// Parameters (PascalCase) and from the `VpcCidr` Parameter vpcegen adds.
 fn dedupe_inputs(all: Vec<Input>, adds_vpc_cidr: bool, d: &mut Diagnostics) -> Vec<Input> {
     let mut out: Vec<Input> = Vec::new();
+    // Index in `out` by name and by CloudFormation Parameter name.
+    let mut by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut by_pascal: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for input in all {
         let pascal = crate::render::pascal(&input.name);
-        if let Some(prev) = out.iter().find(|p| p.name == input.name) {
+        if let Some(prev) = by_name.get(&input.name).map(|&i| &out[i]) {
             if prev.kind != input.kind {
                 let mut diag = Diagnostic::error(
                     "E014",
@@ -1395,10 +1462,7 @@ fn dedupe_inputs(all: Vec<Input>, adds_vpc_cidr: bool, d: &mut Diagnostics) -> V
             }
             continue;
         }
-        if let Some(prev) = out
-            .iter()
-            .find(|p| crate::render::pascal(&p.name) == pascal)
-        {
+        if let Some(prev) = by_pascal.get(&pascal).map(|&i| &out[i]) {
             let mut diag = Diagnostic::error(
                 "E014",
                 format!(
@@ -1422,6 +1486,8 @@ fn dedupe_inputs(all: Vec<Input>, adds_vpc_cidr: bool, d: &mut Diagnostics) -> V
             d.push(diag);
             continue;
         }
+        by_name.insert(input.name.clone(), out.len());
+        by_pascal.insert(pascal, out.len());
         out.push(input);
     }
     out

@@ -42,6 +42,12 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
+    /// The 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts.partition_point(|&s| s <= offset)
+    }
+
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
@@ -141,7 +147,9 @@ impl SourceMap {
     /// `file:line` of a span, as explain and notes show origins.
     pub fn location(&self, span: Span) -> String {
         let f = self.get(span.file);
-        format!("{}:{}", f.display, f.line_col(span.start).0)
+        // The line alone: a column would count the characters of a line
+        // that may be megabytes long, once per entry of a long list.
+        format!("{}:{}", f.display, f.line_of(span.start))
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {

@@ -42,10 +42,14 @@ fn toml_string(s: &str) -> String {
     out
 }
 
-/// What AWS and vpcegen accept as a tag key.
+/// What AWS and vpcegen accept as a tag key: no control character (AWS
+/// refuses a newline in any key, and every other one outside EC2).
 fn valid_key(k: &str) -> bool {
     let n = k.chars().count();
-    (1..=128).contains(&n) && !k.starts_with("aws:") && k != "Name"
+    (1..=128).contains(&n)
+        && !k.starts_with("aws:")
+        && k != "Name"
+        && !k.chars().any(char::is_control)
 }
 
 struct Rendered {

@@ -95,7 +95,7 @@ pub fn quoted(s: &str) -> String {
 }
 
 /// First byte of an expression written out in a template context.
-pub const TAG: u8 = b'H';
+pub const TAG: u8 = super::HCL_TAG;
 
 /// Written out once, as bytes: the one kind of template value that neither
 /// a spec string nor a template can produce, so the `hcl` filter knows that
@@ -278,7 +278,7 @@ pub fn format(text: &str) -> String {
             .count();
         let width = lines[i..i + run]
             .iter()
-            .filter_map(|(_, a)| a.map(|(_, kl, _)| kl))
+            .filter_map(|(l, a)| a.map(|(ind, kl, _)| columns(&l[ind..ind + kl])))
             .max()
             .unwrap_or(0);
         for &(line, attr) in &lines[i..i + run] {
@@ -289,7 +289,7 @@ pub fn format(text: &str) -> String {
                 .expect("an attribute has =")
                 .trim_start();
             out.push_str(&line[..ind + kl]);
-            pad(width - kl, &mut out);
+            pad(width - columns(&line[ind..ind + kl]), &mut out);
             out.push_str(if rest.is_empty() { " =" } else { " = " });
             out.push_str(rest);
             out.push('\n');
@@ -299,7 +299,19 @@ pub fn format(text: &str) -> String {
     out
 }
 
-/// For `  key = value`: indentation, key length, and whether the value ends
+/// How wide `terraform fmt` takes a key to be when it aligns the `=` after
+/// it: hclwrite counts grapheme clusters (`é` written as `e` and a combining
+/// accent is one, a flag or a family emoji is one, `東京` is two), not
+/// bytes, characters or display width.
+pub fn columns(key: &str) -> usize {
+    if key.is_ascii() {
+        key.len()
+    } else {
+        unicode_segmentation::UnicodeSegmentation::graphemes(key, true).count()
+    }
+}
+
+/// For `  key = value`: indentation, key length in bytes, and whether the value ends
 /// on this line. `None` for anything that is not an attribute.
 fn attribute(line: &str) -> Option<(usize, usize, bool)> {
     let bytes = line.as_bytes();
@@ -387,6 +399,27 @@ fn balanced(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Keys are as wide as terraform counts them, so the `=` of a run line
+    /// up in its columns (checked against `terraform fmt` 1.11).
+    #[test]
+    fn keys_align_by_grapheme_clusters() {
+        assert_eq!(columns("\"a\""), 3);
+        assert_eq!(columns("\"équipe\""), 8);
+        assert_eq!(columns("\"e\u{301}quipe\""), 8);
+        assert_eq!(columns("\"東京\""), 4);
+        assert_eq!(columns("\"👨\u{200D}👩\u{200D}👧\""), 3);
+        assert_eq!(columns("\"🇫🇷\""), 3);
+        assert_eq!(columns("\"a\u{301}\u{302}\""), 3);
+        assert_eq!(columns("\"\u{1100}\u{1161}\u{11A8}\""), 3);
+        // Unicode 15.0, as hclwrite: a virama does not join the conjunct.
+        assert_eq!(columns("\"क्ष\""), 4);
+        let text = "locals {\n  tags = {\n    \"a\" = 1\n    \"東京\" = 2\n    \"e\u{301}\" = 3\n    \"équipe\" = 4\n  }\n}\n";
+        assert_eq!(
+            format(text),
+            "locals {\n  tags = {\n    \"a\"      = 1\n    \"東京\"     = 2\n    \"e\u{301}\"      = 3\n    \"équipe\" = 4\n  }\n}\n"
+        );
+    }
 
     /// A shared expression is written exactly as the expression itself,
     /// alone or nested in lists and objects at any depth.

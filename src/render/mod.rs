@@ -68,6 +68,95 @@ pub enum CfnFormat {
     Json,
 }
 
+/// First byte of a value written out for HCL, YAML or JSON, before it
+/// reaches a template as bytes. Control bytes: escaped text never holds
+/// one raw (every writer escapes control characters), nor does any string
+/// vpcegen hands a template (identifiers, logical IDs, the header), so a
+/// tag byte in rendered text can only be a written value that skipped its
+/// filter.
+pub const HCL_TAG: u8 = 0x01;
+pub const YAML_TAG: u8 = 0x02;
+pub const JSON_TAG: u8 = 0x03;
+
+fn is_tag(b: u8) -> bool {
+    matches!(b, HCL_TAG | YAML_TAG | JSON_TAG)
+}
+
+fn filter_for(tag: u8) -> &'static str {
+    match tag {
+        HCL_TAG => "hcl",
+        YAML_TAG => "yaml",
+        _ => "json",
+    }
+}
+
+/// The escape function of every template: what `{{ value }}` prints. A
+/// value vpcegen wrote for the target, printed without its filter (a
+/// custom template's `{{ e.service_name }}`), is printed as the filter
+/// would at indent 0, which is exact for a one-line value: it was escaped
+/// for the target when written. A value of several lines needs the
+/// filter's indent, so the render fails and says so. Anything else (the
+/// filters' own output, identifiers, the header) is printed as it is.
+fn unfiltered(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    match text.as_bytes().first() {
+        Some(&tag) if is_tag(tag) => {
+            let body = &text[1..];
+            if body.contains('\n') {
+                let filter = filter_for(tag);
+                let n = if tag == YAML_TAG {
+                    "the indent of its key plus 2"
+                } else {
+                    "the indent of its line"
+                };
+                return Err(std::io::Error::other(format!(
+                    "a value of several lines (`{}`) is printed without its filter, which must indent it: write `{{{{ value | {filter}(indent=N) }}}}`, N being {n}",
+                    shown(body.trim())
+                )));
+            }
+            out.write_all(body.as_bytes())
+        }
+        _ => out.write_all(text.as_bytes()),
+    }
+}
+
+/// At most 60 characters of `s`, control characters escaped, for messages.
+fn shown(s: &str) -> String {
+    let mut out: String = s.chars().take(60).flat_map(char::escape_debug).collect();
+    if s.chars().count() > 60 {
+        out.push_str("...");
+    }
+    out
+}
+
+/// A rendered text in which a written value reached the output some other
+/// way than its filter or `{{ value }}` (`| safe`, `| upper`, joined with
+/// `~`): its tag byte is still there, and the text was not escaped for the
+/// target. Returns the line, for the message.
+fn leaked(text: &str) -> Option<(u8, &str)> {
+    let i = text.bytes().position(is_tag)?;
+    let start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+    let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+    Some((text.as_bytes()[i], &text[start..end]))
+}
+
+/// `text` with `header` (one line, from [`header`]) as its first line.
+/// Built-in templates start with it, and stay as they are; a custom
+/// template that leaves it out (or moves it down) still writes a file that
+/// carries the mark where vpcegen looks for it, so the next build may
+/// replace it.
+pub fn with_header(text: String, header: &str) -> String {
+    if text.starts_with(header) {
+        return text;
+    }
+    let mut out = String::with_capacity(header.len() + 1 + text.len());
+    out.push_str(header);
+    if !text.is_empty() {
+        out.push('\n');
+        out.push_str(&text);
+    }
+    out
+}
+
 /// The template engine with vpcegen's filters, built once per process.
 pub struct Engine {
     tera: tera::Tera,
@@ -81,7 +170,10 @@ impl Engine {
     /// `overrides` (`terraform/main.tf.tera`, ...) in their place.
     pub fn new(overrides: Option<&Path>) -> Result<Engine, String> {
         let mut tera = tera::Tera::new();
-        tera.autoescape_on(Vec::<&str>::new());
+        // Every template "escapes" through `unfiltered`, which passes text
+        // through and catches written values printed without their filter.
+        tera.autoescape_on(vec![".tera"]);
+        tera.set_escape_fn(unfiltered);
         tera.register_filter("hcl", filter_hcl);
         tera.register_filter("ident", filter_ident);
         tera.register_filter("logical_id", filter_logical_id);
@@ -136,10 +228,22 @@ impl Engine {
             )
         })?;
         let one = |name: &str| {
-            self.tera
-                .render(name, &context)
-                .map(&finish)
-                .map_err(|e| format!("template `{name}` failed: {}", error_chain(&e)))
+            let text = self.tera.render(name, &context).map_err(|e| {
+                // A value printed without its filter: `unfiltered` says why.
+                match io_cause(&e) {
+                    Some(why) => format!("template `{name}` failed: {why}"),
+                    None => format!("template `{name}` failed: {}", error_chain(&e)),
+                }
+            })?;
+            if let Some((tag, line)) = leaked(&text) {
+                return Err(format!(
+                    "template `{name}` wrote a value that skipped the `{}` filter, so it is not escaped for the target: `{}`; print values as `{{{{ value | {} }}}}` (or `{{{{ value }}}}`), not through other filters or `~`",
+                    filter_for(tag),
+                    shown(line.trim()),
+                    filter_for(tag)
+                ));
+            }
+            Ok(finish(text))
         };
         let workers = std::thread::available_parallelism()
             .map_or(1, std::num::NonZeroUsize::get)
@@ -170,6 +274,20 @@ impl Engine {
         texts.sort_by_key(|(i, _)| *i);
         texts.into_iter().map(|(_, t)| t).collect()
     }
+}
+
+/// The message of an I/O error raised by [`unfiltered`] under `e`.
+fn io_cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::Other {
+                return Some(io.to_string());
+            }
+        }
+        cur = c.source();
+    }
+    None
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

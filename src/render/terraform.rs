@@ -418,8 +418,9 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         })
         .collect();
 
+    let header = super::header("#", &model.source);
     let view = View {
-        header: super::header("#", &model.source),
+        header: header.clone(),
         tags: Expr::Map(
             model
                 .tags
@@ -464,7 +465,12 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
     // A large spec's files render side by side; small ones are not worth a
     // thread, and many specs already render in parallel.
     let spread = model.endpoints.len() + model.connects.len() >= 64;
-    let texts = engine.render_all(&templates, &view, |t| super::hcl::format(&t), spread)?;
+    let texts = engine.render_all(
+        &templates,
+        &view,
+        |t| super::with_header(super::hcl::format(&t), &header),
+        spread,
+    )?;
     Ok(names
         .into_iter()
         .zip(texts)

@@ -51,9 +51,9 @@ impl Cfn {
 }
 
 /// First byte of a value written out for a YAML template.
-pub const YAML_TAG: u8 = b'Y';
+pub const YAML_TAG: u8 = super::YAML_TAG;
 /// First byte of a value written out for a JSON template.
-pub const JSON_TAG: u8 = b'J';
+pub const JSON_TAG: u8 = super::JSON_TAG;
 
 /// A [`Cfn`] value written out once, at indent 0, for one format: for YAML
 /// what follows `Key:`, for JSON the value itself. A template receives it as

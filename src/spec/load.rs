@@ -341,7 +341,11 @@ fn load_file(
         let bases =
             read::strings(&entry.value, "extends", &mut tmp, |_| Ok(())).unwrap_or_default();
         let failed = tmp.has_errors();
-        for diag in tmp.iter() {
+        // Warnings (a repeated entry) come from reading the spec itself.
+        for diag in tmp
+            .iter()
+            .filter(|x| x.severity == crate::diagnostic::Severity::Error)
+        {
             d.push(diag.clone());
         }
         if failed {
@@ -1036,6 +1040,11 @@ fn check_tag_key(s: &str) -> Result<(), String> {
         Err("the `aws:` prefix is reserved for AWS".into())
     } else if s == "Name" {
         Err("vpcegen sets `Name` itself from the spec's name".into())
+    } else if let Some(c) = s.chars().find(|c| c.is_control()) {
+        Err(format!(
+            "a tag key cannot hold a control character (here `{}`): AWS refuses it; keys are letters, digits, spaces and `_ . : / = + - @`",
+            c.escape_debug()
+        ))
     } else {
         Ok(())
     }
@@ -1192,15 +1201,7 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
         .unwrap_or_default();
     let ports = r
         .get("ports")
-        .and_then(|n| {
-            let items = read::array(n, &format!("{field}.ports"), d)?;
-            Some(
-                items
-                    .iter()
-                    .filter_map(|i| read::integer(i, &format!("{field}.ports[]"), 1, 65535, d))
-                    .collect(),
-            )
-        })
+        .and_then(|n| read::integers(n, &format!("{field}.ports"), 1, 65535, d))
         .unwrap_or_default();
     let private_dns = r
         .get("private_dns")

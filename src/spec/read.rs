@@ -4,7 +4,8 @@
 use super::Sp;
 use super::value::{Kind, Node, Table};
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
-use crate::source::Span;
+use crate::source::{FileId, Span};
+use std::collections::HashMap;
 
 /// Reads the keys of one table and remembers which keys were expected, so
 /// that [`TableReader::finish`] can flag the rest with a did-you-mean.
@@ -123,12 +124,19 @@ pub fn integer(
     d: &mut Diagnostics,
 ) -> Option<Sp<i64>> {
     match &node.kind {
-        Kind::Int(raw) => match parse_int(raw) {
+        Kind::Int(v) => match *v {
             Some(v) if (min..=max).contains(&v) => Some(Sp::new(v, node.span)),
-            _ => {
+            v => {
                 d.push(
                     Diagnostic::error("E003", format!("`{field}` must be between {min} and {max}"))
-                        .at(node.span, "out of range"),
+                        .at(
+                            node.span,
+                            if v.is_some() {
+                                "out of range"
+                            } else {
+                                "not an integer TOML can read (no digits, or past 64 bits)"
+                            },
+                        ),
                 );
                 None
             }
@@ -138,23 +146,6 @@ pub fn integer(
             None
         }
     }
-}
-
-fn parse_int(raw: &str) -> Option<i64> {
-    let (neg, digits) = match raw.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, raw.strip_prefix('+').unwrap_or(raw)),
-    };
-    let v = if let Some(h) = digits.strip_prefix("0x") {
-        i64::from_str_radix(h, 16).ok()?
-    } else if let Some(o) = digits.strip_prefix("0o") {
-        i64::from_str_radix(o, 8).ok()?
-    } else if let Some(b) = digits.strip_prefix("0b") {
-        i64::from_str_radix(b, 2).ok()?
-    } else {
-        digits.parse().ok()?
-    };
-    Some(if neg { -v } else { v })
 }
 
 pub fn array<'n>(node: &'n Node, field: &str, d: &mut Diagnostics) -> Option<&'n [Node]> {
@@ -179,6 +170,12 @@ pub fn table<'n>(node: &'n Node, field: &str, d: &mut Diagnostics) -> Option<Tab
 
 /// An array of strings, each checked by `check`; bad items are reported and
 /// dropped, good ones kept, so later checks still see the rest.
+///
+/// An entry listed again in the same file is dropped with a warning (W120)
+/// at the repeat, pointing back at the first: every later pass sees each
+/// entry once, so none is quadratic in the repeats. An entry that a list
+/// accumulated across `extends` (a baseline's `reach.services` and the
+/// team's) is one per file, kept as it is: each file's entry is a reason.
 pub fn strings(
     node: &Node,
     field: &str,
@@ -187,15 +184,113 @@ pub fn strings(
 ) -> Option<Vec<Sp<String>>> {
     let items = array(node, field, d)?;
     let mut out = Vec::new();
+    let item_field = format!("{field}[]");
+    // Per value and file: the first entry, the first repeat, how many repeats.
+    let mut seen: HashMap<(&str, FileId), Repeats> = HashMap::new();
+    let mut repeated: Vec<(&str, FileId)> = Vec::new();
     for item in items {
-        if let Some(s) = string(item, &format!("{field}[]"), d) {
+        if let Kind::Str(text) = &item.kind {
+            let key = (text.as_str(), item.span.file);
+            if let Some(r) = seen.get_mut(&key) {
+                if r.again.is_none() {
+                    r.again = Some(item.span);
+                    repeated.push(key);
+                }
+                r.times += 1;
+                continue;
+            }
+        }
+        if let Some(s) = string(item, &item_field, d) {
             match check(&s.value) {
-                Ok(()) => out.push(s),
+                Ok(()) => {
+                    if let Kind::Str(text) = &item.kind {
+                        seen.insert(
+                            (text.as_str(), item.span.file),
+                            Repeats {
+                                first: item.span,
+                                again: None,
+                                times: 1,
+                            },
+                        );
+                    }
+                    out.push(s)
+                }
                 Err(e) => d.push(invalid(item, field, e)),
             }
         }
     }
+    for key in repeated {
+        let r = &seen[&key];
+        d.push(duplicate(field, &format!("`{}`", key.0.escape_debug()), r));
+    }
     Some(out)
+}
+
+/// An array of integers, each between `min` and `max`; repeats are dropped
+/// with a warning, as in [`strings`].
+pub fn integers(
+    node: &Node,
+    field: &str,
+    min: i64,
+    max: i64,
+    d: &mut Diagnostics,
+) -> Option<Vec<Sp<i64>>> {
+    let items = array(node, field, d)?;
+    let item_field = format!("{field}[]");
+    let mut out = Vec::new();
+    let mut seen: HashMap<(i64, FileId), Repeats> = HashMap::new();
+    let mut repeated: Vec<(i64, FileId)> = Vec::new();
+    for item in items {
+        let Some(v) = integer(item, &item_field, min, max, d) else {
+            continue;
+        };
+        let key = (v.value, item.span.file);
+        match seen.get_mut(&key) {
+            Some(r) => {
+                if r.again.is_none() {
+                    r.again = Some(item.span);
+                    repeated.push(key);
+                }
+                r.times += 1;
+            }
+            None => {
+                seen.insert(
+                    key,
+                    Repeats {
+                        first: item.span,
+                        again: None,
+                        times: 1,
+                    },
+                );
+                out.push(v);
+            }
+        }
+    }
+    for key in repeated {
+        d.push(duplicate(field, &format!("`{}`", key.0), &seen[&key]));
+    }
+    Some(out)
+}
+
+/// Where an entry of a list was first written, and its repeats.
+pub struct Repeats {
+    pub first: Span,
+    /// The second time it is written.
+    pub again: Option<Span>,
+    pub times: usize,
+}
+
+/// W120: `shown` (already quoted) is listed more than once in `field`.
+pub fn duplicate(field: &str, shown: &str, r: &Repeats) -> Diagnostic {
+    let again = r.again.expect("a repeated entry has a repeat");
+    let mut diag = Diagnostic::warning("W120", format!("`{field}` lists {shown} more than once"))
+        .at(again, "listed again here")
+        .also(r.first, "first listed here")
+        .help("remove the repeated entries; vpcegen uses each entry once");
+    if r.times > 2 {
+        diag = diag.note(format!("listed {} times in all", r.times));
+    }
+    diag
 }
 
 pub fn invalid(node: &Node, field: &str, help: String) -> Diagnostic {

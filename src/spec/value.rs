@@ -14,8 +14,9 @@ pub struct Node {
 #[derive(Clone, Debug)]
 pub enum Kind {
     Str(String),
-    /// Kept as written; integers are range-checked where they are read.
-    Int(String),
+    /// The integer TOML reads (`0x1bb` is 443, `1_000` is 1000); `None`
+    /// past the 64-bit range. Range-checked where it is read.
+    Int(Option<i64>),
     Float,
     Bool(bool),
     Datetime,
@@ -79,7 +80,9 @@ fn table_from(file: FileId, t: &DeTable<'_>) -> Table {
 fn node_from(file: FileId, v: &DeValue<'_>, span: std::ops::Range<usize>) -> Node {
     let kind = match v {
         DeValue::String(s) => Kind::Str(s.to_string()),
-        DeValue::Integer(i) => Kind::Int(i.as_str().replace('_', "")),
+        // `as_str` holds the digits without their `0x`/`0o`/`0b` prefix
+        // (and without underscores): they mean nothing without `radix`.
+        DeValue::Integer(i) => Kind::Int(i64::from_str_radix(i.as_str(), i.radix()).ok()),
         DeValue::Float(_) => Kind::Float,
         DeValue::Boolean(b) => Kind::Bool(*b),
         DeValue::Datetime(_) => Kind::Datetime,

@@ -95,7 +95,110 @@ const INSERTS: &[&str] = &[
     "[connect.x]\nservice_name = { spec = \"spec.toml\", expose = \"x\" }\n",
     "[service.\"a.b\"]\nservice_name = \"com.example.x\"\n",
     "region = \"eu-west-1\"\n",
+    // Integers in every notation TOML has, and near the edges of a port.
+    "0x1bb",
+    "0o17",
+    "0b1",
+    "0x22",
+    "1_000",
+    "+443",
+    "0x10000",
+    "0b",
+    "0o777_777",
+    "[0x1bb, 0o673, 0b110111011, 4_4_3]",
+    "load_balancer = { port = 0x1bb, target_port = 0o17 }\n",
+    "ports = [0x50, 0o20773, +8_443]\n",
+    // Paths with characters a shell, a URL or a terminal would treat
+    // specially, relative and not.
+    "extends = [\"../ä b/#?%20.toml\"]\n",
+    "extends = [\"./././spec.toml\"]\n",
+    "extends = [\"spec.toml/\"]\n",
+    "extends = [\"\\u0000x.toml\"]\n",
+    "extends = [\"a\\nb.toml\"]\n",
+    "policy = \"dir with space/\u{202E}p.json\"\n",
+    "policy = \"C:\\\\x\\\\p.json\"\n",
+    "policy = \"~/p.json\"\n",
+    "policy = \"\\u001b[31mp.json\"\n",
+    "[connect.y]\nservice_name = { spec = \"../*/[a].toml\", expose = \"x\" }\n",
+    // Control characters: escaped in strings and keys, and raw.
+    "\"\\u0007\"",
+    "\"a\\nb\"",
+    "\"\\u001b[31m\"",
+    "\"\\u0085\\u007f\"",
+    "[tags]\n\"a\\nb\" = \"x\"\n",
+    "[tags]\nk = \"line\\nbreak\\t\\u0000\"\n",
+    "\t",
+    "\r",
+    "\u{7}",
+    "\u{1b}",
+    "\u{7f}",
+    "\u{85}",
 ];
+
+/// Where a TOML integer value is in `data`: digit runs after `=`, `[` or
+/// `,` (spaces between) and before a newline, `,`, `]`, `}` or `#`. IDs,
+/// CIDRs, ARNs and versions in strings have other neighbours.
+pub fn integer_spans(data: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < data.len() {
+        if !data[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < data.len() && data[i].is_ascii_digit() {
+            i += 1;
+        }
+        let before = data[..start].iter().rev().find(|&&b| b != b' ');
+        let after = data[i..].iter().find(|&&b| b != b' ');
+        let value_start = matches!(before, Some(b'=' | b'[' | b','));
+        let value_end = matches!(after, None | Some(b'\n' | b'\r' | b',' | b']' | b'}' | b'#'));
+        // A leading zero is not a TOML decimal (and `0` stays as it is).
+        if value_start && value_end && data[start] != b'0' {
+            out.push(start..i);
+        }
+    }
+    out
+}
+
+/// `digits` (a decimal integer) written in another of TOML's notations:
+/// hex, octal, binary, with underscores, or with a `+` sign.
+pub fn renotate(digits: &str, how: usize) -> String {
+    let Ok(v) = digits.parse::<u64>() else {
+        return digits.to_string();
+    };
+    match how % 5 {
+        0 => format!("0x{v:x}"),
+        1 => format!("0o{v:o}"),
+        2 => format!("0b{v:b}"),
+        3 => {
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 {
+                    out.push('_');
+                }
+                out.push(c);
+            }
+            out
+        }
+        _ => format!("+{digits}"),
+    }
+}
+
+/// Every integer value of `data` in notation `how` (see [`renotate`]).
+pub fn renotate_all(data: &[u8], how: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + 64);
+    let mut last = 0;
+    for r in integer_spans(data) {
+        out.extend_from_slice(&data[last..r.start]);
+        let digits = std::str::from_utf8(&data[r.clone()]).expect("ASCII digits");
+        out.extend_from_slice(renotate(digits, how).as_bytes());
+        last = r.end;
+    }
+    out.extend_from_slice(&data[last..]);
+    out
+}
 
 /// Applies 1 to 8 random byte or line mutations to `input`; `others` are
 /// lines to splice in from other specs.
@@ -104,7 +207,7 @@ pub fn mutate(rng: &mut Rng, input: &[u8], others: &[&[u8]]) -> Vec<u8> {
     for _ in 0..1 + rng.below(8) {
         let mut lines: Vec<Vec<u8>> = data.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
         let n = lines.len();
-        match rng.below(11) {
+        match rng.below(12) {
             0 if n > 1 => {
                 lines.remove(rng.below(n));
             }
@@ -143,6 +246,17 @@ pub fn mutate(rng: &mut Rng, input: &[u8], others: &[&[u8]]) -> Vec<u8> {
                 // Replace a byte with a random one (any value, even invalid UTF-8).
                 let i = rng.below(data.len());
                 data[i] = rng.next_u64() as u8;
+                continue;
+            }
+            10 => {
+                // An integer value written in another notation (same value).
+                let spans = integer_spans(&data);
+                if !spans.is_empty() {
+                    let r = spans[rng.below(spans.len())].clone();
+                    let digits = String::from_utf8_lossy(&data[r.clone()]).into_owned();
+                    let how = rng.below(5);
+                    data.splice(r, renotate(&digits, how).into_bytes());
+                }
                 continue;
             }
             9 => {
@@ -212,6 +326,15 @@ pub fn drive(
                 continue;
             }
             for m in &c.models {
+                // AWS refuses a tag key with a control character: it is
+                // refused at the key, never carried into the output.
+                if let Some((k, _)) = m
+                    .tags
+                    .iter()
+                    .find(|(k, _)| k.chars().any(char::is_control))
+                {
+                    return Err(format!("a tag key with a control character was accepted: {k:?}"));
+                }
                 let formats: &[CfnFormat] = match target {
                     Target::Terraform => &[CfnFormat::Yaml],
                     Target::Cloudformation => &[CfnFormat::Yaml, CfnFormat::Json],
@@ -221,6 +344,14 @@ pub fn drive(
                         .map_err(|e| format!("a valid spec does not render ({target:?}): {e}"))?;
                     for f in files {
                         parse_output(&f.path, &f.contents)?;
+                        // Every control character of a value is escaped; a
+                        // raw one (a value's tag byte, say) is a leak.
+                        if let Some(c) = f.contents.chars().find(|&c| c.is_control() && c != '\n') {
+                            return Err(format!(
+                                "{} holds a raw control character {c:?}:\n{}",
+                                f.path, f.contents
+                            ));
+                        }
                     }
                 }
             }
