@@ -242,7 +242,7 @@ fn diamond(dir: &Path, levels: usize, last: &str) {
             dir,
             &format!("b{i}.toml"),
             &format!(
-                "extends = [\"b{n}.toml\", \"b{n}.toml\"]\nversion = 1\nname = \"level-{i}\"\n"
+                "extends = [\"b{n}.toml\", \"./b{n}.toml\"]\nversion = 1\nname = \"level-{i}\"\n"
             ),
         );
     }
@@ -300,7 +300,12 @@ fn specs_extending_one_large_baseline_are_counted_together() {
 fn an_extends_list_of_more_than_32_baselines_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "base.toml", "[tags]\nTeam = \"x\"\n");
-    let list = vec!["\"base.toml\""; 100_000].join(", ");
+    // Distinct entries: a repeated one is used once (W120), and `./` makes
+    // each name another entry for the same file.
+    let list = (0..1_000)
+        .map(|i| format!("\"{}base.toml\"", "./".repeat(i)))
+        .collect::<Vec<_>>()
+        .join(", ");
     write(
         dir.path(),
         "spec.toml",
@@ -314,7 +319,9 @@ fn an_extends_list_of_more_than_32_baselines_is_refused() {
 }
 
 /// Merging looked each key up by a search: two tables of 100,000 tags took
-/// minutes.
+/// minutes. The time is the benchmark's to measure; this checks that such
+/// a merge finishes and keeps every key (the 20 s guard of `run_in` fails
+/// it long before the old minutes).
 #[test]
 fn merging_wide_tables_takes_linear_time() {
     let dir = tempfile::tempdir().unwrap();
@@ -329,14 +336,9 @@ fn merging_wide_tables_takes_linear_time() {
         "spec.toml",
         &format!("extends = [\"base.toml\"]\n{HEAD}[tags]\n{}", tags("j")),
     );
-    let start = Instant::now();
     let r = run_in(dir.path(), &["validate", "spec.toml"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert!(
-        start.elapsed() < Duration::from_secs(15),
-        "{:?}",
-        start.elapsed()
-    );
+    assert_eq!(r.stderr, "", "no diagnostics");
 }
 
 // ---------------------------------------------------------------------------
