@@ -323,7 +323,7 @@ fn an_extends_list_of_more_than_32_baselines_is_refused() {
 /// a merge finishes and keeps every key (the 20 s guard of `run_in` fails
 /// it long before the old minutes).
 #[test]
-fn merging_wide_tables_takes_linear_time() {
+fn merging_wide_tables_keeps_every_key() {
     let dir = tempfile::tempdir().unwrap();
     let tags = |prefix: &str| -> String {
         (0..100_000)
