@@ -382,13 +382,19 @@ fn run_command(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 
                 Err(e) => return fail(stderr, &e),
             };
             t.lap("render");
+            // Builds into one --out take turns; --check waits for a build
+            // that is committing.
+            let mut notice = |m: &str| {
+                let _ = writeln!(stderr, "{m}");
+                let _ = stderr.flush();
+            };
             if *check {
-                let drift = output::check_all(&folders);
+                let drift = output::check_locked(out, &folders, &mut notice);
                 t.lap("compare");
                 t.report(stderr);
                 return report_drift(&drift, stdout);
             }
-            let written = output::write_all(&folders);
+            let written = output::write_locked(out, &folders, &mut notice);
             t.lap("write");
             t.report(stderr);
             match written {
@@ -537,9 +543,20 @@ fn report_drift(drift: &output::Drift, stdout: &mut dyn Write) -> i32 {
             display(p)
         );
     }
+    for p in &drift.leftovers {
+        let _ = writeln!(
+            stdout,
+            "leftover: {}/ (left by a vpcegen build that was interrupted; the next `vpcegen build` finishes or undoes it)",
+            display(p)
+        );
+    }
+    let left = match drift.leftovers.len() {
+        0 => String::new(),
+        n => format!(", {n} leftover"),
+    };
     let _ = writeln!(
         stdout,
-        "out of date: {} changed, {} missing, {} extra; run `vpcegen build` with the same arguments without --check",
+        "out of date: {} changed, {} missing, {} extra{left}; run `vpcegen build` with the same arguments without --check",
         drift.changed.len(),
         drift.missing.len(),
         drift.extra.len()

@@ -1,6 +1,27 @@
 //! Writing generated files: everything is checked and staged before the
-//! first rename, files without the generated-by mark are never touched,
-//! and a failed build leaves the output folder as it was.
+//! first rename, files without the generated-by mark on their first line
+//! are never touched, and a build leaves the output folder holding either
+//! the old build or the new one, whole, even if it is killed.
+//!
+//! A build runs as a transaction in private folders that it creates
+//! itself (`create_dir` fails rather than reuse one), so no name it uses
+//! can be a user's file:
+//!
+//! ```text
+//! out/.vpcegen-txn-<pid>-<nonce>/        journal   the spec folders, and which it creates
+//!                                        plan      per spec folder: n create|replace|remove FILE
+//!                                        committed empty; its creation is the commit point
+//! out/<spec>/.vpcegen-txn-<pid>-<nonce>/ <n>.new   staged files, <n>.old backups
+//! ```
+//!
+//! The journal is written before anything is staged and the plan before
+//! the first rename; then old files move to their backups and staged
+//! files into place, `committed` is created, and the backups, the plan and
+//! the journal are removed. A build killed before `committed` exists is
+//! undone by the next build (backups moved back, created files removed),
+//! one killed after it is finished (backups removed); `build --check`
+//! reports such leftovers. Builds into one `--out` take turns through an
+//! advisory lock on the folder itself ([`write_locked`], [`check_locked`]).
 //!
 //! Files are not flushed to the device (no `fsync`), as `git checkout`,
 //! `terraform fmt` and cargo do not: the output is reproducible from the
@@ -10,12 +31,14 @@
 //! build, `vpcegen build --check` tells whether the folder is intact, and
 //! a file left empty by the crash is overwritten like a generated one.
 
-use crate::render::{File, MARK};
-use std::io::Write;
+use crate::render::{self, File, MARK};
+use serde::{Deserialize, Serialize};
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The files of one spec's output folder.
+/// The files of one spec's output folder. The folders of one write share
+/// one parent (`--out`), which holds the transaction.
 pub struct Folder {
     pub dir: PathBuf,
     pub files: Vec<File>,
@@ -27,15 +50,22 @@ pub struct Written {
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
+    /// What was done about builds that were interrupted before this one,
+    /// one sentence each.
+    pub recovered: Vec<String>,
 }
 
-/// Whether a file on disk was written by vpcegen (the mark is near the top).
+/// How much of a file decides whether vpcegen wrote it.
+const HEAD: usize = 4096;
+
+/// Whether a file on disk was written by vpcegen: its first line is the
+/// mark, as [`render::carries_mark`] defines it.
 pub fn is_generated(path: &Path) -> bool {
     // A FIFO in the output folder would block a plain open.
     let Ok((mut f, _)) = crate::source::open_regular(path) else {
         return false;
     };
-    let mut buf = [0u8; 1024];
+    let mut buf = [0u8; HEAD];
     let mut n = 0;
     while n < buf.len() {
         match std::io::Read::read(&mut f, &mut buf[n..]) {
@@ -44,19 +74,27 @@ pub fn is_generated(path: &Path) -> bool {
             Err(_) => return false,
         }
     }
-    String::from_utf8_lossy(&buf[..n]).contains(MARK)
+    is_marked(path, &buf[..n])
 }
 
 /// Files on disk larger than this are not compared nor shown by `--check`.
 const MAX_COMPARED_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Whether bytes read from disk carry the mark near the top, as
-/// [`is_generated`] checks a file.
-fn is_marked(bytes: &[u8]) -> bool {
-    String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).contains(MARK)
+/// Whether bytes read from `path` carry the mark, as [`is_generated`]
+/// checks a file.
+fn is_marked(path: &Path, bytes: &[u8]) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    render::carries_mark(
+        &name,
+        &String::from_utf8_lossy(&bytes[..bytes.len().min(HEAD)]),
+    )
 }
 
-/// Generated files in `dir` that the new set no longer contains.
+/// Generated files in `dir` that the new set no longer contains. Names
+/// that are not UTF-8 are never vpcegen's to remove.
 fn stale(dir: &Path, keep: &[File]) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -64,12 +102,15 @@ fn stale(dir: &Path, keep: &[File]) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| !n.starts_with(".vpcegen-") && !n.contains('\n'))
+        })
         .map(|e| e.path())
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            !name.starts_with(".vpcegen-")
-                && !keep.iter().any(|f| f.path == name)
-                && is_generated(p)
+            !keep.iter().any(|f| f.path == name) && is_generated(p)
         })
         .collect();
     out.sort();
@@ -77,9 +118,10 @@ fn stale(dir: &Path, keep: &[File]) -> Vec<PathBuf> {
 }
 
 /// Writes every folder, or nothing: refuses first if any file in the way
-/// lacks the mark, then stages all files as temporary files beside their
-/// targets, and only then moves them into place, keeping the old files
-/// until the end so that any failure puts every one of them back.
+/// lacks the mark, finishes or undoes what an interrupted build left, then
+/// stages all files in private folders, and only then moves them into
+/// place, keeping the old files until the end so that any failure puts
+/// every one of them back. Takes no lock: see [`write_locked`].
 pub fn write_all(folders: &[Folder]) -> Result<Written, String> {
     write_all_with(folders, &mut Faults::none())
 }
@@ -126,6 +168,25 @@ impl Faults {
     }
 }
 
+/// Test hook: with `VPCEGEN_TEST_PAUSE_AFTER=<step>` in the environment, a
+/// write that reaches `<step>` says `vpcegen: paused after <step>` on
+/// stderr and sleeps for good, so that a test can kill it right there.
+/// Steps, in order: `journal`, `staged`, `planned`, `rename:<n>` (after
+/// the n-th rename of the commit, from 1), `committed`, `cleanup:<n>`
+/// (after the n-th spec folder's backups are removed, from 1).
+fn pause(step: impl FnOnce() -> String) {
+    static AT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let Some(at) = AT.get_or_init(|| std::env::var("VPCEGEN_TEST_PAUSE_AFTER").ok()) else {
+        return;
+    };
+    if *at == step() {
+        eprintln!("vpcegen: paused after {at}");
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    }
+}
+
 /// What the commit phase has done, so that a failure can undo it.
 enum Done {
     /// `target` was new: remove it.
@@ -136,18 +197,138 @@ enum Done {
     Removed { target: PathBuf, backup: PathBuf },
 }
 
-fn backup_path(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    target.with_file_name(format!(".vpcegen-backup-{name}"))
+const TXN_PREFIX: &str = ".vpcegen-txn-";
+const JOURNAL: &str = "journal";
+const PLAN: &str = "plan";
+const COMMITTED: &str = "committed";
+/// How the journal and the plan begin (each is one JSON document).
+const MAGIC: &str = "{\"vpcegen_transaction\":";
+
+fn txn_name(id: &str) -> String {
+    format!("{TXN_PREFIX}{id}")
 }
 
-pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written, String> {
-    let mut result = Written::default();
-    // 1. Refuse before touching anything.
+/// The transaction id in a name that [`txn_name`] could have made.
+fn txn_id(name: &str) -> Option<&str> {
+    let id = name.strip_prefix(TXN_PREFIX)?;
+    let (pid, nonce) = id.split_once('-')?;
+    let ok = !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && !nonce.is_empty()
+        && nonce
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    ok.then_some(id)
+}
+
+/// The journal: which spec folders (by name, in `--out`) a build stages
+/// in, and which of them it creates.
+#[derive(Serialize, Deserialize)]
+struct Journal {
+    vpcegen_transaction: u32,
+    folders: Vec<JournalFolder>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct JournalFolder {
+    name: String,
+    created: bool,
+}
+
+/// The plan: per spec folder, what happens to each file; an entry's
+/// position is its `n` (staged as `<n>.new`, backed up as `<n>.old`).
+#[derive(Serialize, Deserialize)]
+struct Plan {
+    vpcegen_transaction: u32,
+    folders: Vec<PlanFolder>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PlanFolder {
+    name: String,
+    entries: Vec<PlanEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PlanEntry {
+    op: Op,
+    file: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Debug)]
+#[serde(rename_all = "lowercase")]
+enum Op {
+    /// The file did not exist.
+    Create,
+    /// The file existed: it is backed up, then replaced.
+    Replace,
+    /// A stale generated file: it is backed up.
+    Remove,
+}
+
+/// The folder that holds every spec folder of a write (`--out`), and the
+/// spec folders' names in it.
+fn layout(folders: &[Folder]) -> Result<(PathBuf, Vec<String>), String> {
+    let mut root: Option<&Path> = None;
+    let mut names = Vec::with_capacity(folders.len());
     for folder in folders {
+        let parent = folder.dir.parent();
+        let name = folder.dir.file_name().and_then(|n| n.to_str());
+        let (Some(parent), Some(name)) = (parent, name) else {
+            return Err(format!(
+                "cannot write `{}`: not a folder name vpcegen can write",
+                folder.dir.display()
+            ));
+        };
+        if name.contains('\n') || root.is_some_and(|r| r != parent) {
+            return Err(format!(
+                "cannot write `{}`: every spec folder of a build must be in one output folder",
+                folder.dir.display()
+            ));
+        }
+        root = Some(parent);
+        names.push(name.to_string());
+    }
+    let root = match root {
+        Some(r) if !r.as_os_str().is_empty() => r.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((root, names))
+}
+
+/// A path that is a symbolic link which cannot be followed.
+fn dangling(path: &Path) -> Option<String> {
+    if path.as_os_str().is_empty() || !path.is_symlink() {
+        return None;
+    }
+    let err = std::fs::metadata(path).err()?;
+    let to = std::fs::read_link(path)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    Some(if err.kind() == ErrorKind::NotFound {
+        format!(
+            "`{}` is a symbolic link to `{to}`, which does not exist; create `{to}` (vpcegen writes through the link) or choose another --out",
+            path.display()
+        )
+    } else {
+        format!(
+            "`{}` is a symbolic link to `{to}` that cannot be followed ({err}); fix the link or choose another --out",
+            path.display()
+        )
+    })
+}
+
+/// Refuses before touching anything: something in the way of a folder, a
+/// file without the mark where a generated one goes, a dangling symbolic
+/// link, or a rendered file that would not carry the mark itself (a
+/// `--templates` override that moved `{{ header }}`), which a later build
+/// could not tell from a hand-written one. Files on disk are looked at
+/// only with `on_disk` (under the lock; the rest is checked before it).
+fn refuse(folders: &[Folder], on_disk: bool) -> Result<(), String> {
+    for folder in folders {
+        if let Some(e) = folder.dir.ancestors().find_map(dangling) {
+            return Err(e);
+        }
         if folder.dir.exists() && !folder.dir.is_dir() {
             return Err(format!(
                 "`{}` exists and is not a folder",
@@ -162,141 +343,368 @@ pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written
         }
         for f in &folder.files {
             let target = folder.dir.join(&f.path);
+            if f.path.contains('\n') || !render::carries_mark(&f.path, &f.contents) {
+                return Err(format!(
+                    "`{}` would not start with the \"{MARK}\" mark (does a --templates override keep `{{{{ header }}}}` on its first line?), so a later build could not tell it from a hand-written file; nothing was written",
+                    target.display()
+                ));
+            }
+            let Some(meta) = on_disk
+                .then(|| std::fs::symlink_metadata(&target).ok())
+                .flatten()
+            else {
+                continue;
+            };
             if target.is_dir() {
                 return Err(format!(
                     "`{}` is a folder; remove it to let vpcegen write the file",
                     target.display()
                 ));
             }
-            let empty = std::fs::metadata(&target).is_ok_and(|m| m.len() == 0);
-            if target.exists() && !empty && !is_generated(&target) {
+            if !meta.is_file() && !meta.is_symlink() {
                 return Err(format!(
-                    "refusing to overwrite `{}`: it does not carry the \"{MARK}\" mark, so it may be hand-written; move it away or choose another --out",
+                    "`{}` is not a regular file (a named pipe, a socket or a device); vpcegen replaces only files it generated: remove it",
+                    target.display()
+                ));
+            }
+            let empty = meta.is_file() && meta.len() == 0;
+            if !empty && !is_generated(&target) {
+                return Err(format!(
+                    "refusing to overwrite `{}`: its first line is not the \"{MARK}\" mark, so it may be hand-written; move it away or choose another --out",
                     target.display()
                 ));
             }
         }
     }
+    Ok(())
+}
 
-    // 2. Stage every new file beside its target; nothing visible changes yet.
+pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written, String> {
+    let mut result = Written::default();
+    if folders.is_empty() {
+        return Ok(result);
+    }
+    let (root, names) = layout(folders)?;
+    // 1. Finish or undo what an interrupted build left (only vpcegen's
+    // own files), then refuse before touching anything else.
+    result.recovered = recover(&root)?;
+    refuse(folders, true)?;
+    // 2. The output folder (usually just `--out`) is shared, so it is
+    // created here, once; each spec folder is its own.
+    let missing: Vec<PathBuf> = root
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .map(Path::to_path_buf)
+        .collect();
     let mut created_dirs: Vec<PathBuf> = Vec::new();
-    let staging = (|| -> Result<Vec<Staged>, String> {
-        // Folders above the spec folders (usually just `--out`) are shared,
-        // so they are created here, once; each spec folder is its own.
-        for folder in folders {
-            let Some(parent) = folder.dir.parent() else {
-                continue;
-            };
-            let missing: Vec<PathBuf> = parent
-                .ancestors()
-                .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
-                .map(Path::to_path_buf)
-                .collect();
-            for dir in missing.iter().rev() {
-                faults
-                    .step()
-                    .and_then(|_| std::fs::create_dir(dir))
-                    .map_err(|e| io_error("create", dir, &e))?;
-                created_dirs.push(dir.clone());
-            }
+    for dir in missing.iter().rev() {
+        if let Err(e) = faults.step().and_then(|_| std::fs::create_dir(dir)) {
+            remove_dirs(&created_dirs);
+            return Err(io_error("create", dir, &e));
         }
-        stage_all(folders, faults)
-    })();
-    let staged = match staging {
-        Ok(staged) => staged,
+        created_dirs.push(dir.clone());
+    }
+    let txn = match Txn::begin(&root, faults) {
+        Ok(t) => t,
         Err(e) => {
             remove_dirs(&created_dirs);
             return Err(e);
         }
     };
-    let mut removals = Vec::new();
-    let mut files = Vec::new();
-    for s in staged {
-        result.unchanged += s.unchanged;
-        removals.extend(s.stale);
-        files.extend(s.files);
-        created_dirs.extend(s.created);
-    }
-
-    // 3. Commit, keeping old files as backups until everything is in place.
-    let mut done: Vec<Done> = Vec::new();
-    let commit = (|| -> Result<(), String> {
-        for (tmp, target) in files {
-            if target.exists() {
-                let backup = backup_path(&target);
-                faults
-                    .step()
-                    .and_then(|_| std::fs::rename(&target, &backup))
-                    .map_err(|e| io_error("replace", &target, &e))?;
-                done.push(Done::Replaced {
-                    target: target.clone(),
-                    backup,
-                });
-            } else {
-                done.push(Done::Created(target.clone()));
-            }
-            faults
-                .step()
-                .map_err(|e| io_error("replace", &target, &e))?;
-            tmp.persist(&target)
-                .map_err(|e| io_error("replace", &target, &e.error))?;
-        }
-        for target in &removals {
-            let backup = backup_path(target);
-            faults
-                .step()
-                .and_then(|_| std::fs::rename(target, &backup))
-                .map_err(|e| io_error("remove stale", target, &e))?;
-            done.push(Done::Removed {
-                target: target.clone(),
-                backup,
-            });
-        }
-        Ok(())
-    })();
-    if let Err(e) = commit {
-        undo(done);
-        remove_dirs(&created_dirs);
-        return Err(format!("{e}; every file was put back as it was"));
-    }
-    for d in done {
-        match d {
-            Done::Created(_) => result.written += 1,
-            Done::Replaced { backup, .. } => {
-                result.written += 1;
-                let _ = std::fs::remove_file(backup);
-            }
-            Done::Removed { backup, .. } => {
-                result.removed += 1;
-                let _ = std::fs::remove_file(backup);
-            }
+    match txn.run(folders, &names, faults, &mut result) {
+        Ok(()) => Ok(result),
+        Err(e) => {
+            remove_dirs(&created_dirs);
+            Err(e)
         }
     }
-    Ok(result)
 }
 
-/// One spec folder, staged: temporary files beside their targets, and what
-/// else the commit has to do.
-#[derive(Default)]
+/// One build's transaction: its private folder in `--out`, and the id
+/// that names its private folder in each spec folder.
+struct Txn {
+    dir: PathBuf,
+    id: String,
+}
+
+impl Txn {
+    /// Creates the transaction's folder under a name no one has used.
+    fn begin(root: &Path, faults: &Faults) -> Result<Txn, String> {
+        let mut nonce = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        loop {
+            let id = format!("{}-{nonce:x}", std::process::id());
+            let dir = root.join(txn_name(&id));
+            match faults.step().and_then(|_| std::fs::create_dir(&dir)) {
+                Ok(()) => {
+                    return Ok(Txn { dir, id });
+                }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => nonce = nonce.wrapping_add(1),
+                Err(e) => return Err(io_error("create", &dir, &e)),
+            }
+        }
+    }
+
+    /// Journal, stage, plan, commit, clean up; on failure, everything is
+    /// put back and the transaction's folders are gone.
+    fn run(
+        &self,
+        folders: &[Folder],
+        names: &[String],
+        faults: &Faults,
+        result: &mut Written,
+    ) -> Result<(), String> {
+        let journal = Journal {
+            vpcegen_transaction: 1,
+            folders: folders
+                .iter()
+                .zip(names)
+                .map(|(f, name)| JournalFolder {
+                    name: name.clone(),
+                    created: !f.dir.exists(),
+                })
+                .collect(),
+        };
+        if let Err(e) = self.write(JOURNAL, &journal, faults) {
+            self.abandon();
+            return Err(e);
+        }
+        pause(|| "journal".into());
+
+        let staged = match stage_all(folders, names, &self.id, faults) {
+            Ok(staged) => staged,
+            Err((e, clean)) => {
+                if clean {
+                    self.abandon();
+                }
+                return Err(e);
+            }
+        };
+        pause(|| "staged".into());
+        let plan = Plan {
+            vpcegen_transaction: 1,
+            folders: staged
+                .iter()
+                .filter(|s| !s.entries.is_empty())
+                .map(|s| PlanFolder {
+                    name: s.name.clone(),
+                    entries: s
+                        .entries
+                        .iter()
+                        .map(|e| PlanEntry {
+                            op: e.op,
+                            file: e.file.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        };
+        if let Err(e) = self.write(PLAN, &plan, faults) {
+            if discard_all(&staged) {
+                self.abandon();
+            }
+            return Err(e);
+        }
+        pause(|| "planned".into());
+
+        // Commit, keeping old files as backups until everything is in place.
+        let mut done: Vec<Done> = Vec::new();
+        let mut renames = 0;
+        let mut renamed = || {
+            renames += 1;
+            pause(|| format!("rename:{renames}"));
+        };
+        let commit = (|| -> Result<(), String> {
+            for s in &staged {
+                for (n, e) in s.entries.iter().enumerate() {
+                    let (new, old) = (s.new_path(n), s.old_path(n));
+                    let target = &e.target;
+                    match e.op {
+                        Op::Replace => {
+                            faults
+                                .step()
+                                .and_then(|_| std::fs::rename(target, &old))
+                                .map_err(|e| io_error("replace", target, &e))?;
+                            done.push(Done::Replaced {
+                                target: target.clone(),
+                                backup: old,
+                            });
+                            renamed();
+                            faults
+                                .step()
+                                .and_then(|_| std::fs::rename(&new, target))
+                                .map_err(|e| io_error("replace", target, &e))?;
+                            renamed();
+                        }
+                        Op::Create => {
+                            faults
+                                .step()
+                                .and_then(|_| std::fs::rename(&new, target))
+                                .map_err(|e| io_error("replace", target, &e))?;
+                            done.push(Done::Created(target.clone()));
+                            renamed();
+                        }
+                        Op::Remove => {
+                            faults
+                                .step()
+                                .and_then(|_| std::fs::rename(target, &old))
+                                .map_err(|e| io_error("remove stale", target, &e))?;
+                            done.push(Done::Removed {
+                                target: target.clone(),
+                                backup: old,
+                            });
+                            renamed();
+                        }
+                    }
+                }
+            }
+            // The commit point: from here on, an interrupted build is
+            // finished, not undone.
+            let committed = self.dir.join(COMMITTED);
+            faults
+                .step()
+                .and_then(|_| std::fs::File::create_new(&committed).map(drop))
+                .map_err(|e| io_error("write", &committed, &e))
+        })();
+        if let Err(e) = commit {
+            if undo(done) {
+                if discard_all(&staged) {
+                    self.abandon();
+                }
+                return Err(format!("{e}; every file was put back as it was"));
+            }
+            return Err(format!(
+                "{e}; not every file could be put back: run `vpcegen build` again to finish undoing it"
+            ));
+        }
+        pause(|| "committed".into());
+
+        // The transaction's own files go last, and only once every spec
+        // folder's part is gone, so that whatever a failure here leaves
+        // is finished by the next build.
+        let mut clean = true;
+        for (i, s) in staged.iter().enumerate() {
+            result.unchanged += s.unchanged;
+            for (n, e) in s.entries.iter().enumerate() {
+                match e.op {
+                    Op::Create => result.written += 1,
+                    Op::Replace => {
+                        result.written += 1;
+                        let _ = std::fs::remove_file(s.old_path(n));
+                    }
+                    Op::Remove => {
+                        result.removed += 1;
+                        let _ = std::fs::remove_file(s.old_path(n));
+                    }
+                }
+            }
+            if let Some(txn) = &s.txn {
+                clean &= std::fs::remove_dir(txn).is_ok();
+            }
+            pause(|| format!("cleanup:{}", i + 1));
+        }
+        if clean {
+            let _ = finish(&self.dir, &[PLAN, JOURNAL, COMMITTED]);
+        }
+        Ok(())
+    }
+
+    /// Writes the journal or the plan, as one JSON document.
+    fn write(&self, name: &str, value: &impl Serialize, faults: &Faults) -> Result<(), String> {
+        let path = self.dir.join(name);
+        let mut text = serde_json::to_vec(value).expect("plans serialize");
+        text.push(b'\n');
+        faults
+            .step()
+            .and_then(|_| std::fs::File::create_new(&path))
+            .and_then(|mut f| {
+                faults.step()?;
+                f.write_all(&text)
+            })
+            .map_err(|e| io_error("write", &path, &e))
+    }
+
+    /// Removes the transaction's own folder; only once nothing was
+    /// committed and every spec folder's part is gone.
+    fn abandon(&self) {
+        for name in [PLAN, JOURNAL] {
+            let _ = std::fs::remove_file(self.dir.join(name));
+        }
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
+
+/// One spec folder, staged: what the commit does to each file, the
+/// staged files being in the folder's private transaction folder.
 struct Staged {
+    name: String,
+    dir: PathBuf,
     /// The folder itself, when this write created it.
-    created: Option<PathBuf>,
-    /// Staged files are closed once written: a thousand spec folders are
-    /// six thousand files, far past the usual limit of 1,024 open files,
-    /// and a growing descriptor table stalls a threaded process for an RCU
-    /// grace period each time it doubles. The path still deletes the file
-    /// when dropped.
-    files: Vec<(tempfile::TempPath, PathBuf)>,
-    stale: Vec<PathBuf>,
+    created: bool,
+    /// The private folder, once something had to be staged.
+    txn: Option<PathBuf>,
+    entries: Vec<Entry>,
     unchanged: usize,
+}
+
+struct Entry {
+    op: Op,
+    file: String,
+    target: PathBuf,
+}
+
+impl Staged {
+    fn new_path(&self, n: usize) -> PathBuf {
+        self.txn.as_ref().expect("staged").join(format!("{n}.new"))
+    }
+
+    fn old_path(&self, n: usize) -> PathBuf {
+        self.txn.as_ref().expect("staged").join(format!("{n}.old"))
+    }
+
+    /// Removes the staged files, the private folder and a folder this
+    /// write created. Backups are never removed here. False if the
+    /// private folder is still there.
+    fn discard(&self) -> bool {
+        if let Some(txn) = &self.txn {
+            for n in 0..self.entries.len() {
+                let _ = std::fs::remove_file(self.new_path(n));
+            }
+            if std::fs::remove_dir(txn).is_err() {
+                return false;
+            }
+        }
+        if self.created {
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+        true
+    }
+}
+
+/// Discards every staged folder; false if a private folder is left.
+fn discard_all(staged: &[Staged]) -> bool {
+    // Every one, even after one fails.
+    staged
+        .iter()
+        .map(Staged::discard)
+        .filter(|gone| !gone)
+        .count()
+        == 0
 }
 
 /// Stages every folder, one worker per core: with a thousand folders most
 /// of a write is the kernel creating inodes (slow on some file systems
 /// right after many files were deleted), which runs on every core at once.
-/// Results keep the folders' order; on any failure every staged file is
-/// dropped, which deletes it, and the folders created here are removed.
-fn stage_all(folders: &[Folder], faults: &Faults) -> Result<Vec<Staged>, String> {
+/// Results keep the folders' order; on any failure every staged file and
+/// every folder created here is removed (the flag: whether every private
+/// folder is gone).
+fn stage_all(
+    folders: &[Folder],
+    names: &[String],
+    id: &str,
+    faults: &Faults,
+) -> Result<Vec<Staged>, (String, bool)> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(folders.len())
@@ -309,10 +717,10 @@ fn stage_all(folders: &[Folder], faults: &Faults) -> Result<Vec<Staged>, String>
             let Some(folder) = folders.get(i) else {
                 return done;
             };
-            done.push((i, stage(folder, faults)));
+            done.push((i, stage(folder, &names[i], id, faults)));
         }
     };
-    let mut results: Vec<(usize, Staging)> = if threads == 1 {
+    let mut results: Vec<(usize, StageResult)> = if threads == 1 {
         work()
     } else {
         std::thread::scope(|scope| {
@@ -326,101 +734,149 @@ fn stage_all(folders: &[Folder], faults: &Faults) -> Result<Vec<Staged>, String>
     results.sort_by_key(|(i, _)| *i);
     let mut staged = Vec::with_capacity(results.len());
     let mut first_error = None;
-    let mut created = Vec::new();
+    let mut clean = true;
     for (_, r) in results {
         match r {
-            Ok(s) => {
-                created.extend(s.created.clone());
-                staged.push(s);
-            }
-            Err((dir, e)) => {
-                created.extend(dir);
+            Ok(s) => staged.push(s),
+            Err((e, gone)) => {
+                clean &= gone;
                 first_error.get_or_insert(e);
             }
         }
     }
     match first_error {
         None => Ok(staged),
-        Some(e) => {
-            drop(staged);
-            remove_dirs(&created);
-            Err(e)
-        }
+        Some(e) => Err((e, discard_all(&staged) && clean)),
     }
 }
 
-/// One folder's staging: on failure, the folder it created, if any, and
-/// the message.
-type Staging = Result<Staged, (Option<PathBuf>, String)>;
+/// A staged folder, or the message and whether its private folder is gone.
+type StageResult = Result<Staged, (String, bool)>;
 
-/// Stages one folder; on failure, says which folder it created, if any,
-/// so that the caller removes it once its staged files are gone.
-fn stage(folder: &Folder, faults: &Faults) -> Staging {
-    let mut staged = Staged::default();
+/// Stages one folder; on failure, removes what it staged and created.
+fn stage(folder: &Folder, name: &str, id: &str, faults: &Faults) -> StageResult {
+    let mut staged = Staged {
+        name: name.to_string(),
+        dir: folder.dir.clone(),
+        created: false,
+        txn: None,
+        entries: Vec::new(),
+        unchanged: 0,
+    };
+    match stage_into(&mut staged, folder, id, faults) {
+        Ok(()) => Ok(staged),
+        Err(e) => Err((e, staged.discard())),
+    }
+}
+
+fn stage_into(s: &mut Staged, folder: &Folder, id: &str, faults: &Faults) -> Result<(), String> {
     let dir = &folder.dir;
     if !dir.exists() {
         faults
             .step()
             .and_then(|_| std::fs::create_dir(dir))
-            .map_err(|e| (None, io_error("create", dir, &e)))?;
-        staged.created = Some(dir.clone());
-    } else {
-        staged.stale = stale(dir, &folder.files);
+            .map_err(|e| io_error("create", dir, &e))?;
+        s.created = true;
     }
-    let created = staged.created.clone();
-    let fail = |e: String| (created.clone(), e);
+    let txn_dir = |s: &mut Staged| -> Result<(), String> {
+        if s.txn.is_none() {
+            let txn = dir.join(txn_name(id));
+            faults
+                .step()
+                .and_then(|_| std::fs::create_dir(&txn))
+                .map_err(|e| io_error("write in", dir, &e))?;
+            s.txn = Some(txn);
+        }
+        Ok(())
+    };
+    let stale = if s.created {
+        Vec::new()
+    } else {
+        stale(dir, &folder.files)
+    };
     for f in &folder.files {
         let target = dir.join(&f.path);
-        if staged.created.is_none()
+        if !s.created
             && crate::source::read_bytes_limited(&target, f.contents.len() as u64)
                 .is_ok_and(|old| old == f.contents.as_bytes())
         {
-            staged.unchanged += 1;
+            s.unchanged += 1;
             continue;
         }
+        txn_dir(s)?;
+        let op = if std::fs::symlink_metadata(&target).is_ok() {
+            Op::Replace
+        } else {
+            Op::Create
+        };
+        s.entries.push(Entry {
+            op,
+            file: f.path.clone(),
+            target: target.clone(),
+        });
+        let path = s.new_path(s.entries.len() - 1);
         let mut tmp = faults
             .step()
-            .and_then(|_| new_file(dir, &target))
-            .map_err(|e| fail(io_error("write in", dir, &e)))?;
+            .and_then(|_| new_file(&path, &target))
+            .map_err(|e| io_error("write in", dir, &e))?;
         faults
             .step()
             .and_then(|_| tmp.write_all(f.contents.as_bytes()))
-            .map_err(|e| fail(io_error("write", &target, &e)))?;
-        staged.files.push((tmp.into_temp_path(), target));
+            .map_err(|e| io_error("write", &target, &e))?;
+        // Closed once written: a thousand spec folders are six thousand
+        // files, far past the usual limit of 1,024 open files, and a
+        // growing descriptor table stalls a threaded process for an RCU
+        // grace period each time it doubles.
+        drop(tmp);
     }
-    Ok(staged)
+    for target in stale {
+        txn_dir(s)?;
+        let file = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        s.entries.push(Entry {
+            op: Op::Remove,
+            file,
+            target,
+        });
+    }
+    Ok(())
 }
 
-/// A temporary file beside `target` with the mode a plain write would
-/// give: the old file's when it replaces one, else read-write for all as
-/// the umask allows (tempfile's own default, owner-only, would surprise
-/// whoever shares the checkout).
-fn new_file(dir: &Path, target: &Path) -> std::io::Result<tempfile::NamedTempFile> {
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".vpcegen-");
+/// A new file at `path` with the mode a plain write would give: the old
+/// file's when it replaces one, else read-write for all as the umask
+/// allows.
+fn new_file(path: &Path, target: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o666);
     }
-    let tmp = builder.tempfile_in(dir)?;
+    let file = options.open(path)?;
     if let Ok(old) = std::fs::metadata(target) {
-        tmp.as_file().set_permissions(old.permissions())?;
+        file.set_permissions(old.permissions())?;
     }
-    Ok(tmp)
+    Ok(file)
 }
 
-fn undo(done: Vec<Done>) {
+/// Undoes the commit, in reverse; false if something could not be put back.
+fn undo(done: Vec<Done>) -> bool {
+    let mut ok = true;
     for d in done.into_iter().rev() {
         match d {
             Done::Created(target) => {
                 let _ = std::fs::remove_file(target);
             }
             Done::Replaced { target, backup } | Done::Removed { target, backup } => {
-                let _ = std::fs::rename(backup, target);
+                ok &= std::fs::rename(backup, target).is_ok();
             }
         }
     }
+    ok
 }
 
 /// Removes the folders a failed write created, innermost first.
@@ -442,6 +898,373 @@ fn io_error(what: &str, path: &Path, e: &std::io::Error) -> String {
     format!("cannot {what} `{}`: {why}", path.display())
 }
 
+/// The transaction folders in `root` that are provably vpcegen's: named as
+/// [`txn_name`] names them, holding nothing but a journal, a plan and the
+/// commit mark, each as vpcegen writes them (or cut short by a kill).
+fn transactions(root: &Path) -> Vec<(PathBuf, String)> {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(PathBuf, String)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let id = txn_id(&name)?.to_string();
+            Some((e.path(), id))
+        })
+        .filter(|(dir, _)| {
+            std::fs::read_dir(dir).is_ok_and(|mut entries| {
+                entries.all(|e| {
+                    e.is_ok_and(|e| {
+                        let path = e.path();
+                        let ours = match e.file_name().to_str() {
+                            Some(JOURNAL | PLAN) => std::fs::read(&path).is_ok_and(|t| {
+                                t.starts_with(MAGIC.as_bytes()) || MAGIC.as_bytes().starts_with(&t)
+                            }),
+                            Some(COMMITTED) => {
+                                std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == 0)
+                            }
+                            _ => false,
+                        };
+                        ours && e.file_type().is_ok_and(|t| t.is_file())
+                    })
+                })
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+/// What an interrupted build left in `root` (`--out`): its transaction
+/// folder, then its spec folders' private folders.
+pub fn leftovers(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for (dir, id) in transactions(root) {
+        let journal: Option<Journal> = read_json(&dir.join(JOURNAL));
+        out.push(dir);
+        for f in journal.map(|j| j.folders).unwrap_or_default() {
+            let part = root.join(&f.name).join(txn_name(&id));
+            if part.is_dir() {
+                out.push(part);
+            }
+        }
+    }
+    out
+}
+
+/// Finishes or undoes every build that was interrupted while writing into
+/// `root` (`--out`), so that it holds one whole build again: a build that
+/// reached its commit point is finished (its backups removed), any other
+/// is undone (backups moved back, files it created removed, staged files
+/// and folders it created removed). Only what is provably vpcegen's is
+/// touched: the transaction's own folders, and targets its plan names that
+/// carry the mark. Says what it did, one sentence per build. Run it under
+/// the lock, as [`write_locked`] does.
+pub fn recover(root: &Path) -> Result<Vec<String>, String> {
+    transactions(root)
+        .into_iter()
+        .map(|(dir, id)| recover_one(root, &dir, &id))
+        .collect()
+}
+
+fn recover_one(root: &Path, dir: &Path, id: &str) -> Result<String, String> {
+    let journal: Option<Journal> = read_json(&dir.join(JOURNAL));
+    let plan: Option<Plan> = read_json(&dir.join(PLAN));
+    let committed = dir.join(COMMITTED).exists();
+    let folders = journal.map(|j| j.folders).unwrap_or_default();
+    let part = |name: &str| root.join(name).join(txn_name(id));
+    let shown = dir.display();
+    if committed {
+        for f in &folders {
+            clear(&part(&f.name), true)?;
+        }
+        finish(dir, &[PLAN, JOURNAL, COMMITTED])?;
+        return Ok(format!(
+            "finished the build interrupted after its commit (`{shown}`): its files were all in place; removed its backups"
+        ));
+    }
+    let mut restored = 0;
+    if let Some(plan) = &plan {
+        for pf in plan.folders.iter().rev() {
+            let part = part(&pf.name);
+            for (n, e) in pf.entries.iter().enumerate().rev() {
+                let target = root.join(&pf.name).join(&e.file);
+                match e.op {
+                    Op::Replace | Op::Remove => {
+                        let old = part.join(format!("{n}.old"));
+                        if std::fs::symlink_metadata(&old).is_err() {
+                            continue;
+                        }
+                        let free = match std::fs::symlink_metadata(&target) {
+                            Err(e) => e.kind() == ErrorKind::NotFound,
+                            Ok(m) => m.is_file() && (m.len() == 0 || is_generated(&target)),
+                        };
+                        if !free {
+                            return Err(format!(
+                                "cannot undo the interrupted build `{shown}`: `{}` changed since and is no longer generated; move it away, and run the build again (the old file is `{}`)",
+                                target.display(),
+                                old.display()
+                            ));
+                        }
+                        std::fs::rename(&old, &target)
+                            .map_err(|e| io_error("put back", &target, &e))?;
+                        restored += 1;
+                    }
+                    Op::Create => {
+                        let moved =
+                            std::fs::symlink_metadata(part.join(format!("{n}.new"))).is_err();
+                        if moved && is_generated(&target) {
+                            std::fs::remove_file(&target)
+                                .map_err(|e| io_error("remove", &target, &e))?;
+                            restored += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for f in &folders {
+        clear(&part(&f.name), false)?;
+        if f.created {
+            let _ = std::fs::remove_dir(root.join(&f.name));
+        }
+    }
+    finish(dir, &[PLAN, JOURNAL])?;
+    Ok(if restored > 0 {
+        format!(
+            "undid the build interrupted before its commit (`{shown}`): put {restored} file(s) back as they were"
+        )
+    } else {
+        format!(
+            "removed what a build interrupted before its commit had staged (`{shown}`); no file had changed"
+        )
+    })
+}
+
+/// Removes a spec folder's private transaction folder: its staged files,
+/// and its backups only when `backups` (the build was committed).
+fn clear(part: &Path, backups: bool) -> Result<(), String> {
+    let Ok(entries) = std::fs::read_dir(part) else {
+        return Ok(());
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = |suffix: &str| {
+            name.strip_suffix(suffix)
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        };
+        if ours(".new") || (backups && ours(".old")) {
+            std::fs::remove_file(e.path()).map_err(|err| io_error("remove", &e.path(), &err))?;
+        }
+    }
+    std::fs::remove_dir(part).map_err(|e| io_error("remove", part, &e))
+}
+
+/// Removes the transaction's own files, in order, then its folder.
+fn finish(dir: &Path, names: &[&str]) -> Result<(), String> {
+    for name in names {
+        let path = dir.join(name);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != ErrorKind::NotFound => return Err(io_error("remove", &path, &e)),
+            _ => {}
+        }
+    }
+    std::fs::remove_dir(dir).map_err(|e| io_error("remove", dir, &e))
+}
+
+/// An advisory lock on an output folder, released when dropped (or when
+/// the process dies, however it dies).
+pub struct Lock {
+    _file: Option<std::fs::File>,
+}
+
+/// Opens what the lock is taken on. On Unix, the folder itself: `flock`
+/// works on a directory, and no file is added to the user's repository.
+/// Elsewhere a folder cannot be locked, so a `.vpcegen.lock` file in it
+/// is (created if missing, never written to or removed).
+fn lock_target(dir: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(dir.join(".vpcegen.lock"))
+    }
+}
+
+/// Whether the locked file is still what `dir` names: the folder may have
+/// been removed (a failed first build removes the folder it created) or
+/// replaced while this process waited.
+fn still_there(file: &std::fs::File, dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(dir)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        dir.is_dir()
+    }
+}
+
+impl Lock {
+    /// Locks `dir`, exclusively to write or shared to read, waiting for
+    /// another vpcegen that holds it (after saying so through `notice`).
+    /// `None` when `dir` is not a folder. Where the file system cannot
+    /// lock, says so and goes on without a lock.
+    fn take(dir: &Path, exclusive: bool, notice: &mut dyn FnMut(&str)) -> Option<Lock> {
+        let mut told = false;
+        loop {
+            if !dir.is_dir() {
+                return None;
+            }
+            let file = match lock_target(dir) {
+                Ok(f) => f,
+                Err(e) => {
+                    notice(&format!(
+                        "warning: cannot lock `{}` ({e}); going on without the lock, so do not run another build into it meanwhile",
+                        dir.display()
+                    ));
+                    return Some(Lock { _file: None });
+                }
+            };
+            let tried = if exclusive {
+                file.try_lock()
+            } else {
+                file.try_lock_shared()
+            };
+            let locked = match tried {
+                Ok(()) => Ok(()),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if !told {
+                        notice(&format!(
+                            "waiting for another vpcegen process to finish with `{}` (it holds the folder's lock)...",
+                            crate::source::display_path(dir)
+                        ));
+                        told = true;
+                    }
+                    loop {
+                        let r = if exclusive {
+                            file.lock()
+                        } else {
+                            file.lock_shared()
+                        };
+                        match r {
+                            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                            r => break r,
+                        }
+                    }
+                }
+                Err(std::fs::TryLockError::Error(e)) => Err(e),
+            };
+            if let Err(e) = locked {
+                notice(&format!(
+                    "warning: cannot lock `{}` ({e}); going on without the lock, so do not run another build into it meanwhile",
+                    dir.display()
+                ));
+                return Some(Lock { _file: None });
+            }
+            if still_there(&file, dir) {
+                return Some(Lock { _file: Some(file) });
+            }
+        }
+    }
+}
+
+/// `build`: [`write_all`] under an exclusive lock on `out`, creating `out`
+/// first if need be (and removing it again if the build fails). Another
+/// vpcegen writing or checking `out` is waited for, after a line through
+/// `notice`, which also hears what was done about an interrupted build.
+pub fn write_locked(
+    out: &Path,
+    folders: &[Folder],
+    notice: &mut dyn FnMut(&str),
+) -> Result<Written, String> {
+    if folders.is_empty() {
+        return Ok(Written::default());
+    }
+    // The clear errors first, before `out` is created.
+    refuse(folders, false)?;
+    let out = if out.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        out
+    };
+    let mut created: Vec<PathBuf> = Vec::new();
+    let lock = loop {
+        let missing: Vec<PathBuf> = out
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        for dir in missing.iter().rev() {
+            match std::fs::create_dir(dir) {
+                Ok(()) => created.push(dir.clone()),
+                Err(e) if e.kind() == ErrorKind::AlreadyExists && dir.is_dir() => {}
+                Err(e) => {
+                    remove_dirs(&created);
+                    return Err(io_error("create", dir, &e));
+                }
+            }
+        }
+        if !out.is_dir() {
+            remove_dirs(&created);
+            return Err(format!("`{}` is not a folder", out.display()));
+        }
+        // `None`: removed while this process waited; create it again.
+        if let Some(lock) = Lock::take(out, true, notice) {
+            break lock;
+        }
+    };
+    let result = write_all(folders);
+    match &result {
+        Ok(w) => w
+            .recovered
+            .iter()
+            .for_each(|m| notice(&format!("note: {m}"))),
+        Err(_) => remove_dirs(&created),
+    }
+    drop(lock);
+    result
+}
+
+/// `build --check`: [`check_all`] under a shared lock on `out`, so that it
+/// never reads a folder while a build commits into it. A missing `out` is
+/// not created (nothing to lock, everything missing).
+pub fn check_locked(out: &Path, folders: &[Folder], notice: &mut dyn FnMut(&str)) -> Drift {
+    let out = if out.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        out
+    };
+    loop {
+        let lock = Lock::take(out, false, notice);
+        let drift = check_all(folders);
+        // Without a lock, only a folder that still does not exist proves
+        // that no build ran meanwhile.
+        if lock.is_some() || !out.is_dir() {
+            return drift;
+        }
+    }
+}
+
 /// How the folders on disk differ from what the specs produce now.
 #[derive(Debug, Default)]
 pub struct Drift {
@@ -451,17 +1274,26 @@ pub struct Drift {
     pub missing: Vec<PathBuf>,
     /// Generated files on disk that the specs no longer produce.
     pub extra: Vec<PathBuf>,
+    /// What an interrupted build left (see [`leftovers`]).
+    pub leftovers: Vec<PathBuf>,
 }
 
 impl Drift {
     pub fn is_clean(&self) -> bool {
-        self.changed.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+        self.changed.is_empty()
+            && self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.leftovers.is_empty()
     }
 }
 
-/// `build --check`: compares without writing anything.
+/// `build --check`: compares without writing anything. Takes no lock: see
+/// [`check_locked`].
 pub fn check_all(folders: &[Folder]) -> Drift {
     let mut drift = Drift::default();
+    if let Ok((root, _)) = layout(folders) {
+        drift.leftovers = leftovers(&root);
+    }
     for folder in folders {
         for f in &folder.files {
             let target = folder.dir.join(&f.path);
@@ -479,7 +1311,7 @@ pub fn check_all(folders: &[Folder]) -> Drift {
                 }
                 Err(_) => drift.missing.push(target),
                 Ok(old) if old == f.contents.as_bytes() => {}
-                Ok(old) if !is_marked(&old) => {
+                Ok(old) if !is_marked(&target, &old) => {
                     let shown = crate::source::display_path(&target);
                     drift.changed.push((
                         target,

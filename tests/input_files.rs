@@ -698,9 +698,11 @@ fn a_fifo_in_the_output_folder_is_not_waited_on() {
     let r = run_in(d, &["build", "spec.toml", "--out", "out", "--check"]);
     assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("out/files/main.tf"), "{}", r.stdout);
+    // A FIFO is nobody's generated file: refused, not waited on, left alone.
     let r = run_in(d, &["build", "spec.toml", "--out", "out"]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert!(std::fs::metadata(&target).unwrap().is_file());
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("is not a regular file"), "{}", r.stderr);
+    assert!(!std::fs::metadata(&target).unwrap().is_file());
 }
 
 /// A generated file replaced by a link to a file of secrets: `--check` says
