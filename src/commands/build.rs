@@ -1,0 +1,140 @@
+//! `vpcegen build`: compile, render, then write the folders (or, with
+//! `--check`, compare them with what is on disk).
+
+use super::{Report, display, fail};
+use crate::pipeline::{Timings, compile_timed, render_models};
+use crate::render::{CfnFormat, Engine, Target};
+use crate::{EXIT_INVALID, output};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The options of `build`, as the command line gave them.
+pub(crate) struct Args<'a> {
+    pub specs: &'a [PathBuf],
+    pub target: Target,
+    pub format: CfnFormat,
+    pub out: &'a Path,
+    pub templates: Option<&'a Path>,
+    pub check: bool,
+    pub deny_warnings: bool,
+}
+
+pub(crate) fn run(a: &Args, report: Report, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    let mut t = if std::env::var_os("VPCEGEN_TIMINGS").is_some_and(|v| v == "1") {
+        Timings::on()
+    } else {
+        Timings::off()
+    };
+    // Parsing the templates does not depend on the specs: it runs
+    // on another core while they compile. A template error still
+    // comes first, alone, as if nothing else had run.
+    let (engine, compiled) = std::thread::scope(|scope| {
+        let engine = scope.spawn(|| Engine::new(a.templates));
+        let compiled = compile_timed(a.specs, Some(a.target), a.deny_warnings, &mut t);
+        let engine = engine.join().expect("parsing templates does not panic");
+        (engine, compiled)
+    });
+    let engine = match engine {
+        Ok(e) => e,
+        Err(e) => return fail(stderr, &e),
+    };
+    report.print(&compiled, stderr);
+    if !compiled.ok() {
+        return EXIT_INVALID;
+    }
+    let folders = match render_models(&compiled.models, &engine, a.target, a.format) {
+        Ok(rendered) => compiled
+            .models
+            .iter()
+            .zip(rendered)
+            .map(|(m, files)| output::Folder {
+                dir: a.out.join(&m.name),
+                files,
+            })
+            .collect::<Vec<_>>(),
+        Err(e) => return fail(stderr, &e),
+    };
+    t.lap("render");
+    // Builds into one --out take turns; --check waits for a build
+    // that is committing.
+    let mut notice = |m: &str| {
+        let _ = writeln!(stderr, "{m}");
+        let _ = stderr.flush();
+    };
+    if a.check {
+        let drift = output::check_locked(a.out, &folders, &mut notice);
+        t.lap("compare");
+        t.report(stderr);
+        return report_drift(&drift, stdout);
+    }
+    let written = output::write_locked(a.out, &folders, &mut notice);
+    t.lap("write");
+    t.report(stderr);
+    match written {
+        Ok(w) => {
+            for f in &folders {
+                let _ = writeln!(
+                    stdout,
+                    "wrote {}/ ({} file{})",
+                    display(&f.dir),
+                    f.files.len(),
+                    if f.files.len() == 1 { "" } else { "s" }
+                );
+            }
+            if w.removed > 0 {
+                let _ = writeln!(
+                    stdout,
+                    "removed {} generated file(s) the specs no longer produce",
+                    w.removed
+                );
+            }
+            0
+        }
+        Err(e) => fail(stderr, &e),
+    }
+}
+
+/// `build --check`: a unified diff per changed file, then the files that
+/// are missing or no longer produced; exit 1 when anything differs.
+fn report_drift(drift: &output::Drift, stdout: &mut dyn Write) -> i32 {
+    if drift.is_clean() {
+        let _ = writeln!(stdout, "up to date: the generated files match their specs");
+        return 0;
+    }
+    for (_, diff) in &drift.changed {
+        let _ = write!(stdout, "{diff}");
+    }
+    for p in &drift.missing {
+        let _ = writeln!(
+            stdout,
+            "missing: {} (the spec produces it; run `vpcegen build`)",
+            display(p)
+        );
+    }
+    for p in &drift.extra {
+        let _ = writeln!(
+            stdout,
+            "extra: {} (generated, but no spec produces it any more)",
+            display(p)
+        );
+    }
+    for p in &drift.leftovers {
+        let _ = writeln!(
+            stdout,
+            "leftover: {}/ (left by a vpcegen build that was interrupted; the next `vpcegen build` finishes or undoes it)",
+            display(p)
+        );
+    }
+    let left = match drift.leftovers.len() {
+        0 => String::new(),
+        n => format!(", {n} leftover"),
+    };
+    let _ = writeln!(
+        stdout,
+        "out of date: {} changed, {} missing, {} extra{left}; run `vpcegen build` with the same arguments without --check",
+        drift.changed.len(),
+        drift.missing.len(),
+        drift.extra.len()
+    );
+    EXIT_INVALID
+}
