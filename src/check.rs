@@ -2,7 +2,7 @@
 //! another spec's `expose`, the pairs they form (principals, AZs), and
 //! names that must be unique in one build.
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::model::{self, LoadBalancer, Model};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -32,8 +32,8 @@ pub fn link(models: &mut [Model], d: &mut Diagnostics) {
             };
             let p = &models[provider];
             let Some(x) = p.exposes.iter().find(|x| x.key == r.expose.value) else {
-                let mut diag = Diagnostic::error(
-                    "E016",
+                let mut diag = Diagnostic::new(
+                    Code::E016,
                     format!("`{}` has no `[expose.{}]`", p.spans.shown, r.expose.value),
                 )
                 .at(r.expose.span, "no such expose in that spec");
@@ -90,8 +90,8 @@ pub fn link(models: &mut [Model], d: &mut Diagnostics) {
             }
             if let (Some(account), Some(account_span)) = (&m.account, m.spans.account) {
                 if !principals.iter().any(|p| covers(p, account)) {
-                    let mut diag = Diagnostic::error(
-                        "E051",
+                    let mut diag = Diagnostic::new(
+                        Code::E051,
                         format!("account {account} of `{}` may not connect to `{expose_key}` of `{provider_name}`", m.name),
                     )
                     .at(account_span, "the consumer's account")

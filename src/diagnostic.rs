@@ -1,6 +1,10 @@
 //! Diagnostics as data: every stage pushes these, and only this module knows
 //! how they look on a terminal or as JSON.
 
+mod code;
+
+pub use code::{Code, markdown_table};
+
 use crate::source::{SourceMap, Span};
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -14,7 +18,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    fn word(self) -> &'static str {
+    pub fn word(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -32,9 +36,11 @@ pub struct Label {
 
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
+    /// The code's severity; `--deny-warnings` makes a warning an error.
     pub severity: Severity,
-    /// Stable code, documented in `docs/diagnostics.md`.
-    pub code: &'static str,
+    /// Stable code, documented in `docs/diagnostics.md` (generated from
+    /// [`Code`]).
+    pub code: Code,
     pub message: String,
     pub primary: Option<Label>,
     pub secondary: Vec<Label>,
@@ -43,29 +49,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    /// A diagnostic with the severity its code has.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            severity: code.severity(),
             code,
             message: message.into(),
             primary: None,
             secondary: Vec::new(),
             help: None,
             notes: Vec::new(),
-        }
-    }
-
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Self::error(code, message)
-        }
-    }
-
-    pub fn info(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Info,
-            ..Self::error(code, message)
         }
     }
 

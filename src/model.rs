@@ -3,7 +3,7 @@
 //! ordering). Renderers only translate a [`Model`]; they decide nothing.
 
 use crate::catalog::Catalog;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceMap, Span};
 use crate::spec::{EndpointType, Net, Policy, SecurityGroup, Sp, Spec};
 use serde::Serialize;
@@ -288,8 +288,8 @@ pub fn lower(
                 .get(&s.value)
                 .is_some_and(|x| x.service_name.is_some());
         if !known {
-            let mut diag = Diagnostic::error(
-                "E020",
+            let mut diag = Diagnostic::new(
+                Code::E020,
                 format!("unknown service `{}`", s.value.escape_debug()),
             )
             .at(s.span, "not in the built-in catalog");
@@ -334,8 +334,8 @@ pub fn lower(
                 }
             }
             None => {
-                let mut diag = Diagnostic::error(
-                    "E021",
+                let mut diag = Diagnostic::new(
+                    Code::E021,
                     format!("unknown bundle `{}`", b.value.escape_debug()),
                 )
                 .at(b.span, "not a built-in bundle");
@@ -351,8 +351,8 @@ pub fn lower(
     for w in &spec.reach.without {
         if wanted.remove(&w.value).is_none() {
             let known = catalog.service(&w.value).is_some();
-            let mut diag = Diagnostic::warning(
-                "W103",
+            let mut diag = Diagnostic::new(
+                Code::W103,
                 format!(
                     "`reach.without` names `{}`, which nothing adds",
                     w.value.escape_debug()
@@ -377,8 +377,8 @@ pub fn lower(
         .collect();
     for (key, settings) in &spec.service {
         if !wanted.contains_key(key) && !without.contains(key.as_str()) {
-            let mut diag = Diagnostic::warning(
-                "W102",
+            let mut diag = Diagnostic::new(
+                Code::W102,
                 format!("settings for `{key}`, which is not reached"),
             )
             .at(settings.key_span, "no endpoint uses these settings");
@@ -412,8 +412,8 @@ pub fn lower(
                 };
                 if !offered {
                     d.push(
-                        Diagnostic::error(
-                            "E022",
+                        Diagnostic::new(
+                            Code::E022,
                             format!("`{key}` has no {} endpoint", type_word(k.value)),
                         )
                         .at(k.span, "not offered by this service")
@@ -438,8 +438,8 @@ pub fn lower(
                 if let Some(help) = problem {
                     let settings = settings.expect("a service_name comes with settings");
                     d.push(
-                        Diagnostic::error(
-                            "E010",
+                        Diagnostic::new(
+                            Code::E010,
                             format!(
                                 "`{}` is not a valid name for a service the catalog does not know",
                                 key.escape_debug()
@@ -451,7 +451,7 @@ pub fn lower(
                     continue;
                 }
                 d.push(
-                    Diagnostic::warning("W101", format!("`{key}` is not in the built-in catalog; using `service_name` as written"))
+                    Diagnostic::new(Code::W101, format!("`{key}` is not in the built-in catalog; using `service_name` as written"))
                         .at(sn.span, "not checked against the catalog")
                         .help("check the name with `aws ec2 describe-vpc-endpoint-services`"),
                 );
@@ -465,7 +465,7 @@ pub fn lower(
                 },
                 None => {
                     d.push(
-                        Diagnostic::error("E023", format!("`{key}` has an account-specific endpoint service name"))
+                        Diagnostic::new(Code::E023, format!("`{key}` has an account-specific endpoint service name"))
                             .at(*span, "cannot be built from the Region")
                             .help(format!(
                                 "set `[service.\"{key}\"] service_name = \"...\"` with the name your account gets ({})",
@@ -482,8 +482,8 @@ pub fn lower(
             EndpointType::Gateway => {
                 if let Some(p) = settings.and_then(|s| s.private_dns.as_ref()) {
                     d.push(
-                        Diagnostic::error(
-                            "E024",
+                        Diagnostic::new(
+                            Code::E024,
                             format!("`{key}` is a gateway endpoint, which has no private DNS"),
                         )
                         .at(p.span, "only for interface endpoints")
@@ -500,7 +500,7 @@ pub fn lower(
                 let dns = match explicit {
                     Some(p) if p.value && !supported => {
                         d.push(
-                            Diagnostic::error("E024", format!("AWS does not support private DNS for `{key}` interface endpoints"))
+                            Diagnostic::new(Code::E024, format!("AWS does not support private DNS for `{key}` interface endpoints"))
                                 .at(p.span, "private DNS cannot be enabled")
                                 .help("set `private_dns = false` and call the endpoint's own DNS names"),
                         );
@@ -531,8 +531,8 @@ pub fn lower(
             if entry.is_some_and(|e| !e.supports_policy()) {
                 if !from_default {
                     d.push(
-                        Diagnostic::error(
-                            "E032",
+                        Diagnostic::new(
+                            Code::E032,
                             format!("`{key}` does not accept endpoint policies"),
                         )
                         .at(p.span, "AWS rejects a policy here")
@@ -582,7 +582,7 @@ pub fn lower(
             ("endpoints", "their")
         };
         d.push(
-            Diagnostic::warning("W204", format!("private DNS is off for the {names} interface {what}"))
+            Diagnostic::new(Code::W204, format!("private DNS is off for the {names} interface {what}"))
                 .at(*span, "private DNS off")
                 .note(format!(
                     "SDKs and the CLI still resolve {them} public names, so calls leave the VPC through a NAT gateway (or fail) instead of using the endpoint, and nothing shows it"
@@ -673,7 +673,7 @@ pub fn lower(
                     }
                     Net::Lookup(_) => {
                         d.push(
-                            Diagnostic::error("E003", "`vpc.cidr` cannot be a tag lookup")
+                            Diagnostic::new(Code::E003, "`vpc.cidr` cannot be a tag lookup")
                                 .at(c.span, "a CIDR is read from the VPC itself")
                                 .help("leave `vpc.cidr` out to read it from the VPC, or give it literally or as an input"),
                         );
@@ -712,7 +712,7 @@ pub fn lower(
                             .filter(|c| c.value == "0.0.0.0/0" || c.value == "::/0")
                         {
                             d.push(
-                                Diagnostic::warning("W201", format!("the endpoints' security group admits `{}`, every address", c.value))
+                                Diagnostic::new(Code::W201, format!("the endpoints' security group admits `{}`, every address", c.value))
                                     .at(c.span, "open to any source")
                                     .note("anything that can route into the VPC (peering, transit gateway, VPN, a misconfigured route) may then call AWS through these endpoints with your endpoint policies")
                                     .help("admit the VPC CIDR or your organisation's ranges instead"),
@@ -769,8 +769,8 @@ pub fn lower(
         + connects.len();
     if interface_count > INTERFACE_ENDPOINT_QUOTA {
         d.push(
-            Diagnostic::warning(
-                "W205",
+            Diagnostic::new(
+                Code::W205,
                 format!("{interface_count} interface endpoints in one VPC; the default quota is {INTERFACE_ENDPOINT_QUOTA}"),
             )
             .at(spec.name.span, "this VPC")
@@ -953,8 +953,8 @@ fn lower_exposes(spec: &Spec, inputs: &mut Vec<Input>, d: &mut Diagnostics) -> V
         let acceptance_required = x.acceptance_required.as_ref().is_some_and(|a| a.value);
         if let Some(star) = x.allowed_principals.iter().find(|p| p.value == "*") {
             if !acceptance_required {
-                let mut diag = Diagnostic::error(
-                    "E050",
+                let mut diag = Diagnostic::new(
+                    Code::E050,
                     format!("`expose.{key}` lets any AWS account connect: `*` with `acceptance_required = false`"),
                 )
                 .at(star.span, "every AWS account may connect")
@@ -968,7 +968,7 @@ fn lower_exposes(spec: &Spec, inputs: &mut Vec<Input>, d: &mut Diagnostics) -> V
         }
         if x.allowed_principals.is_empty() {
             d.push(
-                Diagnostic::warning("W110", format!("`expose.{key}` allows no principals: no other account can connect"))
+                Diagnostic::new(Code::W110, format!("`expose.{key}` allows no principals: no other account can connect"))
                     .at(x.key_span, "no `allowed_principals`")
                     .help("list the accounts or roles of the consumers, such as `allowed_principals = [\"arn:aws:iam::444455556666:root\"]`"),
             );
@@ -979,7 +979,7 @@ fn lower_exposes(spec: &Spec, inputs: &mut Vec<Input>, d: &mut Diagnostics) -> V
             .filter(|p| p.value.ends_with(":root"))
         {
             d.push(
-                Diagnostic::info("I203", format!("`{}` lets every role and user of the account connect", root.value))
+                Diagnostic::new(Code::I203, format!("`{}` lets every role and user of the account connect", root.value))
                     .at(root.span, "a whole account")
                     .help("when you know which role creates the endpoint, name it (`arn:aws:iam::<account>:role/<name>`)"),
             );
@@ -1033,8 +1033,8 @@ fn elb_tags(spec: &Spec, d: &mut Diagnostics) {
                 continue;
             };
             d.push(
-                Diagnostic::error(
-                    "E010",
+                Diagnostic::new(
+                    Code::E010,
                     format!(
                         "tag {what} `{}` is not accepted by Elastic Load Balancing",
                         text.escape_debug()
@@ -1211,8 +1211,8 @@ pub fn az_check(
         .collect();
     if shared.is_empty() {
         d.push(
-            Diagnostic::error(
-                "E052",
+            Diagnostic::new(
+                Code::E052,
                 format!(
                     "no AZ in common with {what}: the consumer's AZ IDs ({}) share none with the service's ({})",
                     consumer.join(", "),
@@ -1226,8 +1226,8 @@ pub fn az_check(
         );
     } else if !missing.is_empty() {
         d.push(
-            Diagnostic::warning(
-                "W111",
+            Diagnostic::new(
+                Code::W111,
                 format!("subnets in {} cannot reach {what}, which is offered only in {}", missing.join(", "), service.join(", ")),
             )
             .at(consumer_span, "some of these AZs are not served")
@@ -1445,8 +1445,8 @@ fn dedupe_inputs(all: Vec<Input>, adds_vpc_cidr: bool, d: &mut Diagnostics) -> V
         let pascal = crate::render::pascal(&input.name);
         if let Some(prev) = by_name.get(&input.name).map(|&i| &out[i]) {
             if prev.kind != input.kind {
-                let mut diag = Diagnostic::error(
-                    "E014",
+                let mut diag = Diagnostic::new(
+                    Code::E014,
                     format!("input `{}` is used for two different values", input.name),
                 )
                 .help("give each network value its own input name");
@@ -1463,8 +1463,8 @@ fn dedupe_inputs(all: Vec<Input>, adds_vpc_cidr: bool, d: &mut Diagnostics) -> V
             continue;
         }
         if let Some(prev) = by_pascal.get(&pascal).map(|&i| &out[i]) {
-            let mut diag = Diagnostic::error(
-                "E014",
+            let mut diag = Diagnostic::new(
+                Code::E017,
                 format!(
                     "inputs `{}` and `{}` would both be the CloudFormation Parameter `{pascal}`",
                     prev.name, input.name
@@ -1478,7 +1478,7 @@ fn dedupe_inputs(all: Vec<Input>, adds_vpc_cidr: bool, d: &mut Diagnostics) -> V
             continue;
         }
         if adds_vpc_cidr && pascal == "VpcCidr" {
-            let mut diag = Diagnostic::error("E014", format!("input `{}` clashes with the `VpcCidr` Parameter vpcegen adds for the VPC's CIDR", input.name))
+            let mut diag = Diagnostic::new(Code::E018, format!("input `{}` clashes with the `VpcCidr` Parameter vpcegen adds for the VPC's CIDR", input.name))
                 .help("rename the input, or set `vpc.cidr`");
             if let Some(span) = input.span {
                 diag = diag.at(span, "reserved name");
@@ -1591,7 +1591,7 @@ fn resolve_policy(
             let doc = read_policy_file(&full, &shown, path.span, d);
             if doc.as_ref().is_some_and(allows_everything) {
                 d.push(
-                    Diagnostic::warning("W202", format!("policy `{shown}` allows every action on every resource to every principal"))
+                    Diagnostic::new(Code::W202, format!("policy `{shown}` allows every action on every resource to every principal"))
                         .at(path.span, "a statement with `*` principal, action and resource, and no condition")
                         .note("that is AWS's default full-access policy written out: it restricts nothing, which a reviewer may not expect of a hand-written policy")
                         .help("narrow `Action` and `Resource`, or add a `Condition` such as `aws:PrincipalOrgID` (or use `{ allow_org = \"o-...\" }`)"),
@@ -1615,16 +1615,19 @@ fn read_policy_file(
         Ok(t) => t,
         Err(e @ ReadError::NotUtf8 { .. }) => {
             d.push(
-                Diagnostic::error("E031", format!("policy file `{shown}` is not UTF-8 text"))
-                    .at(span, "named here")
-                    .note(format!("{shown}: {}", e.reason("policy files"))),
+                Diagnostic::new(
+                    Code::E031,
+                    format!("policy file `{shown}` is not UTF-8 text"),
+                )
+                .at(span, "named here")
+                .note(format!("{shown}: {}", e.reason("policy files"))),
             );
             return None;
         }
         Err(e) => {
             d.push(
-                Diagnostic::error(
-                    "E030",
+                Diagnostic::new(
+                    Code::E030,
                     format!(
                         "cannot read policy file `{shown}`: {}",
                         e.reason("policy files")
@@ -1640,7 +1643,7 @@ fn read_policy_file(
         Ok(v) => v,
         Err(e) => {
             d.push(
-                Diagnostic::error("E031", format!("policy file `{shown}` is not valid JSON"))
+                Diagnostic::new(Code::E031, format!("policy file `{shown}` is not valid JSON"))
                     .at(span, "named here")
                     .note(format!("{shown}:{}:{}: {e}", e.line(), e.column()))
                     .help("an endpoint policy is a JSON IAM policy document with `Version` and `Statement`"),
@@ -1650,8 +1653,8 @@ fn read_policy_file(
     };
     if !doc.as_object().is_some_and(|o| o.contains_key("Statement")) {
         d.push(
-            Diagnostic::error(
-                "E031",
+            Diagnostic::new(
+                Code::E031,
                 format!("policy file `{shown}` is not a policy document"),
             )
             .at(span, "named here")
@@ -1694,7 +1697,7 @@ fn allows_everything(doc: &serde_json::Value) -> bool {
 }
 
 fn policy_too_long(span: Span, chars: usize) -> Diagnostic {
-    Diagnostic::error("E033", format!("endpoint policy is {chars} characters; AWS accepts at most {MAX_POLICY_CHARS}"))
+    Diagnostic::new(Code::E033, format!("endpoint policy is {chars} characters; AWS accepts at most {MAX_POLICY_CHARS}"))
         .at(span, "too long for an endpoint policy")
         .help("shorten the policy (wildcards in resources, fewer statements), or move the restriction to bucket or key policies")
 }

@@ -2,7 +2,7 @@
 //! model → files (`render_models`), with the per-stage timings and the
 //! helper that spreads independent work over the cores.
 
-use crate::diagnostic::{self, Diagnostics};
+use crate::diagnostic::{self, Code, Diagnostics};
 use crate::render::{self, CfnFormat, Engine, Target};
 use crate::source::{self, SourceMap};
 use crate::{catalog, check, model, spec};
@@ -211,8 +211,8 @@ fn load_references(
             let full = source::resolve(sources.get(path.span.file).dir(), &path.value);
             if !full.exists() {
                 d.push(
-                    diagnostic::Diagnostic::error(
-                        "E015",
+                    diagnostic::Diagnostic::new(
+                        Code::E015,
                         format!("cannot find spec `{}`", source::display_path(&full)),
                     )
                     .at(path.span, "no spec file here")
@@ -236,8 +236,8 @@ fn check_names(specs: &[spec::Loaded], d: &mut Diagnostics) {
     for a in specs {
         if let Some(b) = first.get(a.spec.name.value.as_str()).copied() {
             d.push(
-                diagnostic::Diagnostic::error(
-                    "E013",
+                diagnostic::Diagnostic::new(
+                    Code::E013,
                     format!("two specs are named `{}`", a.spec.name.value),
                 )
                 .at(a.spec.name.span, "this name is taken")

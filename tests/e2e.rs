@@ -644,7 +644,7 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
                 .diagnostics
                 .iter()
                 .filter(|d| d.severity == vpcegen::diagnostic::Severity::Error)
-                .map(|d| d.code)
+                .map(|d| d.code.as_str())
                 .collect();
             if codes.iter().any(|c| !TERRAFORM_ONLY.contains(c)) {
                 failures.push(format!(

@@ -11,7 +11,7 @@
 //!   names), and holds the string, decoded by the parser, unchanged where
 //!   the field goes (a plain string literal, never a template);
 //! - a string the field refuses must give an error diagnostic with the
-//!   field's code (E010 for values, E014 for input-name clashes), and no
+//!   field's code (E010 for values, E014 and E017 to E019 for input-name clashes), and no
 //!   output.
 //!
 //! Validated fields (`service_name`, principals, `private_dns_name`, IDs,
@@ -572,9 +572,10 @@ fn both<A, B>(
             refused(&b, allowed)
         }
         (Built::Ok(t), Built::Rejected(b)) => {
-            // Only a CloudFormation-specific clash may refuse one target.
+            // Only a CloudFormation-specific clash may refuse one target:
+            // a Parameter named like a resource.
             check_tf(&t)?;
-            refused(&b, &["E014"])
+            refused(&b, &["E019"])
         }
         (Built::Rejected(a), Built::Ok(_)) => {
             Err(format!("Terraform refused {a:?}, CloudFormation accepted"))
@@ -938,7 +939,7 @@ fn field_input_name(s: &str) -> Result<bool, String> {
     both(
         terraform(&f)?,
         cloudformation(&f)?,
-        &["E010", "E014"],
+        &["E010", "E014", "E017", "E018", "E019"],
         |t| {
             block(t, "variable", &[s])?;
             let locals = &block(t, "locals", &[])?.body;
@@ -1525,7 +1526,7 @@ proptest! {
         input in valid_input_name(), name in valid_name(), section in valid_section_name(), key in valid_custom_key(),
         any in text(12, 64), near_input in near(valid_input_name()), near_name in near(valid_name()),
     ) {
-        // Valid forms are accepted unless they clash with a name vpcegen uses (E014) or with a catalog key.
+        // Valid forms are accepted unless they clash with a name vpcegen uses (E014, E017 to E019) or with a catalog key.
         run("input name", field_input_name, &input)?;
         accepted("name", field_name, &name)?;
         accepted("expose/connect name", field_section_name, &section)?;

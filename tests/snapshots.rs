@@ -190,7 +190,7 @@ fn valid_cases() {
                 for d in cfn.diagnostics.iter() {
                     if d.severity == vpcegen::diagnostic::Severity::Error {
                         assert!(
-                            ["E040", "E041"].contains(&d.code),
+                            ["E040", "E041"].contains(&d.code.as_str()),
                             "{name}: unexpected CloudFormation error {}",
                             d.code
                         );

@@ -825,3 +825,47 @@ fn integers_in_any_notation_give_the_same_output_for_every_seed_spec() {
     }
     assert!(rewritten >= 50, "{rewritten} rewritten specs");
 }
+
+/// Each kind of input-name clash has its own code (they were all E014),
+/// and each code keeps its severity in both message formats.
+#[test]
+fn each_input_name_clash_has_its_own_code() {
+    let cases = [
+        (
+            "E014",
+            Target::Terraform,
+            "id = { input = \"net\" }\nsubnets = { input = \"net\" }\n[reach]\nservices = [\"sqs\"]\n",
+        ),
+        (
+            "E017",
+            Target::Terraform,
+            "subnets = { input = \"subnet_ids\" }\nroute_tables = { input = \"subnet__ids\" }\n[reach]\nservices = [\"sqs\", \"s3\"]\n",
+        ),
+        (
+            "E018",
+            Target::Terraform,
+            "subnets = { input = \"vpc_cidr\" }\n[reach]\nservices = [\"sqs\"]\n",
+        ),
+        (
+            "E019",
+            Target::Cloudformation,
+            "id = { input = \"sqs_endpoint\" }\ncidr = \"10.0.0.0/16\"\nsubnets = [\"subnet-0123456789abcdef0\"]\n[reach]\nservices = [\"sqs\"]\n",
+        ),
+    ];
+    // Each case: the code, the target, and the spec from `[vpc]` on.
+    for (code, target, rest) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!("version = 1\nname = \"clash\"\n[vpc]\n{rest}");
+        let p = spec_file(dir.path(), "spec.toml", &text);
+        let c = vpcegen::compile(&[p], Some(target), false);
+        let got: Vec<&str> = c.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(got, [code], "{text}");
+        let d = c.diagnostics.iter().next().unwrap();
+        assert_eq!(d.severity, vpcegen::diagnostic::Severity::Error);
+        let json = c.diagnostics.render_json(&c.sources);
+        assert!(
+            json.starts_with(&format!("{{\"severity\":\"error\",\"code\":\"{code}\",")),
+            "{json}"
+        );
+    }
+}

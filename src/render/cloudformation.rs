@@ -2,7 +2,7 @@
 
 use super::yaml::{Cfn, Written, json_quoted};
 use super::{CfnFormat, Engine, File, pascal};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{
     CreatedSecurityGroup, InputKind, LoadBalancer, Model, OutputValue, SecurityGroups, ServiceName,
     Value,
@@ -104,7 +104,7 @@ pub fn check(model: &Model, d: &mut Diagnostics) {
     for (field, value, span) in fields {
         if let (Some(Value::Lookup(_)), Some(span)) = (value, span) {
             d.push(
-                Diagnostic::error("E040", format!("`{field}` is a tag lookup, which has no CloudFormation equivalent"))
+                Diagnostic::new(Code::E040, format!("`{field}` is a tag lookup, which has no CloudFormation equivalent"))
                     .at(span, "CloudFormation cannot look resources up by tag")
                     .help(format!(
                         "for CloudFormation, give `{field}` as IDs or as `{{ input = \"...\" }}` (a stack Parameter); or build with `--target terraform`"
@@ -117,8 +117,8 @@ pub fn check(model: &Model, d: &mut Diagnostics) {
     for i in &model.inputs {
         let id = pascal(&i.name);
         if resources.contains(&id) {
-            let mut diag = Diagnostic::error(
-                "E014",
+            let mut diag = Diagnostic::new(
+                Code::E019,
                 format!("input `{}` would be the CloudFormation Parameter `{id}`, which is also the logical ID of a resource", i.name),
             )
             .help("rename the input");
@@ -131,7 +131,7 @@ pub fn check(model: &Model, d: &mut Diagnostics) {
     for x in &model.exposes {
         if let (Some(_), Some(span)) = (&x.private_dns_name, x.spans.private_dns_name) {
             d.push(
-                Diagnostic::error("E041", format!("`expose.{}.private_dns_name` cannot be set through CloudFormation", x.key))
+                Diagnostic::new(Code::E041, format!("`expose.{}.private_dns_name` cannot be set through CloudFormation", x.key))
                     .at(span, "AWS::EC2::VPCEndpointService has no private DNS name property")
                     .help("build with `--target terraform`, or remove it here and set it after deploying with `aws ec2 modify-vpc-endpoint-service-configuration --private-dns-name`"),
             );

@@ -3,7 +3,7 @@
 use super::read::{self, TableReader};
 use super::value::{self, Kind, Node, Table};
 use super::*;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 pub use crate::source::io_reason;
 use crate::source::{FileId, ReadError, SourceMap, Span, display_path, read_limited, resolve};
 use std::path::{Path, PathBuf};
@@ -155,7 +155,7 @@ fn load_tree(
             .chain(std::iter::once(display_path(path)))
             .collect();
         d.push(
-            Diagnostic::error("E012", "`extends` forms a cycle")
+            Diagnostic::new(Code::E012, "`extends` forms a cycle")
                 .at(from.span, "this file is already being extended")
                 .note(format!("chain: {}", names.join(" → ")))
                 .help("remove one of the `extends` entries so that baselines form a tree"),
@@ -165,8 +165,8 @@ fn load_tree(
     let too_deep = |d: &mut Diagnostics, label: &str| {
         if let Some(from) = via.named() {
             d.push(
-                Diagnostic::error(
-                    "E012",
+                Diagnostic::new(
+                    Code::E012,
                     format!("`extends` is nested more than {MAX_EXTENDS_DEPTH} levels deep"),
                 )
                 .at(from.span, label),
@@ -210,8 +210,8 @@ fn load_tree(
         if values > memo.budget {
             if memo.budget > 0 {
                 d.push(
-                    Diagnostic::error(
-                        "E012",
+                    Diagnostic::new(
+                        Code::E012,
                         format!("baselines hold more than {MAX_BASELINE_VALUES} values in all"),
                     )
                     .at(from.span, "merging this one goes past the limit")
@@ -259,8 +259,8 @@ fn load_file(
                 // Not text: it may be any file at all (see below).
                 sources.hide_text(file);
             }
-            let diag = Diagnostic::error(
-                "E011",
+            let diag = Diagnostic::new(
+                Code::E011,
                 format!("`{}` is not UTF-8 text", display_path(path)),
             )
             .at(
@@ -271,8 +271,8 @@ fn load_file(
             return None;
         }
         Err(why) => {
-            let diag = Diagnostic::error(
-                "E011",
+            let diag = Diagnostic::new(
+                Code::E011,
                 format!(
                     "cannot read `{}`: {}",
                     display_path(path),
@@ -305,7 +305,7 @@ fn load_file(
                 .min_by_key(|&i| (spans[i].start, spans[i].end))
                 .expect("there is an error");
             let message = errors.swap_remove(first).message().trim().to_string();
-            let diag = Diagnostic::error("E001", "invalid TOML")
+            let diag = Diagnostic::new(Code::E001, "invalid TOML")
                 .at(Span::new(file, spans.swap_remove(first)), message)
                 .note(format!(
                     "no line of `{}` is shown: it is not valid TOML, and was reached by reference, so it may not be a spec at all{}",
@@ -320,7 +320,7 @@ fn load_file(
             return None;
         }
         for (e, span) in errors.into_iter().zip(spans) {
-            let diag = Diagnostic::error("E001", "invalid TOML").at(
+            let diag = Diagnostic::new(Code::E001, "invalid TOML").at(
                 crate::source::Span::new(file, span),
                 e.message().trim().to_string(),
             );
@@ -354,8 +354,8 @@ fn load_file(
         }
         if bases.len() > MAX_EXTENDS_ENTRIES {
             d.push(
-                Diagnostic::error(
-                    "E012",
+                Diagnostic::new(
+                    Code::E012,
                     format!("`extends` lists more than {MAX_EXTENDS_ENTRIES} baselines"),
                 )
                 .at(entry.value.span, format!("{} baselines", bases.len()))
@@ -483,9 +483,12 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
     if let Some(v) = &version {
         if v.value != 1 {
             d.push(
-                Diagnostic::error("E005", format!("spec version {} is not supported", v.value))
-                    .at(v.span, "unknown version")
-                    .help("this vpcegen reads `version = 1`"),
+                Diagnostic::new(
+                    Code::E005,
+                    format!("spec version {} is not supported", v.value),
+                )
+                .at(v.span, "unknown version")
+                .help("this vpcegen reads `version = 1`"),
             );
         }
     }
@@ -569,8 +572,8 @@ fn read_tags(n: &Node, field: &str, d: &mut Diagnostics) -> Vec<(Sp<String>, Sp<
     for e in &t.entries {
         if let Err(help) = check_tag_key(&e.key) {
             d.push(
-                Diagnostic::error(
-                    "E010",
+                Diagnostic::new(
+                    Code::E010,
                     format!("`{}` is not a valid tag key", e.key.escape_debug()),
                 )
                 .at(e.key_span, "invalid tag key")
@@ -637,7 +640,7 @@ fn id_list(
     // Empty as written, not empty because every ID was invalid (already reported).
     if matches!(&n.kind, Kind::Array(items) if items.is_empty()) {
         d.push(
-            Diagnostic::error("E010", format!("`{field}` is empty"))
+            Diagnostic::new(Code::E010, format!("`{field}` is empty"))
                 .at(n.span, "no IDs")
                 .help("give at least one ID, or leave the key out to make it an input"),
         );
@@ -669,7 +672,7 @@ fn read_net<T>(
         r.get("input");
         r.get("tags");
         d.push(
-            Diagnostic::error("E003", format!("`{field}` must be a literal, `{{ input = \"...\" }}` or `{{ tags = {{ ... }} }}`"))
+            Diagnostic::new(Code::E003, format!("`{field}` must be a literal, `{{ input = \"...\" }}` or `{{ tags = {{ ... }} }}`"))
                 .at(n.span, "a table without `input` or `tags`"),
         );
         None
@@ -685,7 +688,7 @@ fn read_lookup(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Vec<TagValu
     };
     if t.entries.is_empty() {
         d.push(
-            Diagnostic::error("E010", format!("`{field}` is empty"))
+            Diagnostic::new(Code::E010, format!("`{field}` is empty"))
                 .at(n.span, "no tags to look up")
                 .help("name at least one tag, such as `{ Tier = \"private\" }`"),
         );
@@ -700,7 +703,7 @@ fn read_lookup(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Vec<TagValu
         };
         if values.is_empty() {
             d.push(
-                Diagnostic::error("E010", format!("`{f}` is empty"))
+                Diagnostic::new(Code::E010, format!("`{f}` is empty"))
                     .at(e.value.span, "no values")
                     .help("give the tag value to match"),
             );
@@ -784,8 +787,8 @@ fn read_security_group(n: &Node, d: &mut Diagnostics) -> Option<Sp<SecurityGroup
                 present.is_empty() && matches!(&n.kind, Kind::Table(t) if !t.entries.is_empty());
             if !only_unknown_keys {
                 d.push(
-                    Diagnostic::error(
-                        "E003",
+                    Diagnostic::new(
+                        Code::E003,
                         format!("`{field}` takes exactly one of `ingress_cidrs`, `ids` or `input`"),
                     )
                     .at(
@@ -1088,8 +1091,8 @@ fn read_sections<T>(
         let field = format!("{section}.{}", e.key);
         if let Err(help) = check_section_name(&e.key) {
             d.push(
-                Diagnostic::error(
-                    "E010",
+                Diagnostic::new(
+                    Code::E010,
                     format!("`{}` is not a valid {section} name", e.key.escape_debug()),
                 )
                 .at(e.key_span, "invalid name")
@@ -1231,7 +1234,7 @@ fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<Ser
             r.get("spec");
             r.get("expose");
             d.push(
-                Diagnostic::error("E003", format!("`{field}` must be a service name, `{{ input = \"...\" }}` or `{{ spec = \"...\", expose = \"...\" }}`"))
+                Diagnostic::new(Code::E003, format!("`{field}` must be a service name, `{{ input = \"...\" }}` or `{{ spec = \"...\", expose = \"...\" }}`"))
                     .at(n.span, "a table without `input`, or `spec` and `expose`"),
             );
             r.finish(d);

@@ -3,7 +3,7 @@
 
 use super::Sp;
 use super::value::{Kind, Node, Table};
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::source::{FileId, Span};
 use std::collections::HashMap;
 
@@ -46,7 +46,7 @@ impl<'t> TableReader<'t> {
         let v = self.get(key);
         if v.is_none() {
             d.push(
-                Diagnostic::error("E004", format!("missing `{}`", self.field(key)))
+                Diagnostic::new(Code::E004, format!("missing `{}`", self.field(key)))
                     .at(self.span, format!("this table needs `{key}`"))
                     .help(format!("add `{key} = {what}`")),
             );
@@ -68,7 +68,7 @@ impl<'t> TableReader<'t> {
                 continue;
             }
             let mut diag =
-                Diagnostic::error("E002", format!("unknown key `{}`", self.field(&e.key)))
+                Diagnostic::new(Code::E002, format!("unknown key `{}`", self.field(&e.key)))
                     .at(e.key_span, "not a key vpcegen knows here");
             diag = match did_you_mean(&e.key, self.known.iter().copied()) {
                 Some(s) => diag.help(format!("did you mean `{s}`?")),
@@ -92,7 +92,7 @@ impl<'t> TableReader<'t> {
 }
 
 pub fn type_error(node: &Node, field: &str, expected: &str) -> Diagnostic {
-    Diagnostic::error("E003", format!("`{field}` must be {expected}"))
+    Diagnostic::new(Code::E003, format!("`{field}` must be {expected}"))
         .at(node.span, format!("found {}", node.kind.describe()))
 }
 
@@ -128,15 +128,18 @@ pub fn integer(
             Some(v) if (min..=max).contains(&v) => Some(Sp::new(v, node.span)),
             v => {
                 d.push(
-                    Diagnostic::error("E003", format!("`{field}` must be between {min} and {max}"))
-                        .at(
-                            node.span,
-                            if v.is_some() {
-                                "out of range"
-                            } else {
-                                "not an integer TOML can read (no digits, or past 64 bits)"
-                            },
-                        ),
+                    Diagnostic::new(
+                        Code::E003,
+                        format!("`{field}` must be between {min} and {max}"),
+                    )
+                    .at(
+                        node.span,
+                        if v.is_some() {
+                            "out of range"
+                        } else {
+                            "not an integer TOML can read (no digits, or past 64 bits)"
+                        },
+                    ),
                 );
                 None
             }
@@ -283,10 +286,13 @@ pub struct Repeats {
 /// W120: `shown` (already quoted) is listed more than once in `field`.
 pub fn duplicate(field: &str, shown: &str, r: &Repeats) -> Diagnostic {
     let again = r.again.expect("a repeated entry has a repeat");
-    let mut diag = Diagnostic::warning("W120", format!("`{field}` lists {shown} more than once"))
-        .at(again, "listed again here")
-        .also(r.first, "first listed here")
-        .help("remove the repeated entries; vpcegen uses each entry once");
+    let mut diag = Diagnostic::new(
+        Code::W120,
+        format!("`{field}` lists {shown} more than once"),
+    )
+    .at(again, "listed again here")
+    .also(r.first, "first listed here")
+    .help("remove the repeated entries; vpcegen uses each entry once");
     if r.times > 2 {
         diag = diag.note(format!("listed {} times in all", r.times));
     }
@@ -298,7 +304,7 @@ pub fn invalid(node: &Node, field: &str, help: String) -> Diagnostic {
         Kind::Str(s) => format!("`{}`", s.escape_debug()),
         _ => "this value".into(),
     };
-    Diagnostic::error("E010", format!("{shown} is not a valid `{field}`"))
+    Diagnostic::new(Code::E010, format!("{shown} is not a valid `{field}`"))
         .at(node.span, "invalid value")
         .help(help)
 }

@@ -1,0 +1,290 @@
+//! Every diagnostic code, with its severity and its documentation: the
+//! one list that call sites, the renderers and `docs/diagnostics.md` read.
+//! A code names one problem; a new check gets a new code.
+
+use super::Severity;
+
+/// Declares [`Code`] and its tables from one list, so that a code cannot
+/// exist without its severity and its two lines of documentation.
+macro_rules! codes {
+    ($($code:ident $severity:ident $meaning:literal => $what_to_do:literal;)*) => {
+        /// A stable diagnostic code. Codes never change meaning.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($code,)*
+        }
+
+        impl Code {
+            /// Every code, in the order of the documentation's table.
+            pub const ALL: &[Code] = &[$(Code::$code,)*];
+
+            /// The code as printed: `E014`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$code => stringify!($code),)*
+                }
+            }
+
+            /// The severity every diagnostic with this code has (before
+            /// `--deny-warnings`).
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$code => Severity::$severity,)*
+                }
+            }
+
+            /// What the code means, one line of the documentation's table.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$code => $meaning,)*
+                }
+            }
+
+            /// What to do about it, one line of the documentation's table.
+            pub fn what_to_do(self) -> &'static str {
+                match self {
+                    $(Code::$code => $what_to_do,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    E001 Error
+        r#"the file is not valid TOML. For a file reached by reference (`extends`, a `connect` spec), only the first error, with its position and the parser's message: no line of the file is shown, as it may not be a spec at all"#
+        => r#"fix the syntax at the position shown"#;
+    E002 Error
+        r#"a key vpcegen does not know (with a did-you-mean when one is close)"#
+        => r#"rename or remove it"#;
+    E003 Error
+        r#"a value of the wrong type or shape (`private_dns = "yes"`, a network table without `input` or `tags`, a `service_name` table with neither `input` nor `spec` and `expose`, two `security_group` forms, a port outside 1 to 65535)"#
+        => r#"use the type the message names"#;
+    E004 Error
+        r#"a required key is missing (`version`, `name`, `allow_org`)"#
+        => r#"add it"#;
+    E005 Error
+        r#"`version` other than 1"#
+        => r#"write `version = 1`"#;
+    E010 Error
+        r#"a value of the right type but not a valid one: names, IDs (`vpc-`, `subnet-`, `rtb-`, `sg-`), CIDRs, Regions, account IDs, AZ IDs, organisation IDs, input names, tag keys (1 to 128 characters, no `aws:` prefix, no `Name`, no control character such as a newline or tab), tags (keys and values) that Elastic Load Balancing refuses when the spec creates a load balancer (anything but letters, digits, spaces and `_ . : / = + - @`: emoji, combining accents, commas, control characters), service names, expose and connect names, allowed principals (a bare account ID gets the root ARN to write), load balancer ARNs (an ALB's is refused), `target_type`, `private_dns_name`; a `[service.<key>]` with `service_name` for a service the catalog does not know whose key is not 1 to 64 of `[a-z0-9._-]` starting with a letter, or would give the same identifier as another endpoint or a connect (`a.b` and `a_b`, `connect.x` and `[connect.x]`)"#
+        => r#"the help line gives the expected form"#;
+    E011 Error
+        r#"a spec, `extends` or `connect` spec file cannot be read: missing, not a regular file (a folder, a FIFO, a device, a socket), over 4 MiB (4,194,304 bytes), or not UTF-8 (pointed at the first invalid byte)"#
+        => r#"check the path; `extends` and `connect` paths are relative to the file naming them, and `..` is resolved by the OS (through symbolic links)"#;
+    E012 Error
+        r#"`extends` forms a cycle, nests deeper than 32 files, lists more than 32 baselines, or baselines hold more than 4,194,304 values in all (counted at each merge, over the specs loaded together: `reach` lists add up)"#
+        => r#"make baselines a tree"#;
+    E013 Error
+        r#"two specs built together have the same `name` (they would write one folder); one file named twice on the command line is one spec"#
+        => r#"rename one"#;
+    E014 Error
+        r#"one input name used for two different values (a VPC ID and subnet IDs)"#
+        => r#"give each value its own input name"#;
+    E015 Error
+        r#"a `connect` names `{ spec = "..." }` and no spec file is there"#
+        => r#"fix the path, relative to the file that names it"#;
+    E016 Error
+        r#"the referenced spec has no `[expose.<name>]` of that name (with a did-you-mean when one is close)"#
+        => r#"use the expose name the message suggests or lists"#;
+    E017 Error
+        r#"two inputs that are one CloudFormation Parameter in PascalCase (`subnet_ids` and `subnet__ids` are both `SubnetIds`)"#
+        => r#"rename one of them"#;
+    E018 Error
+        r#"an input named like the `VpcCidr` Parameter vpcegen adds for the VPC's CIDR (`vpc_cidr`, when the security group needs the CIDR and the spec gives no `vpc.cidr`)"#
+        => r#"rename the input, or set `vpc.cidr`"#;
+    E019 Error
+        r#"(CloudFormation) an input whose Parameter is also a resource's logical ID (`s3_endpoint` and the `S3Endpoint` resource)"#
+        => r#"rename the input"#;
+    E020 Error
+        r#"a service that is not in the catalog"#
+        => r#"use the suggested name, see `vpcegen services`, or set `[service.<name>] service_name`"#;
+    E021 Error
+        r#"a bundle that does not exist"#
+        => r#"use the suggested bundle"#;
+    E022 Error
+        r#"an endpoint type the service does not offer (`type = "gateway"` for `logs`)"#
+        => r#"use a type the message lists"#;
+    E023 Error
+        r#"a service whose endpoint name is account-specific (Timestream cells)"#
+        => r#"set `service_name`"#;
+    E024 Error
+        r#"private DNS asked where it cannot exist (gateway endpoints; services such as `dynamodb-streams`)"#
+        => r#"remove `private_dns` or change the type"#;
+    E030 Error
+        r#"a policy file cannot be read: missing, not a regular file, or over 1 MiB (1,048,576 bytes)"#
+        => r#"check the path, relative to the spec naming it"#;
+    E031 Error
+        r#"a policy file is not UTF-8 or not JSON (the note gives line and column), or not a policy document"#
+        => r#"fix the JSON"#;
+    E032 Error
+        r#"a policy for a service that does not accept endpoint policies"#
+        => r#"remove it"#;
+    E033 Error
+        r#"a policy over AWS's 20,480-character limit"#
+        => r#"shorten it"#;
+    E040 Error
+        r#"a tag lookup in a CloudFormation build (no CloudFormation equivalent)"#
+        => r#"give IDs or an input, or build for Terraform"#;
+    E041 Error
+        r#"`expose.<name>.private_dns_name` in a CloudFormation build (`AWS::EC2::VPCEndpointService` has no such property)"#
+        => r#"build for Terraform, or set the name after deploying with `aws ec2 modify-vpc-endpoint-service-configuration --private-dns-name`"#;
+    E050 Error
+        r#"an expose allows `*` with `acceptance_required = false`: any AWS account could connect, unreviewed"#
+        => r#"name the accounts or roles, or set `acceptance_required = true`"#;
+    E051 Error
+        r#"specs built together (or a spec and the one it references): the consumer's `account` is not among the provider's `allowed_principals`"#
+        => r#"add `arn:aws:iam::<account>:root` or a role in that account to `allowed_principals`"#;
+    E052 Error
+        r#"no AZ ID in common between the consumer's `vpc.az_ids` and the service's (the provider's `vpc.az_ids`, or `connect.<name>.az_ids`)"#
+        => r#"put subnets in an AZ the service serves, or offer the service there"#;
+    W101 Warning
+        r#"a service not in the catalog, used through `service_name` as written"#
+        => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;
+    W102 Warning
+        r#"`[service.<name>]` settings for a service the spec does not reach"#
+        => r#"add it to `reach.services` or remove the settings"#;
+    W103 Warning
+        r#"`reach.without` names a service nothing adds"#
+        => r#"remove it"#;
+    W110 Warning
+        r#"an expose with no `allowed_principals`: no other account can connect yet"#
+        => r#"list the consumers' accounts or roles"#;
+    W111 Warning
+        r#"some of the consumer's AZ IDs are not served by the service: subnets there cannot reach it in their own AZ"#
+        => r#"offer the service in those AZs, or accept cross-AZ traffic"#;
+    W120 Warning
+        r#"the same entry twice in one list (`reach.services`, `bundles`, `without`, `vpc.subnets`, `vpc.route_tables`, `vpc.az_ids`, security group `ids` and `ingress_cidrs`, `allowed_principals`, `connect.<name>.az_ids` and `ports`, tag lookup values, `extends`): the warning points at the repeat and at the first entry; each entry is used once (a bundle and one of its members, or a baseline's entry and the extending spec's, are not repeats and say nothing)"#
+        => r#"remove the repeat"#;
+    W201 Warning
+        r#"security lint: the endpoints' security group admits `0.0.0.0/0` or `::/0`"#
+        => r#"admit the VPC CIDR or your own ranges"#;
+    W202 Warning
+        r#"security lint: a hand-written policy allows `*` actions on `*` resources to `*` principals with no condition (it restricts nothing)"#
+        => r#"narrow it, add a condition, or use `allow_org`"#;
+    I203 Info
+        r#"security lint: an allowed principal is a whole account (`:root`) where a role might do"#
+        => r#"name the role that connects"#;
+    W204 Warning
+        r#"security lint: an interface endpoint for an AWS service with private DNS off: SDK calls still go to the public name, through NAT"#
+        => r#"turn private DNS on, or configure clients with the endpoint's DNS names"#;
+    W205 Warning
+        r#"more interface endpoints in one VPC than the default quota of 50"#
+        => r#"request a quota increase first, or split the services"#;
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The table of `docs/diagnostics.md`, generated from [`Code::ALL`].
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| code | severity | what it means | what to do |\n|---|---|---|---|\n");
+    for c in Code::ALL {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            c.as_str(),
+            c.severity().word(),
+            c.meaning(),
+            c.what_to_do()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Code, markdown_table};
+    use crate::diagnostic::Severity;
+    use std::path::Path;
+
+    #[test]
+    fn codes_are_unique_well_formed_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "{s} is declared twice");
+            let letter = match c.severity() {
+                Severity::Error => 'E',
+                Severity::Warning => 'W',
+                Severity::Info => 'I',
+            };
+            assert!(
+                s.len() == 4 && s.starts_with(letter) && s[1..].bytes().all(|b| b.is_ascii_digit()),
+                "{s}: a code is its severity's letter and three digits"
+            );
+            assert!(!c.meaning().trim().is_empty(), "{s} says what it means");
+            assert!(!c.what_to_do().trim().is_empty(), "{s} says what to do");
+            assert!(
+                !format!("{}{}", c.meaning(), c.what_to_do()).contains(['|', '\n']),
+                "{s}: a table cell holds no `|` and no line break"
+            );
+        }
+    }
+
+    /// A code nothing emits would document a check that does not exist.
+    #[test]
+    fn every_code_is_emitted_somewhere() {
+        let mut text = String::new();
+        let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("code.rs") {
+                    text += &std::fs::read_to_string(&p).unwrap();
+                }
+            }
+        }
+        for c in Code::ALL {
+            assert!(
+                text.contains(&format!("Code::{}", c.as_str())),
+                "{c} is declared but no check emits it"
+            );
+        }
+    }
+
+    /// `docs/diagnostics.md`'s table is generated from [`Code`]. With
+    /// `VPCEGEN_BLESS=1` this test rewrites the table in place.
+    #[test]
+    fn docs_table_is_generated_from_the_codes() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/diagnostics.md");
+        let doc = std::fs::read_to_string(&path).unwrap();
+        let start = doc
+            .find("| code |")
+            .expect("the table starts with `| code |`");
+        let end = doc[start..]
+            .find("\n\n")
+            .map_or(doc.len(), |i| start + i + 1);
+        let table = markdown_table();
+        if doc[start..end] == table {
+            return;
+        }
+        if std::env::var_os("VPCEGEN_BLESS").is_some_and(|v| v == "1") {
+            let blessed = format!("{}{table}{}", &doc[..start], &doc[end..]);
+            std::fs::write(&path, blessed).unwrap();
+            return;
+        }
+        panic!(
+            "docs/diagnostics.md's table differs from the codes in src/diagnostic/code.rs; \
+             regenerate it with `VPCEGEN_BLESS=1 cargo test --lib docs_table_is_generated` \
+             and review the diff"
+        );
+    }
+}
