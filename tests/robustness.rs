@@ -338,7 +338,7 @@ fn an_extends_chain_40_deep() {
         .unwrap();
     }
     let r = validate(dir.path(), "b0.toml");
-    assert_refused(&r, "E012", "b31.toml", 5);
+    assert_refused(&r, "E006", "b31.toml", 5);
     assert!(r.stderr.contains("32 levels"), "{}", r.stderr);
 }
 

@@ -66,6 +66,9 @@ codes! {
     E005 Error
         r#"`version` other than 1"#
         => r#"write `version = 1`"#;
+    E006 Error
+        r#"`extends` goes past a limit: it nests deeper than 32 files, lists more than 32 baselines, or baselines hold more than 4,194,304 values in all (counted at each merge, over the specs loaded together: `reach` lists add up)"#
+        => r#"flatten the chain, merge baselines into fewer files, or extend each baseline from fewer places"#;
     E010 Error
         r#"a value of the right type but not a valid one: names, IDs (`vpc-`, `subnet-`, `rtb-`, `sg-`), CIDRs, Regions, account IDs, AZ IDs, organisation IDs, input names, tag keys (1 to 128 characters, no `aws:` prefix, no `Name`, no control character such as a newline or tab), tags (keys and values) that Elastic Load Balancing refuses when the spec creates a load balancer (anything but letters, digits, spaces and `_ . : / = + - @`: emoji, combining accents, commas, control characters), service names, expose and connect names, allowed principals (a bare account ID gets the root ARN to write), load balancer ARNs (an ALB's is refused), `target_type`, `private_dns_name`; a `[service.<key>]` with `service_name` for a service the catalog does not know whose key is not 1 to 64 of `[a-z0-9._-]` starting with a letter, or would give the same identifier as another endpoint or a connect (`a.b` and `a_b`, `connect.x` and `[connect.x]`)"#
         => r#"the help line gives the expected form"#;
@@ -73,8 +76,8 @@ codes! {
         r#"a spec, `extends` or `connect` spec file cannot be read: missing, not a regular file (a folder, a FIFO, a device, a socket), over 4 MiB (4,194,304 bytes), or not UTF-8 (pointed at the first invalid byte)"#
         => r#"check the path; `extends` and `connect` paths are relative to the file naming them, and `..` is resolved by the OS (through symbolic links)"#;
     E012 Error
-        r#"`extends` forms a cycle, nests deeper than 32 files, lists more than 32 baselines, or baselines hold more than 4,194,304 values in all (counted at each merge, over the specs loaded together: `reach` lists add up)"#
-        => r#"make baselines a tree"#;
+        r#"`extends` forms a cycle: a file extends itself, directly or through other baselines (also through another spelling of its path or a symbolic link)"#
+        => r#"remove one of the `extends` entries so that baselines form a tree"#;
     E013 Error
         r#"two specs built together have the same `name` (they would write one folder); one file named twice on the command line is one spec"#
         => r#"rename one"#;

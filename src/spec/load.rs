@@ -166,7 +166,7 @@ fn load_tree(
         if let Some(from) = via.named() {
             d.push(
                 Diagnostic::new(
-                    Code::E012,
+                    Code::E006,
                     format!("`extends` is nested more than {MAX_EXTENDS_DEPTH} levels deep"),
                 )
                 .at(from.span, label),
@@ -211,7 +211,7 @@ fn load_tree(
             if memo.budget > 0 {
                 d.push(
                     Diagnostic::new(
-                        Code::E012,
+                        Code::E006,
                         format!("baselines hold more than {MAX_BASELINE_VALUES} values in all"),
                     )
                     .at(from.span, "merging this one goes past the limit")
@@ -355,7 +355,7 @@ fn load_file(
         if bases.len() > MAX_EXTENDS_ENTRIES {
             d.push(
                 Diagnostic::new(
-                    Code::E012,
+                    Code::E006,
                     format!("`extends` lists more than {MAX_EXTENDS_ENTRIES} baselines"),
                 )
                 .at(entry.value.span, format!("{} baselines", bases.len()))
