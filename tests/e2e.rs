@@ -197,16 +197,13 @@ fn check_tools() {
         ));
     }
     if on_path("cfn-lint").is_none() || !runs("cfn-lint", &["--version"]) {
-        missing.push("`cfn-lint` is not on PATH (pip install cfn-lint)".to_string());
+        missing.push("`cfn-lint` is not on PATH".to_string());
     }
     if on_path("moto_server").is_none() {
-        missing.push("`moto_server` is not on PATH (pip install 'moto[server]')".to_string());
+        missing.push("`moto_server` is not on PATH".to_string());
     }
     if !runs("python3", &["-c", "import boto3, moto.server"]) {
-        missing.push(
-            "python3 cannot import boto3 and moto.server (pip install boto3 'moto[server]')"
-                .to_string(),
-        );
+        missing.push("python3 cannot import boto3 and moto.server".to_string());
     }
     if !missing.is_empty() {
         panic!(
