@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
-# Makes the tools tests/e2e.rs needs available. Idempotent; prints nothing
-# when everything is already there.
+# Makes the tools the tool tests (tests/e2e.rs, the ignored ones in
+# tests/values.rs) need available. scripts/test sources it, so the PATH it
+# sets holds for the test run; run on its own, it only installs and checks.
 #
-# - cfn-lint, moto's server and boto3: installed with pip (PyPI) when missing;
+# - cfn-lint, moto's server, boto3 (tests/requirements.txt, exact pins):
+#   installed into the project's own `.venv` (never the system Python),
+#   again only when the requirements file changed since the last install
+#   (its hash is kept in .venv); `.venv/bin` then comes first on PATH, so
+#   the tests' `python3`, `cfn-lint` and `moto_server` are the venv's.
 # - terraform and the hashicorp/aws provider mirror: only checked (no
 #   registry is reachable from the test), exit 1 with a message if absent.
 #   The mirror is /opt/tf-plugins unless VPCEGEN_TF_MIRROR says otherwise.
+#
+# Any missing piece exits 1 with a message; nothing is skipped.
 set -euo pipefail
 
 PROVIDER_VERSION=5.100.0
 MIRROR="${VPCEGEN_TF_MIRROR:-/opt/tf-plugins}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+REQUIREMENTS="$ROOT/tests/requirements.txt"
+STAMP="$VENV/.requirements.sha256"
+# The interpreter the venv is made from; only its `venv` module is used.
 PYTHON="${PYTHON:-python3}"
 
 fail() {
@@ -17,29 +29,40 @@ fail() {
     exit 1
 }
 
-command -v "$PYTHON" >/dev/null 2>&1 || fail "$PYTHON is not on PATH (needed for cfn-lint, moto and boto3)"
+[ -f "$REQUIREMENTS" ] || fail "$REQUIREMENTS is missing"
+command -v sha256sum >/dev/null 2>&1 || fail "sha256sum is not on PATH (coreutils)"
+want="$(sha256sum <"$REQUIREMENTS" | cut -d' ' -f1)"
+have="$(cat "$STAMP" 2>/dev/null || true)"
 
-# Python tools: install only what is missing.
-want=()
-command -v cfn-lint >/dev/null 2>&1 || want+=("cfn-lint")
-if ! command -v moto_server >/dev/null 2>&1 || ! "$PYTHON" -c "import moto.server" >/dev/null 2>&1; then
-    want+=("moto[server]")
+# A changed requirements file (or a venv whose interpreter no longer runs)
+# rebuilds the venv from empty, so a package dropped from the list is gone.
+if [ "$want" != "$have" ] || ! "$VENV/bin/python" -c '' >/dev/null 2>&1; then
+    command -v "$PYTHON" >/dev/null 2>&1 \
+        || fail "$PYTHON is not on PATH (needed to create $VENV for cfn-lint, moto and boto3)"
+    echo "test-tools: installing tests/requirements.txt into .venv" >&2
+    rm -f "$STAMP"
+    "$PYTHON" -m venv --clear "$VENV" >&2 \
+        || fail "$PYTHON -m venv $VENV failed (on Debian/Ubuntu: apt-get install python3-venv)"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        --require-virtualenv -r "$REQUIREMENTS" >&2 \
+        || fail "pip install -r tests/requirements.txt into .venv failed"
+    "$VENV/bin/python" -m pip check >&2 || fail "the packages in .venv do not agree (pip check)"
+    echo "$want" >"$STAMP"
 fi
-"$PYTHON" -c "import boto3" >/dev/null 2>&1 || want+=("boto3")
-if ((${#want[@]})); then
-    echo "test-tools: installing ${want[*]}" >&2
-    "$PYTHON" -m pip install --quiet --disable-pip-version-check "${want[@]}" >&2 \
-        || fail "pip install ${want[*]} failed"
-    # pyenv puts new console scripts on PATH only through its shims.
-    if command -v pyenv >/dev/null 2>&1; then
-        pyenv rehash >/dev/null 2>&1 || true
-    fi
-    hash -r
-    command -v cfn-lint >/dev/null 2>&1 || fail "cfn-lint is still not on PATH after pip install"
-    command -v moto_server >/dev/null 2>&1 || fail "moto_server is still not on PATH after pip install"
-    "$PYTHON" -c "import boto3, moto.server" >/dev/null 2>&1 \
-        || fail "$PYTHON still cannot import boto3 and moto.server after pip install"
-fi
+
+export VIRTUAL_ENV="$VENV"
+export PATH="$VENV/bin:$PATH"
+unset PYTHONHOME
+hash -r
+
+# What the tests call, by name, through PATH.
+for exe in python3 cfn-lint moto_server; do
+    [ "$(command -v "$exe")" = "$VENV/bin/$exe" ] \
+        || fail "$exe on PATH is $(command -v "$exe" || echo nothing), not $VENV/bin/$exe"
+done
+cfn-lint --version >/dev/null 2>&1 || fail "cfn-lint in .venv does not run"
+python3 -c "import boto3, moto.server" >/dev/null 2>&1 \
+    || fail "python3 in .venv cannot import boto3 and moto.server"
 
 # Terraform and the provider: checked, never downloaded.
 command -v terraform >/dev/null 2>&1 \

@@ -12,14 +12,17 @@
 //! (one per line, relative to the folder; blank lines and `#` comments
 //! ignored): those are built together, in that order, as
 //! `vpcegen build a.toml b.toml` would. Each spec's outputs are then
-//! snapshotted under its `name` (`case__<scenario>__<name>__model.snap`), and
+//! snapshotted under its `name` (`<name>__model.snap`), and
 //! the warnings or errors of the combined build once for the scenario.
 //! In an error scenario, a file named `target` holding `cloudformation`
 //! builds for that target, and a file named `deny_warnings` builds with
 //! `--deny-warnings`.
 //!
-//! Snapshots live in the top-level `snapshots/` folder, one file per scenario
-//! and output (`case__<scenario>__terraform__main.tf.snap`, `error__<scenario>.snap`).
+//! Snapshots live in the top-level `snapshots/` folder, one subfolder per
+//! scenario mirroring `tests/`: `snapshots/cases/<scenario>/model.snap`,
+//! `snapshots/cases/<scenario>/terraform__main.tf.snap`,
+//! `snapshots/errors/<scenario>/error.snap`. Each test also checks that its
+//! folder holds no snapshot that no scenario asserts (insta would not notice).
 //! Paths are relative to the crate root (cargo runs tests there), so they
 //! read the way a user would see them.
 //!
@@ -73,10 +76,11 @@ fn scenario_specs(path: &Path) -> Option<Vec<PathBuf>> {
     }
 }
 
-/// Snapshots in `snapshots/`, named by us rather than by glob's suffix.
-fn bound<R>(f: impl FnOnce() -> R) -> R {
+/// Snapshots in `snapshots/<kind>/<scenario>/`, named by us rather than by
+/// glob's suffix.
+fn bound<R>(kind: &str, scenario: &str, f: impl FnOnce() -> R) -> R {
     let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots");
+    s.set_snapshot_path(format!("../snapshots/{kind}/{scenario}"));
     s.set_prepend_module_to_snapshot(false);
     s.remove_snapshot_suffix();
     s.set_omit_expression(true);
@@ -92,10 +96,57 @@ fn render(model: &vpcegen::model::Model, target: Target, format: CfnFormat) -> V
         .unwrap_or_else(|e| panic!("rendering {} failed: {e}", model.source))
 }
 
-fn snapshot_files(prefix: &str, files: &[File]) {
+fn snapshot_files(prefix: &str, files: &[File], used: &mut Vec<String>) {
     for f in files {
-        insta::assert_snapshot!(format!("{prefix}__{}", f.path), &f.contents);
+        let name = format!("{prefix}__{}", f.path);
+        insta::assert_snapshot!(name.clone(), &f.contents);
+        used.push(name);
     }
+}
+
+/// Fails on any file under `snapshots/<kind>/` that is not one of `used`
+/// (`<scenario>/<name>`): insta itself only sees the snapshots asserted.
+/// Skipped under `INSTA_GLOB_FILTER`, which asserts only some scenarios.
+fn no_orphans(kind: &str, used: &[String]) {
+    if std::env::var_os("INSTA_GLOB_FILTER").is_some() {
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("snapshots")
+        .join(kind);
+    let used: std::collections::BTreeSet<String> =
+        used.iter().map(|u| format!("{u}.snap")).collect();
+    let mut orphans = Vec::new();
+    for scenario in std::fs::read_dir(&dir).unwrap() {
+        let scenario = scenario.unwrap().path();
+        let entries: Vec<PathBuf> = if scenario.is_dir() {
+            std::fs::read_dir(&scenario)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect()
+        } else {
+            vec![scenario.clone()]
+        };
+        for p in entries {
+            let rel = p
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            // insta's own pending files, gitignored.
+            if rel.ends_with(".snap.new") || rel.ends_with(".pending-snap") {
+                continue;
+            }
+            if !used.contains(&rel) {
+                orphans.push(format!("snapshots/{kind}/{rel}"));
+            }
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "snapshots no scenario asserts (remove them, or the scenario lost an output):\n  {}",
+        orphans.join("\n  ")
+    );
 }
 
 /// The Terraform files a model renders to, in order.
@@ -113,6 +164,8 @@ fn terraform_files(model: &vpcegen::model::Model) -> Vec<&'static str> {
 
 #[test]
 fn valid_cases() {
+    // `<scenario>/<snapshot name>` of every snapshot asserted.
+    let mut used: Vec<String> = Vec::new();
     insta::glob!("cases/*/{spec.toml,build}", |path| {
         let Some(specs) = scenario_specs(path) else {
             return;
@@ -124,14 +177,15 @@ fn valid_cases() {
         }
         // One spec keeps the scenario's own names; several are told apart
         // by their `name`.
-        let prefix = |model: &vpcegen::model::Model| {
+        let prefix = |model: &vpcegen::model::Model, what: &str| {
             if specs.len() == 1 {
-                format!("case__{name}")
+                what.to_string()
             } else {
-                format!("case__{name}__{}", model.name)
+                format!("{}__{what}", model.name)
             }
         };
-        bound(|| {
+        let mut mine: Vec<String> = Vec::new();
+        bound("cases", &name, || {
             // Terraform: model, warnings, every file.
             let tf = vpcegen::compile(&specs, Some(Target::Terraform), false);
             let report = tf.diagnostics.render(&tf.sources, true);
@@ -141,14 +195,16 @@ fn valid_cases() {
                 assert_eq!(model.source, spec.to_string_lossy().replace('\\', "/"));
             }
             if !tf.diagnostics.is_empty() {
-                insta::assert_snapshot!(format!("case__{name}__warnings"), report);
+                insta::assert_snapshot!("warnings", report);
+                mine.push("warnings".into());
             }
             for model in &tf.models {
-                let prefix = prefix(model);
+                let snap = prefix(model, "model");
                 insta::assert_snapshot!(
-                    format!("{prefix}__model"),
+                    snap.clone(),
                     serde_json::to_string_pretty(model).expect("models serialize")
                 );
+                mine.push(snap);
                 let files = render(model, Target::Terraform, CfnFormat::Yaml);
                 let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
                 assert_eq!(names, terraform_files(model), "{name}");
@@ -160,7 +216,7 @@ fn valid_cases() {
                         f.path
                     );
                 }
-                snapshot_files(&format!("{prefix}__terraform"), &files);
+                snapshot_files(&prefix(model, "terraform"), &files, &mut mine);
             }
 
             // CloudFormation: both formats, or the reason it cannot be built.
@@ -181,7 +237,7 @@ fn valid_cases() {
                                     .unwrap_or_else(|e| panic!("{name}: JSON does not parse: {e}"));
                             }
                         }
-                        snapshot_files(&format!("{}__cloudformation", prefix(model)), &files);
+                        snapshot_files(&prefix(model, "cloudformation"), &files, &mut mine);
                     }
                 }
             } else {
@@ -197,12 +253,15 @@ fn valid_cases() {
                     }
                 }
                 insta::assert_snapshot!(
-                    format!("case__{name}__cloudformation__diagnostics"),
+                    "cloudformation__diagnostics",
                     cfn.diagnostics.render(&cfn.sources, true)
                 );
+                mine.push("cloudformation__diagnostics".into());
             }
         });
+        used.extend(mine.into_iter().map(|m| format!("{name}/{m}")));
     });
+    no_orphans("cases", &used);
 }
 
 #[test]
@@ -210,6 +269,7 @@ fn error_cases() {
     // Problems are collected, not raised at once, so one broken scenario does
     // not hide the others.
     let mut problems: Vec<String> = Vec::new();
+    let mut used: Vec<String> = Vec::new();
     insta::glob!("errors/*/{spec.toml,build}", |path| {
         let Some(specs) = scenario_specs(path) else {
             return;
@@ -227,7 +287,8 @@ fn error_cases() {
         };
         // A scenario about `--deny-warnings` has a `deny_warnings` file.
         let deny_warnings = path.with_file_name("deny_warnings").is_file();
-        bound(|| {
+        used.push(format!("{name}/error"));
+        bound("errors", &name, || {
             let compiled = vpcegen::compile(&specs, Some(target), deny_warnings);
             let text = compiled.diagnostics.render(&compiled.sources, true);
             let mut problem = |p: String| {
@@ -242,7 +303,7 @@ fn error_cases() {
                     "the report does not end with the summary line:\n{text}"
                 ));
             }
-            insta::assert_snapshot!(format!("error__{name}"), &text);
+            insta::assert_snapshot!("error", &text);
 
             // What a user sees: the same text, exit 1, nothing written.
             let tmp = tempfile::tempdir().expect("temp dir");
@@ -280,6 +341,7 @@ fn error_cases() {
         });
     });
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+    no_orphans("errors", &used);
 }
 
 /// Every file under `dir`, relative path to bytes.
@@ -448,4 +510,35 @@ fn service_order_does_not_matter() {
             .collect::<Vec<_>>()
     };
     assert_eq!(files(&a), files(&b));
+}
+
+/// `snapshots/` mirrors `tests/`: `cases/` and `errors/` (checked file by
+/// file by the two tests above) and `workflow/`, whose every snapshot
+/// `tests/workflow.rs` names; nothing else.
+#[test]
+fn snapshots_folder_mirrors_tests() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut top: Vec<String> = std::fs::read_dir(root.join("snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    top.sort();
+    assert_eq!(top, ["cases", "errors", "workflow"]);
+    let source = std::fs::read_to_string(root.join("tests/workflow.rs")).unwrap();
+    let mut seen = 0;
+    for e in std::fs::read_dir(root.join("snapshots/workflow")).unwrap() {
+        let file = e.unwrap().file_name().to_string_lossy().into_owned();
+        if file.ends_with(".snap.new") || file.ends_with(".pending-snap") {
+            continue;
+        }
+        let name = file
+            .strip_suffix(".snap")
+            .unwrap_or_else(|| panic!("snapshots/workflow/{file} is not a snapshot"));
+        assert!(
+            source.contains(&format!("assert_snapshot!(\"{name}\"")),
+            "snapshots/workflow/{file}: tests/workflow.rs asserts no snapshot `{name}`"
+        );
+        seen += 1;
+    }
+    assert!(seen > 0, "snapshots/workflow/ is empty");
 }

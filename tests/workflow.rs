@@ -145,7 +145,7 @@ fn explain_payments_with_costs() {
         assert!(out.contains(line), "missing {line:?} in\n{out}");
     }
     assert!(!out.contains("    sts ("), "sts is dropped by `without`");
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../snapshots/workflow", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("explain__payments", out);
     });
 }
@@ -168,7 +168,7 @@ fn explain_a_pair_shows_its_checks() {
         out.contains("check: account 444455556666 is an allowed principal"),
         "{out}"
     );
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../snapshots/workflow", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!("explain__seed_article", out);
     });
 }
