@@ -6,57 +6,16 @@ use super::*;
 /// security group admitting its ports from the VPC CIDR.
 pub(super) fn lower_connects(
     spec: &Spec,
-    file: crate::source::FileId,
     sources: &SourceMap,
-    cidr: Option<Value>,
-    inputs: &mut Vec<Input>,
+    cidr: Option<&Value>,
     d: &mut Diagnostics,
-) -> Vec<Endpoint> {
-    use crate::spec::ServiceRef;
+) -> (Vec<Endpoint>, Vec<Input>) {
     let name = &spec.name.value;
+    let mut inputs = Vec::new();
     let mut out = Vec::new();
     for (key, c) in &spec.connect {
         let ident = format!("connect_{}", ident_of(key));
-        let mut reference = None;
-        let service_name = match &c.service_name.value {
-            ServiceRef::Literal(s) => ServiceName::Literal(s.value.clone()),
-            ServiceRef::Input(i) => {
-                add_input(
-                    inputs,
-                    &i.value,
-                    InputKind::ServiceName,
-                    &format!("Endpoint service name that {key} connects to"),
-                    Some(i.span),
-                );
-                ServiceName::Input(i.value.clone())
-            }
-            ServiceRef::Spec { spec: path, expose } => {
-                let input = format!("{}_service_name", ident_of(&expose.value));
-                add_input(
-                    inputs,
-                    &input,
-                    InputKind::ServiceName,
-                    &format!(
-                        "Endpoint service name of {} (the `{}_service_name` output of {})",
-                        expose.value,
-                        ident_of(&expose.value),
-                        path.value
-                    ),
-                    Some(c.service_name.span),
-                );
-                let dir = sources.get(path.span.file).dir();
-                reference = Some(Reference {
-                    path: crate::source::resolve(dir, &path.value),
-                    spec: path.clone(),
-                    expose: expose.clone(),
-                    span: c.service_name.span,
-                    default_ports: c.ports.is_empty(),
-                    az_ids_span: c.az_ids_span,
-                });
-                ServiceName::Input(input)
-            }
-        };
-        let _ = file;
+        let (service_name, reference) = service(key, c, sources, &mut inputs);
         // Literal and input services: the AZs the user says the service is in.
         if reference.is_none() && !c.az_ids.is_empty() && !spec.vpc.az_ids.is_empty() {
             let offered: Vec<&str> = c.az_ids.iter().map(|a| a.value.as_str()).collect();
@@ -76,7 +35,7 @@ pub(super) fn lower_connects(
         }
         ports.sort_unstable();
         ports.dedup();
-        let cidr = cidr.clone().unwrap_or(Value::VpcCidr);
+        let cidr = cidr.cloned().unwrap_or(Value::VpcCidr);
         out.push(Endpoint {
             key: format!("connect.{key}"),
             name_tag: format!("{name}-{key}"),
@@ -93,7 +52,58 @@ pub(super) fn lower_connects(
             ident,
         });
     }
-    out
+    (out, inputs)
+}
+
+/// The service a connect reaches: a literal name, an input, or another
+/// spec's expose (an input named after it, resolved by [`crate::check`]).
+fn service(
+    key: &str,
+    c: &crate::spec::Connect,
+    sources: &SourceMap,
+    inputs: &mut Vec<Input>,
+) -> (ServiceName, Option<Reference>) {
+    use crate::spec::ServiceRef;
+    let mut reference = None;
+    let service_name = match &c.service_name.value {
+        ServiceRef::Literal(s) => ServiceName::Literal(s.value.clone()),
+        ServiceRef::Input(i) => {
+            add_input(
+                inputs,
+                &i.value,
+                InputKind::ServiceName,
+                &format!("Endpoint service name that {key} connects to"),
+                Some(i.span),
+            );
+            ServiceName::Input(i.value.clone())
+        }
+        ServiceRef::Spec { spec: path, expose } => {
+            let input = format!("{}_service_name", ident_of(&expose.value));
+            add_input(
+                inputs,
+                &input,
+                InputKind::ServiceName,
+                &format!(
+                    "Endpoint service name of {} (the `{}_service_name` output of {})",
+                    expose.value,
+                    ident_of(&expose.value),
+                    path.value
+                ),
+                Some(c.service_name.span),
+            );
+            let dir = sources.get(path.span.file).dir();
+            reference = Some(Reference {
+                path: crate::source::resolve(dir, &path.value),
+                spec: path.clone(),
+                expose: expose.clone(),
+                span: c.service_name.span,
+                default_ports: c.ports.is_empty(),
+                az_ids_span: c.az_ids_span,
+            });
+            ServiceName::Input(input)
+        }
+    };
+    (service_name, reference)
 }
 
 /// The security group of one connect: its ports from the VPC CIDR.

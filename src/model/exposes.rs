@@ -2,76 +2,17 @@
 
 use super::*;
 
-/// `[expose.*]`: load balancers, endpoint services, principals.
-pub(super) fn lower_exposes(
-    spec: &Spec,
-    inputs: &mut Vec<Input>,
-    d: &mut Diagnostics,
-) -> Vec<Expose> {
-    use crate::spec::LoadBalancer as Lb;
+/// `[expose.*]`, in spec order: load balancers, endpoint services,
+/// principals, and the inputs they need.
+pub(super) fn lower_exposes(spec: &Spec, d: &mut Diagnostics) -> (Vec<Expose>, Vec<Input>) {
     let name = &spec.name.value;
+    let mut inputs = Vec::new();
     let mut out = Vec::new();
     for (key, x) in &spec.expose {
         let ident = ident_of(key);
-        let load_balancer = match &x.load_balancer.value {
-            Lb::Create(c) => {
-                let port = c.port.value as u16;
-                LoadBalancer::Create {
-                    name: nlb_name(name, key),
-                    port,
-                    target_port: c.target_port.as_ref().map_or(port, |p| p.value as u16),
-                    target_type: c
-                        .target_type
-                        .as_ref()
-                        .map_or(crate::spec::TargetType::Ip, |t| t.value),
-                }
-            }
-            Lb::Arn(a) => LoadBalancer::Existing(Value::Literal(a.value.clone())),
-            Lb::Input(i) => {
-                add_input(
-                    inputs,
-                    &i.value,
-                    InputKind::LoadBalancerArn,
-                    &format!("ARN of the Network Load Balancer behind {key}"),
-                    Some(i.span),
-                );
-                LoadBalancer::Existing(Value::Input(i.value.clone()))
-            }
-        };
+        let load_balancer = load_balancer(name, key, x, &mut inputs);
         let acceptance_required = x.acceptance_required.as_ref().is_some_and(|a| a.value);
-        if let Some(star) = x.allowed_principals.iter().find(|p| p.value == "*") {
-            if !acceptance_required {
-                let mut diag = Diagnostic::new(
-                    Code::E050,
-                    format!("`expose.{key}` lets any AWS account connect: `*` with `acceptance_required = false`"),
-                )
-                .at(star.span, "every AWS account may connect")
-                .note("with `*` any account can create an endpoint to this service, and without acceptance each connection is live at once")
-                .help("name the accounts or roles that may connect, or set `acceptance_required = true` to approve each connection");
-                if let Some(a) = &x.acceptance_required {
-                    diag = diag.also(a.span, "connections are accepted without review");
-                }
-                d.push(diag);
-            }
-        }
-        if x.allowed_principals.is_empty() {
-            d.push(
-                Diagnostic::new(Code::W110, format!("`expose.{key}` allows no principals: no other account can connect"))
-                    .at(x.key_span, "no `allowed_principals`")
-                    .help("list the accounts or roles of the consumers, such as `allowed_principals = [\"arn:aws:iam::444455556666:root\"]`"),
-            );
-        }
-        for root in x
-            .allowed_principals
-            .iter()
-            .filter(|p| p.value.ends_with(":root"))
-        {
-            d.push(
-                Diagnostic::new(Code::I203, format!("`{}` lets every role and user of the account connect", root.value))
-                    .at(root.span, "a whole account")
-                    .help("when you know which role creates the endpoint, name it (`arn:aws:iam::<account>:role/<name>`)"),
-            );
-        }
+        lints::expose_principals(key, x, acceptance_required, d);
         let mut principals: Vec<String> = x
             .allowed_principals
             .iter()
@@ -99,7 +40,43 @@ pub(super) fn lower_exposes(
             },
         });
     }
-    out
+    (out, inputs)
+}
+
+/// The NLB behind an expose: one created (named by [`nlb_name`]), or an
+/// existing one by ARN or input.
+fn load_balancer(
+    name: &str,
+    key: &str,
+    x: &crate::spec::Expose,
+    inputs: &mut Vec<Input>,
+) -> LoadBalancer {
+    use crate::spec::LoadBalancer as Lb;
+    match &x.load_balancer.value {
+        Lb::Create(c) => {
+            let port = c.port.value as u16;
+            LoadBalancer::Create {
+                name: nlb_name(name, key),
+                port,
+                target_port: c.target_port.as_ref().map_or(port, |p| p.value as u16),
+                target_type: c
+                    .target_type
+                    .as_ref()
+                    .map_or(crate::spec::TargetType::Ip, |t| t.value),
+            }
+        }
+        Lb::Arn(a) => LoadBalancer::Existing(Value::Literal(a.value.clone())),
+        Lb::Input(i) => {
+            add_input(
+                inputs,
+                &i.value,
+                InputKind::LoadBalancerArn,
+                &format!("ARN of the Network Load Balancer behind {key}"),
+                Some(i.span),
+            );
+            LoadBalancer::Existing(Value::Input(i.value.clone()))
+        }
+    }
 }
 
 /// Elastic Load Balancing refuses tags outside
@@ -136,7 +113,7 @@ pub(super) fn elb_tags(spec: &Spec, d: &mut Diagnostics) {
     }
 }
 
-pub(super) fn elb_tag_char(c: char) -> bool {
+fn elb_tag_char(c: char) -> bool {
     use unicode_general_category::{GeneralCategory as G, get_general_category};
     c.is_ascii_alphanumeric()
         || matches!(c, ' ' | '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')

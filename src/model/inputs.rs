@@ -80,7 +80,7 @@ pub(super) fn dedupe_inputs(
     out
 }
 
-pub(super) fn kind_word(k: InputKind) -> &'static str {
+fn kind_word(k: InputKind) -> &'static str {
     match k {
         InputKind::VpcId => "a VPC ID",
         InputKind::VpcCidr => "a CIDR",

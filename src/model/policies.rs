@@ -1,6 +1,47 @@
 //! Endpoint policies: policy files read once per spec, and the organisation preset.
 
 use super::*;
+use crate::catalog::Service;
+use crate::spec::ServiceSettings;
+
+/// Documents already resolved for one spec, by shown file path (or preset),
+/// so that endpoints sharing a document share one `Arc` and a file is read once.
+pub(super) type Cache = BTreeMap<String, Option<Arc<serde_json::Value>>>;
+
+/// An endpoint's policy and where it came from: its own, else the spec's
+/// default; none for a service that accepts none (E032 when it was its own).
+pub(super) fn endpoint_policy(
+    spec: &Spec,
+    key: &str,
+    settings: Option<&ServiceSettings>,
+    entry: Option<&Service>,
+    sources: &SourceMap,
+    cache: &mut Cache,
+    d: &mut Diagnostics,
+) -> (Option<Arc<serde_json::Value>>, Option<String>) {
+    let (policy, from_default) = match settings.and_then(|s| s.policy.as_ref()) {
+        Some(p) => (p, false),
+        None => match spec.reach.policy.as_ref() {
+            Some(p) => (p, true),
+            None => return (None, None),
+        },
+    };
+    if entry.is_some_and(|e| !e.supports_policy()) {
+        if !from_default {
+            d.push(
+                Diagnostic::new(
+                    Code::E032,
+                    format!("`{key}` does not accept endpoint policies"),
+                )
+                .at(policy.span, "AWS rejects a policy here")
+                .help("remove the policy for this service"),
+            );
+        }
+        return (None, None);
+    }
+    let (doc, source) = resolve_policy(policy, sources, d, cache);
+    (doc, Some(source))
+}
 
 /// Reads a policy file (relative to the spec that names it) or builds the
 /// organisation preset. Each file is read once per spec.
@@ -8,7 +49,7 @@ pub(super) fn resolve_policy(
     p: &Sp<Policy>,
     sources: &SourceMap,
     d: &mut Diagnostics,
-    cache: &mut BTreeMap<String, Option<Arc<serde_json::Value>>>,
+    cache: &mut Cache,
 ) -> (Option<Arc<serde_json::Value>>, String) {
     match &p.value {
         Policy::AllowOrg { allow_org } => {
@@ -27,14 +68,7 @@ pub(super) fn resolve_policy(
                 return (doc.clone(), shown);
             }
             let doc = read_policy_file(&full, &shown, path.span, d);
-            if doc.as_ref().is_some_and(allows_everything) {
-                d.push(
-                    Diagnostic::new(Code::W202, format!("policy `{shown}` allows every action on every resource to every principal"))
-                        .at(path.span, "a statement with `*` principal, action and resource, and no condition")
-                        .note("that is AWS's default full-access policy written out: it restricts nothing, which a reviewer may not expect of a hand-written policy")
-                        .help("narrow `Action` and `Resource`, or add a `Condition` such as `aws:PrincipalOrgID` (or use `{ allow_org = \"o-...\" }`)"),
-                );
-            }
+            lints::permissive_policy(&shown, path.span, doc.as_ref(), d);
             let doc = doc.map(Arc::new);
             cache.insert(shown.clone(), doc.clone());
             (doc, shown)
@@ -42,7 +76,9 @@ pub(super) fn resolve_policy(
     }
 }
 
-pub(super) fn read_policy_file(
+/// Reads and checks one policy file: readable, UTF-8, a JSON policy
+/// document, within AWS's length limit.
+fn read_policy_file(
     full: &std::path::Path,
     shown: &str,
     span: Span,
@@ -110,31 +146,7 @@ pub(super) fn read_policy_file(
     Some(doc)
 }
 
-/// A statement that allows `*` to `*` on `*` with no condition.
-pub(super) fn allows_everything(doc: &serde_json::Value) -> bool {
-    let star = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => s == "*",
-        serde_json::Value::Array(a) => a.iter().any(|x| x == "*"),
-        serde_json::Value::Object(o) => o
-            .get("AWS")
-            .is_some_and(|x| x == "*" || x.as_array().is_some_and(|a| a.iter().any(|y| y == "*"))),
-        _ => false,
-    };
-    let statements: Vec<&serde_json::Value> = match doc.get("Statement") {
-        Some(serde_json::Value::Array(a)) => a.iter().collect(),
-        Some(one) => vec![one],
-        None => Vec::new(),
-    };
-    statements.iter().any(|st| {
-        st.get("Effect").is_some_and(|e| e == "Allow")
-            && st.get("Principal").is_some_and(star)
-            && st.get("Action").is_some_and(star)
-            && st.get("Resource").is_some_and(star)
-            && st.get("Condition").is_none()
-    })
-}
-
-pub(super) fn policy_too_long(span: Span, chars: usize) -> Diagnostic {
+fn policy_too_long(span: Span, chars: usize) -> Diagnostic {
     Diagnostic::new(Code::E033, format!("endpoint policy is {chars} characters; AWS accepts at most {MAX_POLICY_CHARS}"))
         .at(span, "too long for an endpoint policy")
         .help("shorten the policy (wildcards in resources, fewer statements), or move the restriction to bucket or key policies")
