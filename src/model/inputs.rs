@@ -91,3 +91,68 @@ fn kind_word(k: InputKind) -> &'static str {
         InputKind::LoadBalancerArn => "a load balancer ARN",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::codes;
+    use super::*;
+
+    fn inputs(list: &[(&str, InputKind)]) -> Vec<Input> {
+        let mut out = Vec::new();
+        for (name, kind) in list {
+            add_input(&mut out, name, *kind, "test", None);
+        }
+        out
+    }
+
+    fn names(inputs: &[Input]) -> Vec<&str> {
+        inputs.iter().map(|i| i.name.as_str()).collect()
+    }
+
+    #[test]
+    fn one_input_per_name_when_the_kinds_agree() {
+        let mut d = Diagnostics::default();
+        let all = inputs(&[
+            ("subnet_ids", InputKind::SubnetIds),
+            ("vpc_id", InputKind::VpcId),
+            ("subnet_ids", InputKind::SubnetIds),
+        ]);
+        let out = dedupe_inputs(all, false, &mut d);
+        assert_eq!(names(&out), ["subnet_ids", "vpc_id"]);
+        assert_eq!(codes(&d), [] as [Code; 0]);
+    }
+
+    #[test]
+    fn a_name_used_for_two_kinds_is_an_error() {
+        let mut d = Diagnostics::default();
+        let all = inputs(&[
+            ("shared", InputKind::SubnetIds),
+            ("shared", InputKind::RouteTableIds),
+        ]);
+        let out = dedupe_inputs(all, false, &mut d);
+        assert_eq!(names(&out), ["shared"]);
+        assert_eq!(codes(&d), [Code::E014]);
+    }
+
+    #[test]
+    fn names_that_meet_as_cloudformation_parameters_are_refused() {
+        let mut d = Diagnostics::default();
+        let all = inputs(&[
+            ("subnet_ids", InputKind::SubnetIds),
+            ("subnetIds", InputKind::SubnetIds),
+        ]);
+        let out = dedupe_inputs(all, false, &mut d);
+        assert_eq!(names(&out), ["subnet_ids"]);
+        assert_eq!(codes(&d), [Code::E017]);
+    }
+
+    #[test]
+    fn vpc_cidr_is_reserved_only_when_vpcegen_adds_it() {
+        let all = || inputs(&[("vpc_cidr", InputKind::VpcCidr)]);
+        let mut d = Diagnostics::default();
+        assert_eq!(names(&dedupe_inputs(all(), false, &mut d)), ["vpc_cidr"]);
+        assert_eq!(codes(&d), [] as [Code; 0]);
+        assert!(dedupe_inputs(all(), true, &mut d).is_empty());
+        assert_eq!(codes(&d), [Code::E018]);
+    }
+}

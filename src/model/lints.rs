@@ -153,3 +153,66 @@ pub(super) fn expose_principals(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{codes, load};
+    use super::*;
+
+    #[test]
+    fn private_dns_off_for_the_spec_is_one_warning_naming_each_service() {
+        let t = load(
+            r#"version = 1
+name = "app"
+[reach]
+services = ["sts", "kms", "s3"]
+private_dns = false
+"#,
+            &[],
+        );
+        let mut d = Diagnostics::default();
+        let wanted = services::wanted(&t.spec, &t.sources, &mut d);
+        let (endpoints, dns_off) = endpoints::lower_endpoints(&t.spec, &wanted, &t.sources, &mut d);
+        assert!(endpoints.iter().all(|e| e.private_dns != Some(true)));
+        private_dns_off(&dns_off, &mut d);
+        assert_eq!(codes(&d), [Code::W204]);
+        let w204 = d.iter().next().expect("one diagnostic");
+        // s3 is a gateway endpoint, which has no private DNS to turn off.
+        assert_eq!(
+            w204.message,
+            "private DNS is off for the `kms`, `sts` interface endpoints"
+        );
+    }
+
+    #[test]
+    fn only_an_unconditional_full_access_policy_is_permissive() {
+        let full = serde_json::json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+        ]});
+        let mut d = Diagnostics::default();
+        permissive_policy(
+            "p.json",
+            Span::new(crate::source::FileId(0), 0..1),
+            Some(&full),
+            &mut d,
+        );
+        assert_eq!(codes(&d), [Code::W202]);
+        let mut d = Diagnostics::default();
+        permissive_policy(
+            "org",
+            Span::new(crate::source::FileId(0), 0..1),
+            Some(&org_policy("o-abc")),
+            &mut d,
+        );
+        let scoped = serde_json::json!({"Statement": {
+            "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "*"
+        }});
+        permissive_policy(
+            "p.json",
+            Span::new(crate::source::FileId(0), 0..1),
+            Some(&scoped),
+            &mut d,
+        );
+        assert_eq!(codes(&d), [] as [Code; 0]);
+    }
+}

@@ -373,3 +373,93 @@ pub fn lower(
         spans,
     })
 }
+
+/// Builds specs for the passes' unit tests through the real loader.
+#[cfg(test)]
+mod testing {
+    use super::*;
+    use crate::source::FileId;
+
+    /// One spec loaded from TOML, with the sources its spans point into.
+    pub struct Loaded {
+        pub spec: Spec,
+        pub file: FileId,
+        pub sources: SourceMap,
+        _dir: tempfile::TempDir,
+    }
+
+    /// Loads `toml` as `spec.toml` in a fresh folder (policy files named by
+    /// `files` are written next to it); panics if the loader reports anything.
+    pub fn load(toml: &str, files: &[(&str, &str)]) -> Loaded {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("spec.toml");
+        std::fs::write(&path, toml).expect("write spec");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write file");
+        }
+        let mut sources = SourceMap::default();
+        let mut d = Diagnostics::default();
+        let mut loaded = crate::spec::load(&[path], &mut sources, &mut d);
+        assert!(d.is_empty(), "{}", d.render(&sources, false));
+        let one = loaded.pop().expect("one spec");
+        Loaded {
+            spec: one.spec,
+            file: one.file,
+            sources,
+            _dir: dir,
+        }
+    }
+
+    /// The codes reported, in order.
+    pub fn codes(d: &Diagnostics) -> Vec<Code> {
+        d.iter().map(|x| x.code).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::load;
+    use super::*;
+
+    #[test]
+    fn the_vpc_cidr_is_read_once_for_every_group_that_admits_it() {
+        let t = load(
+            r#"version = 1
+name = "app"
+[vpc]
+cidr = { input = "vpc_cidr_block" }
+[reach]
+services = ["sts"]
+[connect.ledger]
+service_name = { input = "ledger_service_name" }
+"#,
+            &[],
+        );
+        let mut d = Diagnostics::default();
+        let m = lower(&t.spec, t.file, &t.sources, &mut d).expect("a model");
+        let inputs: Vec<(&str, InputKind)> =
+            m.inputs.iter().map(|i| (i.name.as_str(), i.kind)).collect();
+        // Sorted by kind, then name; the CIDR input once though two groups use it.
+        assert_eq!(
+            inputs,
+            [
+                ("vpc_id", InputKind::VpcId),
+                ("vpc_cidr_block", InputKind::VpcCidr),
+                ("subnet_ids", InputKind::SubnetIds),
+                ("ledger_service_name", InputKind::ServiceName),
+            ]
+        );
+        let cidr = Value::Input("vpc_cidr_block".into());
+        assert_eq!(m.vpc_cidr, Some(cidr.clone()));
+        let Some(SecurityGroups::Create { rules, .. }) = &m.security_groups else {
+            panic!("a created group");
+        };
+        assert_eq!(rules[0].cidr, cidr);
+        let own = m.connects[0]
+            .own_security_group
+            .as_ref()
+            .expect("own group");
+        assert_eq!(own.rules[0].cidr, cidr);
+        assert!(m.spans.cidr.is_some());
+    }
+}

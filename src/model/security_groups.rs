@@ -105,3 +105,88 @@ fn summarize(keys: &[&str]) -> String {
         n => format!("{} and {} more", keys[..2].join(", "), n - 2),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{codes, load};
+    use super::*;
+
+    /// The endpoints of a spec, through the passes that come before this one.
+    fn endpoints_of(t: &super::super::testing::Loaded) -> Vec<Endpoint> {
+        let mut d = Diagnostics::default();
+        let wanted = services::wanted(&t.spec, &t.sources, &mut d);
+        let (endpoints, _) = endpoints::lower_endpoints(&t.spec, &wanted, &t.sources, &mut d);
+        assert_eq!(codes(&d), [] as [Code; 0]);
+        endpoints
+    }
+
+    #[test]
+    fn one_rule_per_port_and_cidr_described_by_its_users() {
+        let t = load(
+            r#"version = 1
+name = "app"
+region = "us-east-1"
+[reach]
+services = ["s3", "sts", "cassandra"]
+security_group = { ingress_cidrs = ["10.0.0.0/8", "0.0.0.0/0"] }
+"#,
+            &[],
+        );
+        let endpoints = endpoints_of(&t);
+        assert!(!needs_vpc_cidr(&t.spec, &endpoints));
+        let mut d = Diagnostics::default();
+        let (group, inputs) = shared_group(&t.spec, &endpoints, None, &mut d);
+        assert!(inputs.is_empty());
+        assert_eq!(codes(&d), [Code::W201]);
+        let Some(SecurityGroups::Create { name, rules, .. }) = group else {
+            panic!("a created group, got {group:?}");
+        };
+        assert_eq!(name, "app-endpoints");
+        let got: Vec<(&str, u16, &str)> = rules
+            .iter()
+            .map(|r| (r.id.as_str(), r.port, r.description.as_str()))
+            .collect();
+        // s3 is a gateway endpoint: no rule names it.
+        assert_eq!(
+            got,
+            [
+                ("tcp_443_1", 443, "TCP 443 to cassandra, sts"),
+                ("tcp_443_2", 443, "TCP 443 to cassandra, sts"),
+                ("tcp_9142_1", 9142, "TCP 9142 to cassandra"),
+                ("tcp_9142_2", 9142, "TCP 9142 to cassandra"),
+            ]
+        );
+        assert_eq!(rules[1].cidr, Value::Literal("0.0.0.0/0".into()));
+    }
+
+    #[test]
+    fn the_vpc_cidr_is_admitted_by_default_and_gateways_need_no_group() {
+        let t = load(
+            "version = 1\nname = \"app\"\n[reach]\nservices = [\"sts\"]\n",
+            &[],
+        );
+        let endpoints = endpoints_of(&t);
+        assert!(needs_vpc_cidr(&t.spec, &endpoints));
+        let mut d = Diagnostics::default();
+        let (group, _) = shared_group(&t.spec, &endpoints, Some(&Value::VpcCidr), &mut d);
+        let Some(SecurityGroups::Create { rules, .. }) = group else {
+            panic!("a created group, got {group:?}");
+        };
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].cidr, Value::VpcCidr);
+
+        let t = load(
+            "version = 1\nname = \"app\"\n[reach]\nservices = [\"s3\"]\n",
+            &[],
+        );
+        let endpoints = endpoints_of(&t);
+        assert!(!needs_vpc_cidr(&t.spec, &endpoints));
+        assert!(shared_group(&t.spec, &endpoints, None, &mut d).0.is_none());
+    }
+
+    #[test]
+    fn descriptions_name_three_endpoints_then_count() {
+        assert_eq!(summarize(&["a", "b", "c"]), "a, b, c");
+        assert_eq!(summarize(&["a", "b", "c", "d", "e"]), "a, b and 3 more");
+    }
+}

@@ -198,3 +198,81 @@ pub(super) fn endpoint_type(
         _ => EndpointType::Interface,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{codes, load};
+    use super::*;
+
+    #[test]
+    fn bundles_expand_without_removes_and_reasons_accumulate() {
+        let t = load(
+            r#"version = 1
+name = "app"
+region = "us-east-1"
+[reach]
+services = ["s3", "sts"]
+bundles = ["ecr"]
+without = ["ecr.api"]
+"#,
+            &[],
+        );
+        let mut d = Diagnostics::default();
+        let w = wanted(&t.spec, &t.sources, &mut d);
+        assert_eq!(codes(&d), [] as [Code; 0]);
+        assert_eq!(w.keys().collect::<Vec<_>>(), ["ecr.dkr", "s3", "sts"]);
+        // s3 is asked for twice: one service, both reasons, in order.
+        let reasons = &w["s3"].1;
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
+        assert!(reasons[0].starts_with("listed in reach.services"));
+        assert!(reasons[1].starts_with("bundle `ecr`"));
+        assert_eq!(w["ecr.dkr"].1.len(), 1);
+    }
+
+    #[test]
+    fn names_that_mean_nothing_are_reported_in_pass_order() {
+        let t = load(
+            r#"version = 1
+name = "app"
+[reach]
+services = ["sts", "no-such-service"]
+bundles = ["no-such-bundle"]
+without = ["logs"]
+[service.kms]
+private_dns = false
+"#,
+            &[],
+        );
+        let mut d = Diagnostics::default();
+        let w = wanted(&t.spec, &t.sources, &mut d);
+        assert_eq!(codes(&d), [Code::E020, Code::E021, Code::W103, Code::W102]);
+        assert_eq!(w.keys().collect::<Vec<_>>(), ["sts"]);
+    }
+
+    #[test]
+    fn types_default_to_gateway_where_offered_and_refuse_what_is_not() {
+        let t = load(
+            r#"version = 1
+name = "app"
+[reach]
+services = ["s3", "sts", "dynamodb"]
+[service.sts]
+type = "gateway"
+[service.dynamodb]
+type = "interface"
+"#,
+            &[],
+        );
+        let catalog = Catalog::get();
+        let mut d = Diagnostics::default();
+        let kind = |key: &str, d: &mut Diagnostics| {
+            endpoint_type(key, t.spec.service.get(key), catalog.service(key), d)
+        };
+        assert_eq!(kind("s3", &mut d), EndpointType::Gateway);
+        assert_eq!(kind("dynamodb", &mut d), EndpointType::Interface);
+        assert_eq!(codes(&d), [] as [Code; 0]);
+        // Kept as asked, so later passes see the user's choice, but an error.
+        assert_eq!(kind("sts", &mut d), EndpointType::Gateway);
+        assert_eq!(codes(&d), [Code::E022]);
+    }
+}
