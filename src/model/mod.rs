@@ -1,6 +1,13 @@
 //! Spec → Model: every check that needs more than one field, then every
 //! decision both targets share (names, ports, policies, inputs, outputs,
 //! ordering). Renderers only translate a [`Model`]; they decide nothing.
+//!
+//! [`lower`] runs one pass per concern, each in the file named after what it
+//! decides: `services` (which services, and their endpoint types),
+//! `endpoints` (names, service names, private DNS), `policies`, `network`
+//! (VPC, subnets, route tables, the VPC CIDR), `security_groups`, `exposes`,
+//! `connects`, `lints`, `outputs` and `inputs` (merging the inputs every pass
+//! declared); `origins` records where each value was written, for `explain`.
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
