@@ -1,0 +1,181 @@
+//! `[connect.*]`: interface endpoints to services others expose, each with its own security group.
+
+use super::*;
+
+/// `[connect.*]`: interface endpoints to other services, each with its own
+/// security group admitting its ports from the VPC CIDR.
+pub(super) fn lower_connects(
+    spec: &Spec,
+    sources: &SourceMap,
+    cidr: Option<&Value>,
+    d: &mut Diagnostics,
+) -> (Vec<Endpoint>, Vec<Input>) {
+    let name = &spec.name.value;
+    let mut inputs = Vec::new();
+    let mut out = Vec::new();
+    for (key, c) in &spec.connect {
+        let ident = format!("connect_{}", ident_of(key));
+        let (service_name, reference) = service(key, c, sources, &mut inputs);
+        // Literal and input services: the AZs the user says the service is in.
+        if reference.is_none() && !c.az_ids.is_empty() && !spec.vpc.az_ids.is_empty() {
+            let offered: Vec<&str> = c.az_ids.iter().map(|a| a.value.as_str()).collect();
+            let ours: Vec<&str> = spec.vpc.az_ids.iter().map(|a| a.value.as_str()).collect();
+            az_check(
+                &format!("`connect.{key}`"),
+                &ours,
+                &offered,
+                spec.vpc.az_ids_span.unwrap_or(spec.vpc.az_ids[0].span),
+                c.az_ids_span.unwrap_or(c.az_ids[0].span),
+                d,
+            );
+        }
+        let mut ports: Vec<u16> = c.ports.iter().map(|p| p.value as u16).collect();
+        if ports.is_empty() {
+            ports.push(443);
+        }
+        ports.sort_unstable();
+        ports.dedup();
+        let cidr = cidr.cloned().unwrap_or(Value::VpcCidr);
+        out.push(Endpoint {
+            key: format!("connect.{key}"),
+            name_tag: format!("{name}-{key}"),
+            kind: EndpointType::Interface,
+            service_name,
+            private_dns: Some(c.private_dns.as_ref().is_some_and(|p| p.value)),
+            dns_options_all_resolvers: false,
+            own_security_group: Some(connect_group(name, key, &ident, &ports, &cidr)),
+            ports,
+            policy: None,
+            policy_source: None,
+            reasons: vec![format!("connect.{key}")],
+            reference,
+            ident,
+        });
+    }
+    (out, inputs)
+}
+
+/// The service a connect reaches: a literal name, an input, or another
+/// spec's expose (an input named after it, resolved by [`crate::check`]).
+fn service(
+    key: &str,
+    c: &crate::spec::Connect,
+    sources: &SourceMap,
+    inputs: &mut Vec<Input>,
+) -> (ServiceName, Option<Reference>) {
+    use crate::spec::ServiceRef;
+    let mut reference = None;
+    let service_name = match &c.service_name.value {
+        ServiceRef::Literal(s) => ServiceName::Literal(s.value.clone()),
+        ServiceRef::Input(i) => {
+            add_input(
+                inputs,
+                &i.value,
+                InputKind::ServiceName,
+                &format!("Endpoint service name that {key} connects to"),
+                Some(i.span),
+            );
+            ServiceName::Input(i.value.clone())
+        }
+        ServiceRef::Spec { spec: path, expose } => {
+            let input = format!("{}_service_name", ident_of(&expose.value));
+            add_input(
+                inputs,
+                &input,
+                InputKind::ServiceName,
+                &format!(
+                    "Endpoint service name of {} (the `{}_service_name` output of {})",
+                    expose.value,
+                    ident_of(&expose.value),
+                    path.value
+                ),
+                Some(c.service_name.span),
+            );
+            let dir = sources.get(path.span.file).dir();
+            reference = Some(Reference {
+                path: crate::source::resolve(dir, &path.value),
+                spec: path.clone(),
+                expose: expose.clone(),
+                span: c.service_name.span,
+                default_ports: c.ports.is_empty(),
+                az_ids_span: c.az_ids_span,
+            });
+            ServiceName::Input(input)
+        }
+    };
+    (service_name, reference)
+}
+
+/// The security group of one connect: its ports from the VPC CIDR.
+pub fn connect_group(
+    spec_name: &str,
+    key: &str,
+    ident: &str,
+    ports: &[u16],
+    cidr: &Value,
+) -> CreatedSecurityGroup {
+    CreatedSecurityGroup {
+        ident: ident.to_string(),
+        name: format!("{spec_name}-{key}-endpoint"),
+        description: format!("Endpoint of {spec_name} connecting to {key}"),
+        rules: ports
+            .iter()
+            .map(|p| IngressRule {
+                id: format!("tcp_{p}_1"),
+                port: *p,
+                cidr: cidr.clone(),
+                description: format!("TCP {p} to {key}"),
+            })
+            .collect(),
+    }
+}
+
+/// Compares the AZ IDs of a consumer with those where a service is offered:
+/// none shared is an error, some not served a warning naming them.
+pub fn az_check(
+    what: &str,
+    consumer: &[&str],
+    service: &[&str],
+    consumer_span: Span,
+    service_span: Span,
+    d: &mut Diagnostics,
+) {
+    let what = what.to_string();
+    let offered: std::collections::HashSet<&str> = service.iter().copied().collect();
+    let shared: Vec<&str> = consumer
+        .iter()
+        .copied()
+        .filter(|a| offered.contains(a))
+        .collect();
+    let missing: Vec<&str> = consumer
+        .iter()
+        .copied()
+        .filter(|a| !offered.contains(a))
+        .collect();
+    if shared.is_empty() {
+        d.push(
+            Diagnostic::new(
+                Code::E052,
+                format!(
+                    "no AZ in common with {what}: the consumer's AZ IDs ({}) share none with the service's ({})",
+                    consumer.join(", "),
+                    service.join(", ")
+                ),
+            )
+            .at(consumer_span, "the consumer's subnets are in these AZs")
+            .also(service_span, "the service is offered in these AZs")
+            .note("an interface endpoint reaches an endpoint service only in an Availability Zone both have")
+            .help("put the consumer's subnets in an AZ the service serves, or offer the service in the consumer's AZs"),
+        );
+    } else if !missing.is_empty() {
+        d.push(
+            Diagnostic::new(
+                Code::W111,
+                format!("subnets in {} cannot reach {what}, which is offered only in {}", missing.join(", "), service.join(", ")),
+            )
+            .at(consumer_span, "some of these AZs are not served")
+            .also(service_span, "the service's AZs")
+            .help("traffic from those AZs must cross to another AZ's endpoint, or the service must be offered there too"),
+        );
+    }
+}

@@ -1,0 +1,264 @@
+//! One endpoint per reached service: its name tag, identifier, service name,
+//! private DNS and ports, and the checks that keep custom service keys
+//! identifier-safe.
+
+use super::*;
+use crate::catalog::Service;
+use crate::spec::ServiceSettings;
+use services::Wanted;
+
+/// Where private DNS was turned off (an explicit `false`, per service or for
+/// the spec), with the services it turned it off for: one W204 each.
+pub(super) type DnsOff = BTreeMap<Span, Vec<String>>;
+
+/// Lowers each wanted service to an endpoint, sorted by key. A service whose
+/// name cannot be decided is reported and left out.
+pub(super) fn lower_endpoints(
+    spec: &Spec,
+    wanted: &Wanted,
+    sources: &SourceMap,
+    d: &mut Diagnostics,
+) -> (Vec<Endpoint>, DnsOff) {
+    let catalog = Catalog::get();
+    let mut dns_off = DnsOff::new();
+    let mut endpoints = Vec::new();
+    let mut policy_cache = policies::Cache::new();
+    let mut custom_ids = None;
+    for (key, (span, reasons)) in wanted {
+        let settings = spec.service.get(key);
+        let entry = catalog.service(key);
+        let kind = services::endpoint_type(key, settings, entry, d);
+        let Some(service_name) = service_name(
+            spec,
+            key,
+            *span,
+            settings,
+            entry,
+            wanted,
+            &mut custom_ids,
+            d,
+        ) else {
+            continue;
+        };
+        let (private_dns, off_by) = private_dns(spec, key, kind, settings, entry, d);
+        if let Some(off) = off_by {
+            dns_off.entry(off).or_default().push(key.clone());
+        }
+        let (policy, policy_source) =
+            policies::endpoint_policy(spec, key, settings, entry, sources, &mut policy_cache, d);
+        let ports = match kind {
+            EndpointType::Gateway => Vec::new(),
+            EndpointType::Interface => entry.map(|e| e.ports()).unwrap_or_else(|| vec![443]),
+        };
+        endpoints.push(Endpoint {
+            key: key.clone(),
+            name_tag: format!("{}-{}", spec.name.value, key.replace(['.', '_'], "-")),
+            ident: ident_of(key),
+            kind,
+            service_name,
+            private_dns,
+            dns_options_all_resolvers: key == "s3"
+                && kind == EndpointType::Interface
+                && private_dns == Some(true),
+            ports,
+            policy,
+            policy_source,
+            reasons: reasons.clone(),
+            own_security_group: None,
+            reference: None,
+        });
+    }
+    (endpoints, dns_off)
+}
+
+/// The endpoint service name: `service_name` as written, else the catalog's
+/// pattern with the Region filled in (or left to deploy time). `None` when
+/// it cannot be decided (E010 for an unsafe custom key, E023 for an
+/// account-specific name) or the service is unknown (reported already).
+#[allow(clippy::too_many_arguments)]
+fn service_name<'a>(
+    spec: &Spec,
+    key: &str,
+    span: Span,
+    settings: Option<&ServiceSettings>,
+    entry: Option<&Service>,
+    wanted: &'a Wanted,
+    custom_ids: &mut Option<Identifiers<'a>>,
+    d: &mut Diagnostics,
+) -> Option<ServiceName> {
+    match (settings.and_then(|s| s.service_name.as_ref()), entry) {
+        (Some(sn), Some(_)) => Some(ServiceName::Literal(sn.value.clone())),
+        (Some(sn), None) => {
+            let ids = custom_ids.get_or_insert_with(|| identifiers(wanted, spec));
+            if let Some(help) = custom_key_problem(key, ids) {
+                let settings = settings.expect("a service_name comes with settings");
+                d.push(
+                    Diagnostic::new(
+                        Code::E010,
+                        format!(
+                            "`{}` is not a valid name for a service the catalog does not know",
+                            key.escape_debug()
+                        ),
+                    )
+                    .at(settings.key_span, "becomes an identifier in the output")
+                    .help(help),
+                );
+                return None;
+            }
+            d.push(
+                Diagnostic::new(
+                    Code::W101,
+                    format!(
+                        "`{key}` is not in the built-in catalog; using `service_name` as written"
+                    ),
+                )
+                .at(sn.span, "not checked against the catalog")
+                .help("check the name with `aws ec2 describe-vpc-endpoint-services`"),
+            );
+            Some(ServiceName::Literal(sn.value.clone()))
+        }
+        (None, Some(e)) => match e.name_pattern() {
+            Some(p) => Some(match &spec.region {
+                Some(r) => ServiceName::Literal(p.replace("{region}", &r.value)),
+                None if p.contains("{region}") => ServiceName::Regional(p),
+                None => ServiceName::Literal(p),
+            }),
+            None => {
+                d.push(
+                    Diagnostic::new(Code::E023, format!("`{key}` has an account-specific endpoint service name"))
+                        .at(span, "cannot be built from the Region")
+                        .help(format!(
+                            "set `[service.\"{key}\"] service_name = \"...\"` with the name your account gets ({})",
+                            e.name_format.as_deref().unwrap_or_default()
+                        )),
+                );
+                None
+            }
+        },
+        (None, None) => None, // reported by `services`
+    }
+}
+
+/// Private DNS: none for gateways (E024 if asked for), off where AWS does not
+/// support it, else the service's setting, the spec's, or on. Also returns
+/// the span of a setting that turned supported private DNS off.
+fn private_dns(
+    spec: &Spec,
+    key: &str,
+    kind: EndpointType,
+    settings: Option<&ServiceSettings>,
+    entry: Option<&Service>,
+    d: &mut Diagnostics,
+) -> (Option<bool>, Option<Span>) {
+    let explicit = settings.and_then(|s| s.private_dns.as_ref());
+    if kind == EndpointType::Gateway {
+        if let Some(p) = explicit {
+            d.push(
+                Diagnostic::new(
+                    Code::E024,
+                    format!("`{key}` is a gateway endpoint, which has no private DNS"),
+                )
+                .at(p.span, "only for interface endpoints")
+                .help(format!(
+                    "remove it, or set `[service.{key}] type = \"interface\"`"
+                )),
+            );
+        }
+        return (None, None);
+    }
+    let supported = entry.is_none_or(|e| e.supports_private_dns());
+    let dns = match explicit {
+        Some(p) if p.value && !supported => {
+            d.push(
+                Diagnostic::new(
+                    Code::E024,
+                    format!("AWS does not support private DNS for `{key}` interface endpoints"),
+                )
+                .at(p.span, "private DNS cannot be enabled")
+                .help("set `private_dns = false` and call the endpoint's own DNS names"),
+            );
+            Some(false)
+        }
+        Some(p) => Some(p.value),
+        None if !supported => Some(false),
+        None => Some(spec.reach.private_dns.as_ref().is_none_or(|p| p.value)),
+    };
+    let off_by = explicit
+        .or(spec.reach.private_dns.as_ref())
+        .filter(|p| !p.value && supported)
+        .map(|p| p.span);
+    (dns, off_by)
+}
+
+/// Who would get each CloudFormation identifier: the endpoints of a spec
+/// (by key, in order), then its connects. Built once per spec, so that
+/// checking every custom key stays linear.
+type Identifiers<'a> = std::collections::HashMap<String, Vec<(Option<&'a str>, String)>>;
+
+fn identifiers<'a, T>(wanted: &'a BTreeMap<String, T>, spec: &Spec) -> Identifiers<'a> {
+    let mut ids: Identifiers = std::collections::HashMap::new();
+    for k in wanted.keys() {
+        ids.entry(crate::render::pascal(&ident_of(k)))
+            .or_default()
+            .push((Some(k.as_str()), format!("`{k}`")));
+    }
+    for c in spec.connect.keys() {
+        ids.entry(crate::render::pascal(&format!("connect_{}", ident_of(c))))
+            .or_default()
+            .push((None, format!("`[connect.{c}]`")));
+    }
+    ids
+}
+
+/// A `[service.<key>]` the catalog does not know names its endpoint's
+/// resources, logical IDs and outputs, which cannot be escaped: the key must
+/// be identifier-safe and must not give another endpoint's (or a connect's)
+/// identifier in either target.
+fn custom_key_problem(key: &str, ids: &Identifiers) -> Option<String> {
+    let safe = key.len() <= 64
+        && key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+        });
+    if !safe {
+        return Some("name it with 1 to 64 lowercase letters, digits, `.`, `-` and `_`, starting with a letter, such as `example.orders`".into());
+    }
+    let id = crate::render::pascal(&ident_of(key));
+    let clash = ids.get(&id).and_then(|owners| {
+        owners
+            .iter()
+            .find(|(k, _)| *k != Some(key))
+            .map(|(_, label)| label.clone())
+    });
+    clash.map(|other| {
+        format!(
+            "`{key}` and {other} would get the same identifier (`{}`, `{id}Endpoint`); rename one",
+            ident_of(key)
+        )
+    })
+}
+
+pub(super) fn type_word(t: EndpointType) -> &'static str {
+    match t {
+        EndpointType::Gateway => "gateway",
+        EndpointType::Interface => "interface",
+    }
+}
+
+/// `ecr.dkr` → `ecr_dkr`: an identifier in HCL, and the base of CloudFormation logical IDs.
+pub fn ident_of(key: &str) -> String {
+    let mut s: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    s
+}

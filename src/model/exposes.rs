@@ -1,0 +1,292 @@
+//! `[expose.*]`: the NLBs and endpoint services a spec offers, their AWS names and the tags ELB accepts.
+
+use super::*;
+
+/// `[expose.*]`, in spec order: load balancers, endpoint services,
+/// principals, and the inputs they need.
+pub(super) fn lower_exposes(spec: &Spec, d: &mut Diagnostics) -> (Vec<Expose>, Vec<Input>) {
+    let name = &spec.name.value;
+    let mut inputs = Vec::new();
+    let mut out = Vec::new();
+    for (key, x) in &spec.expose {
+        let ident = ident_of(key);
+        let load_balancer = load_balancer(name, key, x, &mut inputs);
+        let acceptance_required = x.acceptance_required.as_ref().is_some_and(|a| a.value);
+        lints::expose_principals(key, x, acceptance_required, d);
+        let mut principals: Vec<String> = x
+            .allowed_principals
+            .iter()
+            .map(|p| p.value.clone())
+            .collect();
+        principals.sort();
+        principals.dedup();
+        out.push(Expose {
+            key: key.clone(),
+            name_tag: if key == name {
+                name.clone()
+            } else {
+                format!("{name}-{key}")
+            },
+            ident,
+            load_balancer,
+            allowed_principals: principals,
+            acceptance_required,
+            private_dns_name: x.private_dns_name.as_ref().map(|p| p.value.clone()),
+            spans: ExposeSpans {
+                key: Some(x.key_span),
+                principals: x.allowed_principals.iter().map(|p| p.span).collect(),
+                principals_list: x.allowed_principals_span,
+                private_dns_name: x.private_dns_name.as_ref().map(|p| p.span),
+            },
+        });
+    }
+    (out, inputs)
+}
+
+/// The NLB behind an expose: one created (named by [`nlb_name`]), or an
+/// existing one by ARN or input.
+fn load_balancer(
+    name: &str,
+    key: &str,
+    x: &crate::spec::Expose,
+    inputs: &mut Vec<Input>,
+) -> LoadBalancer {
+    use crate::spec::LoadBalancer as Lb;
+    match &x.load_balancer.value {
+        Lb::Create(c) => {
+            let port = c.port.value as u16;
+            LoadBalancer::Create {
+                name: nlb_name(name, key),
+                port,
+                target_port: c.target_port.as_ref().map_or(port, |p| p.value as u16),
+                target_type: c
+                    .target_type
+                    .as_ref()
+                    .map_or(crate::spec::TargetType::Ip, |t| t.value),
+            }
+        }
+        Lb::Arn(a) => LoadBalancer::Existing(Value::Literal(a.value.clone())),
+        Lb::Input(i) => {
+            add_input(
+                inputs,
+                &i.value,
+                InputKind::LoadBalancerArn,
+                &format!("ARN of the Network Load Balancer behind {key}"),
+                Some(i.span),
+            );
+            LoadBalancer::Existing(Value::Input(i.value.clone()))
+        }
+    }
+}
+
+/// Elastic Load Balancing refuses tags outside
+/// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (EC2 takes any character but a
+/// newline in a key): when the spec creates a load balancer, its target
+/// group and listener carry the spec's tags, so each tag must fit.
+pub(super) fn elb_tags(spec: &Spec, d: &mut Diagnostics) {
+    let Some((expose, _)) = spec
+        .expose
+        .iter()
+        .find(|(_, x)| matches!(x.load_balancer.value, crate::spec::LoadBalancer::Create(_)))
+    else {
+        return;
+    };
+    let creator = spec.expose[expose].key_span;
+    for (k, v) in &spec.tags {
+        for (what, text, span) in [("key", &k.value, k.span), ("value", &v.value, v.span)] {
+            let Some(c) = text.chars().find(|&c| !elb_tag_char(c)) else {
+                continue;
+            };
+            d.push(
+                Diagnostic::new(
+                    Code::E010,
+                    format!(
+                        "tag {what} `{}` is not accepted by Elastic Load Balancing",
+                        text.escape_debug()
+                    ),
+                )
+                .at(span, format!("`{}` is not allowed in a load balancer's tags", c.escape_debug()))
+                .also(creator, "creates a load balancer, a target group and a listener, which carry the spec's tags")
+                .help("load balancers accept only letters, digits, spaces and `_ . : / = + - @` in tag keys and values; change the tag, or put it on an existing load balancer (`load_balancer = { input = \"...\" }`)"),
+            );
+        }
+    }
+}
+
+fn elb_tag_char(c: char) -> bool {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    c.is_ascii_alphanumeric()
+        || matches!(c, ' ' | '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
+        || (!c.is_ascii()
+            && matches!(
+                get_general_category(c),
+                G::UppercaseLetter
+                    | G::LowercaseLetter
+                    | G::TitlecaseLetter
+                    | G::ModifierLetter
+                    | G::OtherLetter
+                    | G::SpaceSeparator
+                    | G::LineSeparator
+                    | G::ParagraphSeparator
+                    | G::DecimalNumber
+                    | G::LetterNumber
+                    | G::OtherNumber
+            ))
+}
+
+/// The AWS name of a created NLB: at most 32 letters, digits and hyphens,
+/// no hyphen at either end, never `internal-...`, the same on every run.
+/// Long names keep a prefix and end in a hash of the whole, so two long
+/// names that share a prefix stay distinct.
+pub fn nlb_name(spec: &str, expose: &str) -> String {
+    let full = if spec == expose {
+        spec.to_string()
+    } else {
+        format!("{spec}-{expose}")
+    };
+    let full = if full.starts_with("internal-") {
+        format!("nlb-{full}")
+    } else {
+        full
+    };
+    if full.len() <= 32 {
+        return full;
+    }
+    let hash = short_hash(&format!("{spec}\0{expose}"));
+    let keep = 32 - 1 - hash.len();
+    let prefix = full[..keep].trim_end_matches('-');
+    format!("{prefix}-{hash}")
+}
+
+/// Six base-36 characters of a stable (FNV-1a) hash.
+pub fn short_hash(s: &str) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    let mut out = String::new();
+    for _ in 0..6 {
+        out.push(char::from_digit((h % 36) as u32, 36).expect("digit < 36"));
+        h /= 36;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What AWS accepts as a load balancer or target group name.
+    fn assert_valid_nlb_name(name: &str) {
+        assert!(
+            !name.is_empty() && name.len() <= 32,
+            "`{name}` is {} characters",
+            name.len()
+        );
+        assert!(
+            name.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "`{name}` has a character outside [a-z0-9-]"
+        );
+        assert!(
+            !name.starts_with('-') && !name.ends_with('-'),
+            "`{name}` starts or ends with a hyphen"
+        );
+        assert!(
+            !name.starts_with("internal-"),
+            "`{name}` starts with internal-"
+        );
+    }
+
+    #[test]
+    fn short_names_are_spec_and_expose() {
+        assert_eq!(nlb_name("shop", "orders"), "shop-orders");
+        assert_eq!(nlb_name("a", "b"), "a-b");
+        // Exactly 32 characters: kept as is.
+        let spec = "s".repeat(20);
+        let expose = "e".repeat(11);
+        assert_eq!(nlb_name(&spec, &expose), format!("{spec}-{expose}"));
+        assert_eq!(nlb_name(&spec, &expose).len(), 32);
+    }
+
+    #[test]
+    fn an_expose_named_like_its_spec_gives_the_spec_name() {
+        assert_eq!(nlb_name("payments", "payments"), "payments");
+        assert_eq!(nlb_name("service-b", "service-b"), "service-b");
+    }
+
+    #[test]
+    fn names_never_start_with_internal() {
+        assert_eq!(nlb_name("internal-foo", "api"), "nlb-internal-foo-api");
+        assert_eq!(nlb_name("internal-foo", "internal-foo"), "nlb-internal-foo");
+        for (spec, expose) in [
+            ("internal-foo", "api"),
+            ("internal-foo", "internal-foo"),
+            ("internal", "api"),
+            (
+                "internal-settlement-platform-production",
+                "reconciliation-api",
+            ),
+            (&"internal-x".repeat(6), &"y".repeat(32)),
+        ] {
+            assert_valid_nlb_name(&nlb_name(spec, expose));
+        }
+        // Only the `internal-` prefix is reserved.
+        assert_eq!(nlb_name("internals", "api"), "internals-api");
+    }
+
+    #[test]
+    fn long_names_are_shortened_to_valid_names() {
+        let cases = [
+            ("payments-platform-production", "settlement-api"),
+            (&"a".repeat(63), &"b".repeat(32)),
+            (&"a-".repeat(31)[..61], "x"),
+            // A hyphen right where the prefix is cut.
+            (&format!("{}-{}", "a".repeat(24), "b".repeat(20)), "c"),
+            (&format!("{}-{}", "a".repeat(23), "b".repeat(20)), "c"),
+            ("x", &"y".repeat(32)),
+            (&"9".repeat(40), &"0".repeat(32)),
+        ];
+        for (spec, expose) in cases {
+            let name = nlb_name(spec, expose);
+            assert_valid_nlb_name(&name);
+            assert!(name.len() > 20, "`{name}` keeps a useful prefix");
+        }
+    }
+
+    #[test]
+    fn names_are_stable() {
+        let long = ("payments-platform-production", "settlement-reconciliation");
+        assert_eq!(nlb_name(long.0, long.1), nlb_name(long.0, long.1));
+        assert_eq!(short_hash("payments"), short_hash("payments"));
+        // The hash is part of the output contract (renaming an NLB replaces
+        // it), so it may never change between versions.
+        assert_eq!(
+            nlb_name(long.0, long.1),
+            format!(
+                "payments-platform-product-{}",
+                short_hash("payments-platform-production\0settlement-reconciliation")
+            )
+        );
+        assert_eq!(short_hash(""), "54xu4j");
+    }
+
+    #[test]
+    fn long_names_sharing_a_prefix_stay_distinct() {
+        let spec = "settlement-reconciliation-platform-prod"; // 39 characters
+        let prefix40 = format!("{spec}-");
+        let a = nlb_name(spec, "api-primary");
+        let b = nlb_name(spec, "api-secondary");
+        assert!(format!("{spec}-api-primary").starts_with(&prefix40));
+        assert!(format!("{spec}-api-secondary").starts_with(&prefix40));
+        assert_ne!(a, b);
+        assert_valid_nlb_name(&a);
+        assert_valid_nlb_name(&b);
+        // Where the spec ends and the expose begins matters too.
+        assert_ne!(
+            nlb_name(&"a".repeat(40), &"b".repeat(10)),
+            nlb_name(&"a".repeat(41), &"b".repeat(9))
+        );
+    }
+}

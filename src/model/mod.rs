@@ -1,0 +1,472 @@
+//! Spec → Model: every check that needs more than one field, then every
+//! decision both targets share (names, ports, policies, inputs, outputs,
+//! ordering). Renderers only translate a [`Model`]; they decide nothing.
+//!
+//! [`lower`] runs one pass per concern, each in the file named after what it
+//! decides: `services` (which services, and their endpoint types),
+//! `endpoints` (names, service names, private DNS), `policies`, `network`
+//! (VPC, subnets, route tables, the VPC CIDR), `security_groups`, `exposes`,
+//! `connects`, `lints`, `outputs` and `inputs` (merging the inputs every pass
+//! declared); `origins` records where each value was written, for `explain`.
+
+use crate::catalog::Catalog;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::source::{SourceMap, Span};
+use crate::spec::{EndpointType, Net, Policy, SecurityGroup, Sp, Spec};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+mod connects;
+mod endpoints;
+mod exposes;
+mod inputs;
+mod lints;
+mod network;
+mod origins;
+mod outputs;
+mod policies;
+mod security_groups;
+mod services;
+
+pub use connects::{az_check, connect_group};
+pub use endpoints::ident_of;
+pub use exposes::{nlb_name, short_hash};
+pub use policies::org_policy;
+
+// Helpers the passes share, in scope for each pass through `use super::*`.
+use endpoints::type_word;
+use inputs::{add_input, dedupe_inputs};
+use origins::origins;
+
+/// Interface (and Gateway Load Balancer) endpoints per VPC, by default.
+pub const INTERFACE_ENDPOINT_QUOTA: usize = 50;
+
+/// AWS's limit on an endpoint policy, in characters.
+pub const MAX_POLICY_CHARS: usize = 20_480;
+/// Policy files larger than this are refused; no more is ever read.
+const MAX_POLICY_FILE_BYTES: u64 = 1024 * 1024;
+
+#[derive(Debug, Serialize)]
+pub struct Model {
+    pub name: String,
+    /// The spec's path as given on the command line, for generated headers.
+    pub source: String,
+    pub region: Option<String>,
+    /// Tags from the spec (after `extends`), in the order written.
+    pub tags: Vec<(String, String)>,
+    pub vpc_id: Value,
+    /// Source of the default security group's ingress CIDR.
+    pub vpc_cidr: Option<Value>,
+    pub subnets: Option<Value>,
+    pub route_tables: Option<Value>,
+    /// Security groups attached to interface endpoints.
+    pub security_groups: Option<SecurityGroups>,
+    /// Sorted by catalog name, so a reordered spec gives the same output.
+    pub endpoints: Vec<Endpoint>,
+    /// Our services offered through PrivateLink, in spec order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exposes: Vec<Expose>,
+    /// Interface endpoints to services others expose, each with its own
+    /// security group.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub connects: Vec<Endpoint>,
+    pub inputs: Vec<Input>,
+    pub outputs: Vec<Output>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub az_ids: Vec<String>,
+    #[serde(skip)]
+    pub spans: ModelSpans,
+    /// Every value the spec set, with the `file:line` it came from across
+    /// `extends`, for `explain`.
+    #[serde(skip)]
+    pub origins: Vec<(String, String)>,
+}
+
+impl Model {
+    /// Whether anything is created in the VPC (endpoints, load balancers,
+    /// security groups); an endpoint service in front of an existing NLB
+    /// alone is not.
+    pub fn uses_vpc(&self) -> bool {
+        !self.endpoints.is_empty()
+            || !self.connects.is_empty()
+            || self
+                .exposes
+                .iter()
+                .any(|x| matches!(x.load_balancer, LoadBalancer::Create { .. }))
+    }
+}
+
+/// Where the network fields were written, for target-specific diagnostics.
+#[derive(Debug, Default)]
+pub struct ModelSpans {
+    /// The spec file, normalised, for resolving references to it.
+    pub path: std::path::PathBuf,
+    /// The spec's path as the user gave it, for messages and `explain`.
+    pub shown: String,
+    pub name: Option<Span>,
+    pub account: Option<Span>,
+    pub az_ids: Option<Span>,
+    pub vpc_id: Option<Span>,
+    pub subnets: Option<Span>,
+    pub route_tables: Option<Span>,
+    pub cidr: Option<Span>,
+}
+
+/// A network value in one of its three forms; `Vpc` is "read it from the VPC".
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    Literal(String),
+    LiteralList(Vec<String>),
+    Input(String),
+    Lookup(Vec<(String, Vec<String>)>),
+    /// The VPC's own CIDR block (a data source or Parameter, per target).
+    VpcCidr,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecurityGroups {
+    /// One group created for the endpoints.
+    Create {
+        name: String,
+        description: String,
+        rules: Vec<IngressRule>,
+    },
+    Existing(Value),
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct IngressRule {
+    /// Identifier-safe suffix: `tcp_443_1`.
+    pub id: String,
+    pub port: u16,
+    pub cidr: Value,
+    pub description: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Endpoint {
+    /// Catalog name (`ecr.dkr`).
+    pub key: String,
+    /// Identifier for both targets, in snake_case (`ecr_dkr`).
+    pub ident: String,
+    /// Name tag value.
+    pub name_tag: String,
+    #[serde(rename = "type")]
+    pub kind: EndpointType,
+    pub service_name: ServiceName,
+    /// Interface endpoints only.
+    pub private_dns: Option<bool>,
+    /// S3 interface endpoints with private DNS: write the inbound-resolver
+    /// option explicitly (false), so they deploy with or without a gateway.
+    pub dns_options_all_resolvers: bool,
+    pub ports: Vec<u16>,
+    /// Shared by every endpoint of a spec that uses the same document, so
+    /// that a renderer writes each document out once.
+    pub policy: Option<Arc<serde_json::Value>>,
+    /// Where the policy came from, for `explain`.
+    pub policy_source: Option<String>,
+    /// Why the endpoint is there: the spec line or bundle that asked for it.
+    pub reasons: Vec<String>,
+    /// A connect's own security group (reach endpoints share one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub own_security_group: Option<CreatedSecurityGroup>,
+    /// A connect to another spec's expose, resolved by [`crate::check`].
+    #[serde(skip)]
+    pub reference: Option<Reference>,
+}
+
+/// A security group vpcegen creates.
+#[derive(Debug, Serialize, Clone)]
+pub struct CreatedSecurityGroup {
+    /// Base of the resource names (`connect_billing`).
+    pub ident: String,
+    pub name: String,
+    pub description: String,
+    pub rules: Vec<IngressRule>,
+}
+
+/// `{ spec = "..", expose = ".." }`, with the places it was written.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub path: std::path::PathBuf,
+    pub spec: Sp<String>,
+    pub expose: Sp<String>,
+    pub span: Span,
+    /// Ports were not given: the provider's listener port decides.
+    pub default_ports: bool,
+    pub az_ids_span: Option<Span>,
+}
+
+/// A service behind a Network Load Balancer, offered through a VPC
+/// endpoint service.
+#[derive(Debug, Serialize)]
+pub struct Expose {
+    pub key: String,
+    pub ident: String,
+    pub name_tag: String,
+    pub load_balancer: LoadBalancer,
+    pub allowed_principals: Vec<String>,
+    pub acceptance_required: bool,
+    pub private_dns_name: Option<String>,
+    #[serde(skip)]
+    pub spans: ExposeSpans,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ExposeSpans {
+    pub key: Option<Span>,
+    pub principals: Vec<Span>,
+    pub principals_list: Option<Span>,
+    pub private_dns_name: Option<Span>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoadBalancer {
+    /// An internal NLB created for the service.
+    Create {
+        /// AWS name of the NLB and its target group (at most 32 characters).
+        name: String,
+        port: u16,
+        target_port: u16,
+        target_type: crate::spec::TargetType,
+    },
+    /// An existing NLB, by ARN or input.
+    Existing(Value),
+}
+
+#[derive(Debug, Serialize, Clone, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceName {
+    Literal(String),
+    /// Supplied at deploy time (connects).
+    Input(String),
+    /// A pattern with `{region}` filled in at deploy time.
+    Regional(String),
+}
+
+#[derive(Debug, Serialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    VpcId,
+    VpcCidr,
+    SubnetIds,
+    RouteTableIds,
+    SecurityGroupIds,
+    ServiceName,
+    LoadBalancerArn,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Input {
+    pub name: String,
+    pub kind: InputKind,
+    pub description: String,
+    /// Where the spec names it; `None` for a default input.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Output {
+    pub name: String,
+    pub description: String,
+    pub value: OutputValue,
+}
+
+#[derive(Debug, Serialize, Clone)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputValue {
+    EndpointId(String),
+    EndpointDnsNames(String),
+    SecurityGroupId,
+    /// A connect's own group, by its ident.
+    SecurityGroupOf(String),
+    ServiceName(String),
+    ServiceId(String),
+    LoadBalancerArn(String),
+    LoadBalancerDnsName(String),
+    TargetGroupArn(String),
+    DnsVerificationName(String),
+    DnsVerificationValue(String),
+}
+
+/// Checks one spec against the catalog and its own files, and lowers it.
+/// Returns `None` when anything was wrong: no later stage sees a bad spec.
+///
+/// The passes run in a fixed order, which is also the order of their
+/// diagnostics and of the inputs before they are sorted.
+pub fn lower(
+    spec: &Spec,
+    file: crate::source::FileId,
+    sources: &SourceMap,
+    d: &mut Diagnostics,
+) -> Option<Model> {
+    let errors_before = d.count(crate::diagnostic::Severity::Error);
+    let wanted = services::wanted(spec, sources, d);
+    let (endpoints, dns_off) = endpoints::lower_endpoints(spec, &wanted, sources, d);
+    lints::private_dns_off(&dns_off, d);
+
+    let net = network::network(spec, &endpoints);
+    let mut inputs = net.inputs;
+    // The VPC's CIDR is read once, by the first pass that needs it.
+    let mut cidr =
+        security_groups::needs_vpc_cidr(spec, &endpoints).then(|| network::vpc_cidr(spec, d));
+    inputs.extend(cidr.as_mut().and_then(|c| c.input.take()));
+    let (security_groups, sg_inputs) =
+        security_groups::shared_group(spec, &endpoints, cidr.as_ref().map(|c| &c.value), d);
+    inputs.extend(sg_inputs);
+
+    let (exposes, expose_inputs) = exposes::lower_exposes(spec, d);
+    inputs.extend(expose_inputs);
+    exposes::elb_tags(spec, d);
+
+    if !spec.connect.is_empty() && cidr.is_none() {
+        let mut c = network::vpc_cidr(spec, d);
+        inputs.extend(c.input.take());
+        cidr = Some(c);
+    }
+    let (connects, connect_inputs) =
+        connects::lower_connects(spec, sources, cidr.as_ref().map(|c| &c.value), d);
+    inputs.extend(connect_inputs);
+    lints::interface_quota(spec, &endpoints, &connects, d);
+
+    let outputs = outputs::outputs(&endpoints, security_groups.as_ref(), &exposes, &connects);
+    let vpc_cidr = cidr.as_ref().map(|c| c.value.clone());
+    let mut inputs = dedupe_inputs(inputs, vpc_cidr == Some(Value::VpcCidr), d);
+    inputs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
+
+    if d.count(crate::diagnostic::Severity::Error) > errors_before {
+        return None;
+    }
+    let spans = ModelSpans {
+        path: sources.get(file).path.clone(),
+        shown: sources.get(file).display.clone(),
+        name: Some(spec.name.span),
+        account: spec.account.as_ref().map(|a| a.span),
+        az_ids: spec.vpc.az_ids_span.filter(|_| !spec.vpc.az_ids.is_empty()),
+        vpc_id: net.vpc_id_span,
+        subnets: net.subnets_span,
+        route_tables: net.route_tables_span,
+        cidr: cidr.and_then(|c| c.span),
+    };
+    Some(Model {
+        name: spec.name.value.clone(),
+        source: crate::source::portable(&sources.get(file).path),
+        region: spec.region.as_ref().map(|r| r.value.clone()),
+        tags: spec
+            .tags
+            .iter()
+            .map(|(k, v)| (k.value.clone(), v.value.clone()))
+            .collect(),
+        vpc_id: net.vpc_id,
+        vpc_cidr,
+        subnets: net.subnets,
+        route_tables: net.route_tables,
+        security_groups,
+        endpoints,
+        exposes,
+        connects,
+        inputs,
+        outputs,
+        origins: origins(spec, sources),
+        account: spec.account.as_ref().map(|a| a.value.clone()),
+        az_ids: spec.vpc.az_ids.iter().map(|a| a.value.clone()).collect(),
+        spans,
+    })
+}
+
+/// Builds specs for the passes' unit tests through the real loader.
+#[cfg(test)]
+mod testing {
+    use super::*;
+    use crate::source::FileId;
+
+    /// One spec loaded from TOML, with the sources its spans point into.
+    pub struct Loaded {
+        pub spec: Spec,
+        pub file: FileId,
+        pub sources: SourceMap,
+        _dir: tempfile::TempDir,
+    }
+
+    /// Loads `toml` as `spec.toml` in a fresh folder (policy files named by
+    /// `files` are written next to it); panics if the loader reports anything.
+    pub fn load(toml: &str, files: &[(&str, &str)]) -> Loaded {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("spec.toml");
+        std::fs::write(&path, toml).expect("write spec");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write file");
+        }
+        let mut sources = SourceMap::default();
+        let mut d = Diagnostics::default();
+        let mut loaded = crate::spec::load(&[path], &mut sources, &mut d);
+        assert!(d.is_empty(), "{}", d.render(&sources, false));
+        let one = loaded.pop().expect("one spec");
+        Loaded {
+            spec: one.spec,
+            file: one.file,
+            sources,
+            _dir: dir,
+        }
+    }
+
+    /// The codes reported, in order.
+    pub fn codes(d: &Diagnostics) -> Vec<Code> {
+        d.iter().map(|x| x.code).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::load;
+    use super::*;
+
+    #[test]
+    fn the_vpc_cidr_is_read_once_for_every_group_that_admits_it() {
+        let t = load(
+            r#"version = 1
+name = "app"
+[vpc]
+cidr = { input = "vpc_cidr_block" }
+[reach]
+services = ["sts"]
+[connect.ledger]
+service_name = { input = "ledger_service_name" }
+"#,
+            &[],
+        );
+        let mut d = Diagnostics::default();
+        let m = lower(&t.spec, t.file, &t.sources, &mut d).expect("a model");
+        let inputs: Vec<(&str, InputKind)> =
+            m.inputs.iter().map(|i| (i.name.as_str(), i.kind)).collect();
+        // Sorted by kind, then name; the CIDR input once though two groups use it.
+        assert_eq!(
+            inputs,
+            [
+                ("vpc_id", InputKind::VpcId),
+                ("vpc_cidr_block", InputKind::VpcCidr),
+                ("subnet_ids", InputKind::SubnetIds),
+                ("ledger_service_name", InputKind::ServiceName),
+            ]
+        );
+        let cidr = Value::Input("vpc_cidr_block".into());
+        assert_eq!(m.vpc_cidr, Some(cidr.clone()));
+        let Some(SecurityGroups::Create { rules, .. }) = &m.security_groups else {
+            panic!("a created group");
+        };
+        assert_eq!(rules[0].cidr, cidr);
+        let own = m.connects[0]
+            .own_security_group
+            .as_ref()
+            .expect("own group");
+        assert_eq!(own.rules[0].cidr, cidr);
+        assert!(m.spans.cidr.is_some());
+    }
+}

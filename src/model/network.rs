@@ -1,0 +1,186 @@
+//! The VPC, its subnets and route tables: literal values, inputs or tag lookups.
+
+use super::*;
+
+/// The network values a spec's resources are placed in, the inputs they
+/// need, and where each was written.
+pub(super) struct Network {
+    pub vpc_id: Value,
+    pub subnets: Option<Value>,
+    pub route_tables: Option<Value>,
+    pub inputs: Vec<Input>,
+    pub vpc_id_span: Option<Span>,
+    pub subnets_span: Option<Span>,
+    pub route_tables_span: Option<Span>,
+}
+
+/// Decides the VPC, subnets (for interface endpoints and load balancers)
+/// and route tables (for gateway endpoints). A spec that only puts an
+/// endpoint service in front of an existing NLB needs no VPC: then the VPC
+/// ID is neither an input nor a lookup (see `Model::uses_vpc`).
+pub(super) fn network(spec: &Spec, endpoints: &[Endpoint]) -> Network {
+    let has_interface = endpoints.iter().any(|e| e.kind == EndpointType::Interface);
+    let has_gateway = endpoints.iter().any(|e| e.kind == EndpointType::Gateway);
+    let creates_nlb = spec
+        .expose
+        .values()
+        .any(|e| matches!(e.load_balancer.value, crate::spec::LoadBalancer::Create(_)));
+    let uses_vpc = !endpoints.is_empty() || creates_nlb || !spec.connect.is_empty();
+    let mut inputs = Vec::new();
+    let mut unused_inputs = Vec::new();
+    let (mut vpc_id_span, mut subnets_span, mut route_tables_span) = (None, None, None);
+    let vpc_id = net_value(
+        spec.vpc.id.as_ref(),
+        "vpc_id",
+        InputKind::VpcId,
+        "ID of the VPC the endpoints are created in",
+        if uses_vpc {
+            &mut inputs
+        } else {
+            &mut unused_inputs
+        },
+        &mut vpc_id_span,
+    );
+    if !uses_vpc {
+        vpc_id_span = None;
+    }
+    let subnets = (has_interface || creates_nlb || !spec.connect.is_empty()).then(|| {
+        net_list(
+            spec.vpc.subnets.as_ref(),
+            "subnet_ids",
+            InputKind::SubnetIds,
+            "Subnets for endpoint network interfaces and load balancers, at most one per Availability Zone",
+            &mut inputs,
+            &mut subnets_span,
+        )
+    });
+    let route_tables = has_gateway.then(|| {
+        net_list(
+            spec.vpc.route_tables.as_ref(),
+            "route_table_ids",
+            InputKind::RouteTableIds,
+            "Route tables that get routes to the gateway endpoints",
+            &mut inputs,
+            &mut route_tables_span,
+        )
+    });
+    Network {
+        vpc_id,
+        subnets,
+        route_tables,
+        inputs,
+        vpc_id_span,
+        subnets_span,
+        route_tables_span,
+    }
+}
+
+/// The VPC's CIDR as security group rules admit it, with the input it needs
+/// and where `vpc.cidr` was written.
+pub(super) struct VpcCidr {
+    pub value: Value,
+    pub input: Option<Input>,
+    pub span: Option<Span>,
+}
+
+/// Decides the VPC's CIDR: `vpc.cidr` as written (a literal or an input;
+/// E003 for a lookup), else read from the VPC itself. Called at most once
+/// per spec, and only when a security group rule needs it.
+pub(super) fn vpc_cidr(spec: &Spec, d: &mut Diagnostics) -> VpcCidr {
+    let Some(c) = spec.vpc.cidr.as_ref() else {
+        return VpcCidr {
+            value: Value::VpcCidr,
+            input: None,
+            span: None,
+        };
+    };
+    let mut inputs = Vec::new();
+    let value = match &c.value {
+        Net::Literal(v) => Value::Literal(v.value.clone()),
+        Net::Input(i) => {
+            add_input(
+                &mut inputs,
+                &i.input.value,
+                InputKind::VpcCidr,
+                "IPv4 CIDR block of the VPC, admitted by the endpoints' security groups",
+                Some(i.input.span),
+            );
+            Value::Input(i.input.value.clone())
+        }
+        Net::Lookup(_) => {
+            d.push(
+                Diagnostic::new(Code::E003, "`vpc.cidr` cannot be a tag lookup")
+                    .at(c.span, "a CIDR is read from the VPC itself")
+                    .help("leave `vpc.cidr` out to read it from the VPC, or give it literally or as an input"),
+            );
+            Value::VpcCidr
+        }
+    };
+    VpcCidr {
+        value,
+        input: inputs.pop(),
+        span: Some(c.span),
+    }
+}
+
+/// A single network value (the VPC ID): literal, input, tag lookup, or the
+/// default input.
+fn net_value(
+    v: Option<&Sp<Net<Sp<String>>>>,
+    default: &str,
+    kind: InputKind,
+    desc: &str,
+    inputs: &mut Vec<Input>,
+    span: &mut Option<Span>,
+) -> Value {
+    *span = v.map(|v| v.span);
+    match v.map(|v| &v.value) {
+        Some(Net::Literal(s)) => Value::Literal(s.value.clone()),
+        Some(Net::Input(i)) => {
+            add_input(inputs, &i.input.value, kind, desc, Some(i.input.span));
+            Value::Input(i.input.value.clone())
+        }
+        Some(Net::Lookup(l)) => Value::Lookup(lookup(&l.tags)),
+        None => {
+            add_input(inputs, default, kind, desc, None);
+            Value::Input(default.into())
+        }
+    }
+}
+
+/// A list of network values (subnets, route tables), like [`net_value`].
+fn net_list(
+    v: Option<&Sp<Net<Vec<Sp<String>>>>>,
+    default: &str,
+    kind: InputKind,
+    desc: &str,
+    inputs: &mut Vec<Input>,
+    span: &mut Option<Span>,
+) -> Value {
+    *span = v.map(|v| v.span);
+    match v.map(|v| &v.value) {
+        Some(Net::Literal(list)) => {
+            Value::LiteralList(list.iter().map(|s| s.value.clone()).collect())
+        }
+        Some(Net::Input(i)) => {
+            add_input(inputs, &i.input.value, kind, desc, Some(i.input.span));
+            Value::Input(i.input.value.clone())
+        }
+        Some(Net::Lookup(l)) => Value::Lookup(lookup(&l.tags)),
+        None => {
+            add_input(inputs, default, kind, desc, None);
+            Value::Input(default.into())
+        }
+    }
+}
+
+fn lookup(tags: &[(Sp<String>, Vec<Sp<String>>)]) -> Vec<(String, Vec<String>)> {
+    tags.iter()
+        .map(|(k, vs)| {
+            (
+                k.value.clone(),
+                vs.iter().map(|v| v.value.clone()).collect(),
+            )
+        })
+        .collect()
+}
