@@ -89,9 +89,26 @@ impl View<Cfn> {
     }
 }
 
+/// The CloudFormation backend: one template, YAML or JSON.
+pub struct Cloudformation;
+
+impl super::Backend for Cloudformation {
+    fn check(&self, model: &Model, d: &mut Diagnostics) {
+        check(model, d)
+    }
+
+    fn names(&self, model: &Model, d: &mut Diagnostics) {
+        names(model, d)
+    }
+
+    fn emit(&self, model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>, String> {
+        render(model, engine, format)
+    }
+}
+
 /// Network values and settings CloudFormation cannot express are errors
 /// naming the field, never silently dropped.
-pub fn check(model: &Model, d: &mut Diagnostics) {
+fn check(model: &Model, d: &mut Diagnostics) {
     let fields = [
         ("vpc.id", &Some(model.vpc_id.clone()), model.spans.vpc_id),
         ("vpc.subnets", &model.subnets, model.spans.subnets),
@@ -112,7 +129,22 @@ pub fn check(model: &Model, d: &mut Diagnostics) {
             );
         }
     }
-    // Parameters and resources share one namespace of logical IDs.
+    for x in &model.exposes {
+        if let (Some(_), Some(span)) = (&x.private_dns_name, x.spans.private_dns_name) {
+            d.push(
+                Diagnostic::new(Code::E041, format!("`expose.{}.private_dns_name` cannot be set through CloudFormation", x.key))
+                    .at(span, "AWS::EC2::VPCEndpointService has no private DNS name property")
+                    .help("build with `--target terraform`, or remove it here and set it after deploying with `aws ec2 modify-vpc-endpoint-service-configuration --private-dns-name`"),
+            );
+        }
+    }
+}
+
+/// Parameters and resources share one namespace of logical IDs. (Inputs
+/// that collide with each other or with the `VpcCidr` Parameter, E018, are
+/// refused while lowering, for every target: moving them here would let a
+/// Terraform build through that fails today.)
+fn names(model: &Model, d: &mut Diagnostics) {
     let resources: std::collections::HashSet<String> = resource_ids(model).into_iter().collect();
     for i in &model.inputs {
         let id = pascal(&i.name);
@@ -126,15 +158,6 @@ pub fn check(model: &Model, d: &mut Diagnostics) {
                 diag = diag.at(span, "clashes with a resource");
             }
             d.push(diag);
-        }
-    }
-    for x in &model.exposes {
-        if let (Some(_), Some(span)) = (&x.private_dns_name, x.spans.private_dns_name) {
-            d.push(
-                Diagnostic::new(Code::E041, format!("`expose.{}.private_dns_name` cannot be set through CloudFormation", x.key))
-                    .at(span, "AWS::EC2::VPCEndpointService has no private DNS name property")
-                    .help("build with `--target terraform`, or remove it here and set it after deploying with `aws ec2 modify-vpc-endpoint-service-configuration --private-dns-name`"),
-            );
         }
     }
 }
@@ -183,17 +206,22 @@ fn tags(model: &Model, name: &str) -> Cfn {
     Cfn::List(list)
 }
 
-fn network(v: &Value) -> Cfn {
-    match v {
+/// A network value as CloudFormation writes it. A tag lookup has no
+/// equivalent: `check` reports it with its span (E040) before any emit, so
+/// meeting one here is a bug, returned as an error rather than a panic.
+fn network(v: &Value) -> Result<Cfn, String> {
+    Ok(match v {
         Value::Literal(x) => Cfn::Str(x.clone().into()),
         Value::LiteralList(xs) => {
             Cfn::List(xs.iter().map(|x| Cfn::Str(x.clone().into())).collect())
         }
         Value::Input(name) => Cfn::Ref(pascal(name)),
         Value::VpcCidr => Cfn::Ref("VpcCidr".into()),
-        Value::Lookup(_) => unreachable!("rejected by check()"),
-    }
+        Value::Lookup(_) => return Err(UNCHECKED_LOOKUP.into()),
+    })
 }
+
+const UNCHECKED_LOOKUP: &str = "internal error: a tag lookup reached the CloudFormation backend, whose check refuses it (E040)";
 
 fn group_id(ident: &str) -> String {
     format!("{}SecurityGroup", pascal(ident))
@@ -203,25 +231,29 @@ fn endpoint_id(ident: &str) -> String {
     format!("{}Endpoint", pascal(ident))
 }
 
-fn security_group(model: &Model, g: &CreatedSecurityGroup, vpc_id: &Cfn) -> ResourceView<Cfn> {
+fn security_group(
+    model: &Model,
+    g: &CreatedSecurityGroup,
+    vpc_id: &Cfn,
+) -> Result<ResourceView<Cfn>, String> {
     let ingress = g
         .rules
         .iter()
         .map(|r| {
             let v6 = matches!(&r.cidr, Value::Literal(c) if c.contains(':'));
-            Cfn::Map(vec![
+            Ok(Cfn::Map(vec![
                 ("IpProtocol".into(), Cfn::Str("tcp".into())),
                 ("FromPort".into(), Cfn::Int(r.port as i64)),
                 ("ToPort".into(), Cfn::Int(r.port as i64)),
                 (
                     (if v6 { "CidrIpv6" } else { "CidrIp" }).into(),
-                    network(&r.cidr),
+                    network(&r.cidr)?,
                 ),
                 ("Description".into(), Cfn::Str(r.description.clone().into())),
-            ])
+            ]))
         })
-        .collect();
-    ResourceView {
+        .collect::<Result<_, String>>()?;
+    Ok(ResourceView {
         logical_id: group_id(&g.ident),
         kind: "AWS::EC2::SecurityGroup".into(),
         properties: Cfn::Map(vec![
@@ -233,7 +265,7 @@ fn security_group(model: &Model, g: &CreatedSecurityGroup, vpc_id: &Cfn) -> Reso
             ("SecurityGroupIngress".into(), Cfn::List(ingress)),
             ("Tags".into(), tags(model, &g.name)),
         ]),
-    }
+    })
 }
 
 fn endpoint(
@@ -242,7 +274,7 @@ fn endpoint(
     vpc_id: &Cfn,
     groups: Option<Cfn>,
     policies: &mut super::Policies<Cfn>,
-) -> ResourceView<Cfn> {
+) -> Result<ResourceView<Cfn>, String> {
     let mut props: Vec<(Cow<'static, str>, Cfn)> = vec![
         ("VpcId".into(), vpc_id.clone()),
         (
@@ -264,7 +296,7 @@ fn endpoint(
                         .route_tables
                         .as_ref()
                         .expect("gateway endpoints have route tables"),
-                ),
+                )?,
             ));
         }
         EndpointType::Interface => {
@@ -276,7 +308,7 @@ fn endpoint(
                         .subnets
                         .as_ref()
                         .expect("interface endpoints have subnets"),
-                ),
+                )?,
             ));
             props.push((
                 "SecurityGroupIds".into(),
@@ -304,11 +336,11 @@ fn endpoint(
         ));
     }
     props.push(("Tags".into(), tags(model, &e.name_tag)));
-    ResourceView {
+    Ok(ResourceView {
         logical_id: endpoint_id(&e.ident),
         kind: "AWS::EC2::VPCEndpoint".into(),
         properties: Cfn::Map(props),
-    }
+    })
 }
 
 fn target_group(name: &str, port: u16, target_type: TargetType, vpc_id: &Cfn, tags: Cfn) -> Cfn {
@@ -351,7 +383,7 @@ fn parameter(
     }
 }
 
-pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>, String> {
+fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>, String> {
     let mut parameters: Vec<ParameterView<Cfn>> = model
         .inputs
         .iter()
@@ -381,7 +413,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
     // lookup that check() does not report: never read it then.
     let vpc_id = match &model.vpc_id {
         Value::Lookup(_) if !model.uses_vpc() => Cfn::Str("".into()),
-        v => network(v),
+        v => network(v)?,
     };
     let mut resources = Vec::new();
     let mut policies = super::Policies::new();
@@ -397,20 +429,20 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                 description: description.clone(),
                 rules: rules.clone(),
             };
-            resources.push(security_group(model, &g, &vpc_id));
+            resources.push(security_group(model, &g, &vpc_id)?);
             Some(Cfn::List(vec![Cfn::GetAtt(
                 group_id("endpoints"),
                 "GroupId".into(),
             )]))
         }
-        Some(SecurityGroups::Existing(v)) => Some(network(v)),
+        Some(SecurityGroups::Existing(v)) => Some(network(v)?),
         None => None,
     };
     for e in &model.endpoints {
         let groups = (e.kind == EndpointType::Interface)
             .then(|| reach_groups.clone())
             .flatten();
-        resources.push(endpoint(model, e, &vpc_id, groups, &mut policies));
+        resources.push(endpoint(model, e, &vpc_id, groups, &mut policies)?);
     }
     for x in &model.exposes {
         let base = pascal(&x.ident);
@@ -421,7 +453,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                 target_port,
                 target_type,
             } => {
-                let subnets = network(model.subnets.as_ref().expect("a created NLB has subnets"));
+                let subnets = network(model.subnets.as_ref().expect("a created NLB has subnets"))?;
                 resources.push(ResourceView {
                     logical_id: format!("{base}LoadBalancer"),
                     kind: "AWS::ElasticLoadBalancingV2::LoadBalancer".into(),
@@ -478,7 +510,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                 });
                 Cfn::Ref(format!("{base}LoadBalancer"))
             }
-            LoadBalancer::Existing(v) => network(v),
+            LoadBalancer::Existing(v) => network(v)?,
         };
         resources.push(ResourceView {
             logical_id: format!("{base}EndpointService"),
@@ -519,9 +551,9 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
             .own_security_group
             .as_ref()
             .expect("a connect has its own group");
-        resources.push(security_group(model, g, &vpc_id));
+        resources.push(security_group(model, g, &vpc_id)?);
         let groups = Cfn::List(vec![Cfn::GetAtt(group_id(&g.ident), "GroupId".into())]);
-        resources.push(endpoint(model, c, &vpc_id, Some(groups), &mut policies));
+        resources.push(endpoint(model, c, &vpc_id, Some(groups), &mut policies)?);
     }
 
     let outputs = model
@@ -530,7 +562,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
         .map(|o| {
             let logical_id = pascal(&o.name);
             let lb = |x: &str| format!("{}LoadBalancer", pascal(x));
-            OutputView {
+            Ok(OutputView {
                 description: Cfn::Str(match &o.value {
                     // CloudFormation gives `hosted-zone-id:dns-name` entries, not bare names.
                     OutputValue::EndpointDnsNames(_) => o
@@ -563,13 +595,14 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                         .find(|e| &e.ident == x)
                         .map(|e| &e.load_balancer)
                     {
-                        Some(LoadBalancer::Existing(v)) => network(v),
+                        Some(LoadBalancer::Existing(v)) => network(v)?,
                         _ => Cfn::Ref(lb(x)),
                     },
                     OutputValue::LoadBalancerDnsName(x) => Cfn::GetAtt(lb(x), "DNSName".into()),
                     OutputValue::TargetGroupArn(x) => Cfn::Ref(format!("{}TargetGroup", pascal(x))),
-                    OutputValue::DnsVerificationName(_) | OutputValue::DnsVerificationValue(_) => {
-                        unreachable!("private DNS names are rejected by check()")
+                    // `check` refuses a private DNS name (E041) before any emit.
+                    OutputValue::DnsVerificationName(x) | OutputValue::DnsVerificationValue(x) => {
+                        return Err(format!("internal error: expose `{x}`'s private DNS name reached the CloudFormation backend, whose check refuses it (E041)"));
                     }
                 },
                 export: Cfn::Map(vec![(
@@ -577,9 +610,9 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                     Cfn::Sub(format!("${{AWS::StackName}}-{logical_id}")),
                 )]),
                 logical_id,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
 
     let header = super::header("#", &model.source);
     let mark = super::header("", &model.source).trim().to_string();
@@ -618,3 +651,45 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
 }
 
 const CIDR_PATTERN: &str = r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$";
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Engine, Target};
+    use super::CfnFormat;
+
+    /// A model the CloudFormation check would refuse, emitted anyway (built
+    /// with no target, so no backend checked it): an error, not a panic.
+    fn emit_unchecked(case: &str) -> Result<Vec<super::File>, String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases")
+            .join(case)
+            .join("spec.toml");
+        let c = crate::compile(&[path], None, false);
+        assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
+        let engine = Engine::new(None).expect("built-in templates");
+        Target::Cloudformation
+            .backend()
+            .emit(&c.models[0], &engine, CfnFormat::Yaml)
+    }
+
+    #[test]
+    fn a_tag_lookup_that_skipped_the_check_is_an_error() {
+        let e = emit_unchecked("e2e-lookups").unwrap_err();
+        assert!(e.contains("E040"), "{e}");
+    }
+
+    #[test]
+    fn a_private_dns_name_that_skipped_the_check_is_an_error() {
+        let e = emit_unchecked("expose-private-dns-name").unwrap_err();
+        assert!(e.contains("E041"), "{e}");
+    }
+
+    #[test]
+    fn the_pipeline_runs_the_check_before_any_emit() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases/e2e-lookups/spec.toml");
+        let c = crate::compile(&[path], Some(Target::Cloudformation), false);
+        assert!(c.models.is_empty());
+        assert!(c.diagnostics.render(&c.sources, true).contains("E040"));
+    }
+}

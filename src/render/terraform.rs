@@ -229,7 +229,26 @@ fn group_ids(ident: &str) -> Expr {
     Expr::List(vec![r(format!("aws_security_group.{ident}.id"))])
 }
 
-pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
+/// The Terraform backend: a module that expresses every model (tag
+/// lookups become data sources), so `check` and `names` find nothing.
+pub struct Terraform;
+
+impl super::Backend for Terraform {
+    fn check(&self, _: &Model, _: &mut crate::diagnostic::Diagnostics) {}
+
+    fn names(&self, _: &Model, _: &mut crate::diagnostic::Diagnostics) {}
+
+    fn emit(
+        &self,
+        model: &Model,
+        engine: &Engine,
+        _: super::CfnFormat,
+    ) -> Result<Vec<File>, String> {
+        render(model, engine)
+    }
+}
+
+fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
     let uses_vpc = model.uses_vpc();
     let vpc_id = uses_vpc.then(|| network(&model.vpc_id, "data.aws_vpc.this.id"));
     let needs_vpc_data = (uses_vpc && matches!(model.vpc_id, Value::Lookup(_)))
