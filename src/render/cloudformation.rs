@@ -4,8 +4,8 @@ use super::yaml::{Cfn, Written, json_quoted};
 use super::{CfnFormat, Engine, File, pascal};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    CreatedSecurityGroup, InputKind, LoadBalancer, Model, OutputValue, SecurityGroups, ServiceName,
-    Value,
+    CreatedSecurityGroup, InputKind, LoadBalancer, Model, OutputValue, ReachGroups, SHARED_GROUP,
+    SecurityGroups, ServiceName, Value,
 };
 use crate::spec::{EndpointType, TargetType};
 use serde::Serialize;
@@ -166,7 +166,7 @@ fn names(model: &Model, d: &mut Diagnostics) {
 fn resource_ids(model: &Model) -> Vec<String> {
     let mut ids = Vec::new();
     if matches!(model.security_groups, Some(SecurityGroups::Create { .. })) {
-        ids.push(group_id("endpoints"));
+        ids.push(group_id(SHARED_GROUP));
     }
     ids.extend(model.endpoints.iter().map(|e| endpoint_id(&e.ident)));
     for x in &model.exposes {
@@ -240,13 +240,12 @@ fn security_group(
         .rules
         .iter()
         .map(|r| {
-            let v6 = matches!(&r.cidr, Value::Literal(c) if c.contains(':'));
             Ok(Cfn::Map(vec![
                 ("IpProtocol".into(), Cfn::Str("tcp".into())),
                 ("FromPort".into(), Cfn::Int(r.port as i64)),
                 ("ToPort".into(), Cfn::Int(r.port as i64)),
                 (
-                    (if v6 { "CidrIpv6" } else { "CidrIp" }).into(),
+                    (if r.is_ipv6() { "CidrIpv6" } else { "CidrIp" }).into(),
                     network(&r.cidr)?,
                 ),
                 ("Description".into(), Cfn::Str(r.description.clone().into())),
@@ -344,11 +343,7 @@ fn endpoint(
 }
 
 fn target_group(name: &str, port: u16, target_type: TargetType, vpc_id: &Cfn, tags: Cfn) -> Cfn {
-    let kind = match target_type {
-        TargetType::Ip => "ip",
-        TargetType::Instance => "instance",
-        TargetType::Alb => "alb",
-    };
+    let kind = target_type.name();
     let mut props: Vec<(Cow<'static, str>, Cfn)> = vec![
         ("Name".into(), Cfn::Str(name.to_string().into())),
         ("Port".into(), Cfn::Int(port as i64)),
@@ -356,14 +351,14 @@ fn target_group(name: &str, port: u16, target_type: TargetType, vpc_id: &Cfn, ta
         ("TargetType".into(), Cfn::Str(kind.to_string().into())),
         ("VpcId".into(), vpc_id.clone()),
     ];
-    // ALB targets are health-checked only over HTTP(S).
-    if target_type == TargetType::Alb {
-        props.push(("HealthCheckProtocol".into(), Cfn::Str("HTTP".into())));
-        props.push(("HealthCheckPort".into(), Cfn::Str("traffic-port".into())));
-        props.push(("HealthCheckPath".into(), Cfn::Str("/".into())));
-    } else {
-        props.push(("HealthCheckProtocol".into(), Cfn::Str("TCP".into())));
-        props.push(("HealthCheckPort".into(), Cfn::Str("traffic-port".into())));
+    let check = target_type.health_check();
+    props.push((
+        "HealthCheckProtocol".into(),
+        Cfn::Str(check.protocol.into()),
+    ));
+    props.push(("HealthCheckPort".into(), Cfn::Str(check.port.into())));
+    if let Some(path) = check.path {
+        props.push(("HealthCheckPath".into(), Cfn::Str(path.into())));
     }
     props.push(("Tags".into(), tags));
     Cfn::Map(props)
@@ -417,25 +412,15 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
     };
     let mut resources = Vec::new();
     let mut policies = super::Policies::new();
-    let reach_groups = match &model.security_groups {
-        Some(SecurityGroups::Create {
-            name,
-            description,
-            rules,
-        }) => {
-            let g = CreatedSecurityGroup {
-                ident: "endpoints".into(),
-                name: name.clone(),
-                description: description.clone(),
-                rules: rules.clone(),
-            };
+    let reach_groups = match model.reach_groups() {
+        Some(ReachGroups::Created(g)) => {
             resources.push(security_group(model, &g, &vpc_id)?);
             Some(Cfn::List(vec![Cfn::GetAtt(
-                group_id("endpoints"),
+                group_id(&g.ident),
                 "GroupId".into(),
             )]))
         }
-        Some(SecurityGroups::Existing(v)) => Some(network(v)?),
+        Some(ReachGroups::Existing(v)) => Some(network(v)?),
         None => None,
     };
     for e in &model.endpoints {
@@ -483,7 +468,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                         *target_port,
                         *target_type,
                         &vpc_id,
-                        tags(model, &format!("{}-targets", x.name_tag)),
+                        tags(model, &x.target_group_tag()),
                     ),
                 });
                 resources.push(ResourceView {
@@ -581,7 +566,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                         Box::new(Cfn::GetAtt(endpoint_id(e), "DnsEntries".into())),
                     ),
                     OutputValue::SecurityGroupId => {
-                        Cfn::GetAtt(group_id("endpoints"), "GroupId".into())
+                        Cfn::GetAtt(group_id(SHARED_GROUP), "GroupId".into())
                     }
                     OutputValue::SecurityGroupOf(g) => Cfn::GetAtt(group_id(g), "GroupId".into()),
                     OutputValue::ServiceName(x) => Cfn::Sub(format!(
@@ -589,14 +574,9 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                         pascal(x)
                     )),
                     OutputValue::ServiceId(x) => Cfn::Ref(format!("{}EndpointService", pascal(x))),
-                    OutputValue::LoadBalancerArn(x) => match model
-                        .exposes
-                        .iter()
-                        .find(|e| &e.ident == x)
-                        .map(|e| &e.load_balancer)
-                    {
-                        Some(LoadBalancer::Existing(v)) => network(v)?,
-                        _ => Cfn::Ref(lb(x)),
+                    OutputValue::LoadBalancerArn(x) => match model.existing_nlb(x) {
+                        Some(v) => network(v)?,
+                        None => Cfn::Ref(lb(x)),
                     },
                     OutputValue::LoadBalancerDnsName(x) => Cfn::GetAtt(lb(x), "DNSName".into()),
                     OutputValue::TargetGroupArn(x) => Cfn::Ref(format!("{}TargetGroup", pascal(x))),
