@@ -7,7 +7,7 @@
 use super::{
     CreatedSecurityGroup, Expose, IngressRule, LoadBalancer, Model, SecurityGroups, Value,
 };
-use crate::spec::TargetType;
+use crate::spec::{EndpointType, TargetType};
 
 /// The ident of the group vpcegen creates for the reach endpoints (its
 /// resource name in every target: `aws_security_group.endpoints`,
@@ -45,6 +45,13 @@ impl Model {
             LoadBalancer::Existing(v) => Some(v),
             LoadBalancer::Create { .. } => None,
         }
+    }
+
+    /// A security group rule admits the VPC's own CIDR and the spec does not
+    /// give it: each target reads it from the VPC at deploy time (a data
+    /// source, a Parameter).
+    pub fn reads_vpc_cidr(&self) -> bool {
+        self.vpc_cidr == Some(Value::VpcCidr)
     }
 
     /// The reach endpoints' groups; `None` when the spec reaches no
@@ -93,6 +100,16 @@ impl TargetType {
             protocol: if alb { "HTTP" } else { "TCP" },
             port: "traffic-port",
             path: alb.then_some("/"),
+        }
+    }
+}
+
+impl EndpointType {
+    /// The endpoint type as AWS spells it (`Gateway`, `Interface`).
+    pub fn aws_name(self) -> &'static str {
+        match self {
+            EndpointType::Gateway => "Gateway",
+            EndpointType::Interface => "Interface",
         }
     }
 }

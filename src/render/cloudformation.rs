@@ -287,7 +287,7 @@ fn endpoint(
     ];
     match e.kind {
         EndpointType::Gateway => {
-            props.push(("VpcEndpointType".into(), Cfn::Str("Gateway".into())));
+            props.push(("VpcEndpointType".into(), Cfn::Str(e.kind.aws_name().into())));
             props.push((
                 "RouteTableIds".into(),
                 network(
@@ -299,7 +299,7 @@ fn endpoint(
             ));
         }
         EndpointType::Interface => {
-            props.push(("VpcEndpointType".into(), Cfn::Str("Interface".into())));
+            props.push(("VpcEndpointType".into(), Cfn::Str(e.kind.aws_name().into())));
             props.push((
                 "SubnetIds".into(),
                 network(
@@ -395,7 +395,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
             parameter(pascal(&i.name), kind, &i.description, pattern)
         })
         .collect();
-    if model.vpc_cidr == Some(Value::VpcCidr) {
+    if model.reads_vpc_cidr() {
         parameters.push(parameter(
             "VpcCidr".into(),
             "String",

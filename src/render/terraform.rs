@@ -210,10 +210,7 @@ fn endpoint(
     EndpointView {
         ident: e.ident.clone(),
         service_name,
-        kind: s(match e.kind {
-            EndpointType::Gateway => "Gateway",
-            EndpointType::Interface => "Interface",
-        }),
+        kind: s(e.kind.aws_name()),
         interface: e.kind == EndpointType::Interface,
         security_group_ids,
         private_dns: e.private_dns.map(Expr::Bool),
@@ -253,8 +250,8 @@ impl super::Backend for Terraform {
 fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
     let uses_vpc = model.uses_vpc();
     let vpc_id = uses_vpc.then(|| network(&model.vpc_id, "data.aws_vpc.this.id"));
-    let needs_vpc_data = (uses_vpc && matches!(model.vpc_id, Value::Lookup(_)))
-        || model.vpc_cidr == Some(Value::VpcCidr);
+    let needs_vpc_data =
+        (uses_vpc && matches!(model.vpc_id, Value::Lookup(_))) || model.reads_vpc_cidr();
     let data_vpc = needs_vpc_data.then(|| match &model.vpc_id {
         Value::Lookup(tags) => DataSource {
             id: None,
