@@ -217,11 +217,14 @@ fn network(v: &Value) -> Result<Cfn, String> {
         }
         Value::Input(name) => Cfn::Ref(pascal(name)),
         Value::VpcCidr => Cfn::Ref("VpcCidr".into()),
-        Value::Lookup(_) => return Err(UNCHECKED_LOOKUP.into()),
+        Value::Lookup(_) => {
+            return Err(format!(
+                "internal error: a tag lookup reached the CloudFormation backend, whose check refuses it ({})",
+                Code::E040
+            ));
+        }
     })
 }
-
-const UNCHECKED_LOOKUP: &str = "internal error: a tag lookup reached the CloudFormation backend, whose check refuses it (E040)";
 
 fn group_id(ident: &str) -> String {
     format!("{}SecurityGroup", pascal(ident))
@@ -582,7 +585,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                     OutputValue::TargetGroupArn(x) => Cfn::Ref(format!("{}TargetGroup", pascal(x))),
                     // `check` refuses a private DNS name (E041) before any emit.
                     OutputValue::DnsVerificationName(x) | OutputValue::DnsVerificationValue(x) => {
-                        return Err(format!("internal error: expose `{x}`'s private DNS name reached the CloudFormation backend, whose check refuses it (E041)"));
+                        return Err(format!("internal error: expose `{x}`'s private DNS name reached the CloudFormation backend, whose check refuses it ({})", Code::E041));
                     }
                 },
                 export: Cfn::Map(vec![(
@@ -636,6 +639,7 @@ const CIDR_PATTERN: &str = r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$";
 mod tests {
     use super::super::{Engine, Target};
     use super::CfnFormat;
+    use crate::diagnostic::Code;
 
     /// A model the CloudFormation check would refuse, emitted anyway (built
     /// with no target, so no backend checked it): an error, not a panic.
@@ -655,13 +659,13 @@ mod tests {
     #[test]
     fn a_tag_lookup_that_skipped_the_check_is_an_error() {
         let e = emit_unchecked("e2e-lookups").unwrap_err();
-        assert!(e.contains("E040"), "{e}");
+        assert!(e.contains(Code::E040.as_str()), "{e}");
     }
 
     #[test]
     fn a_private_dns_name_that_skipped_the_check_is_an_error() {
         let e = emit_unchecked("expose-private-dns-name").unwrap_err();
-        assert!(e.contains("E041"), "{e}");
+        assert!(e.contains(Code::E041.as_str()), "{e}");
     }
 
     #[test]
@@ -670,6 +674,7 @@ mod tests {
             .join("tests/cases/e2e-lookups/spec.toml");
         let c = crate::compile(&[path], Some(Target::Cloudformation), false);
         assert!(c.models.is_empty());
-        assert!(c.diagnostics.render(&c.sources, true).contains("E040"));
+        let report = c.diagnostics.render(&c.sources, true);
+        assert!(report.contains(Code::E040.as_str()), "{report}");
     }
 }
