@@ -258,7 +258,7 @@ pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Ex
                     load_balancer: match &x.load_balancer {
                         LoadBalancer::Create { name, port, target_port, target_type } => format!(
                             "new internal NLB `{name}`: TCP {port} → {} targets on port {target_port}",
-                            serde_json::to_value(target_type).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+                            target_type.name()
                         ),
                         LoadBalancer::Existing(v) => format!("existing NLB {}", describe(v)),
                     },

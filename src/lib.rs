@@ -5,8 +5,9 @@
 //!
 //! ```text
 //! spec.toml ─► spec (typed, spans, extends merged) ─► model (checked, every
-//! decision made) ─► render::{terraform, cloudformation} (view model, templates)
-//! ─► output (staged, atomic, marked files)
+//! decision made) ─► check (across specs) ─► render::Backend per target
+//! (check, names, then emit: view model, templates) ─► output (staged,
+//! atomic, marked files)
 //! ```
 //!
 //! Each stage reports every problem it finds as [`diagnostic::Diagnostic`]s

@@ -123,9 +123,11 @@ pub fn compile_timed(
         referenced_models = models.split_off(specs.len().min(models.len()));
         check::unique_nlb_names(&mut models);
     }
-    if !d.has_errors() && target == Some(Target::Cloudformation) {
+    if let (false, Some(target)) = (d.has_errors(), target) {
+        let backend = target.backend();
         for m in &models {
-            render::cloudformation::check(m, &mut d);
+            backend.check(m, &mut d);
+            backend.names(m, &mut d);
         }
     }
     t.lap("link");
@@ -257,10 +259,7 @@ pub fn render_model(
     target: Target,
     format: CfnFormat,
 ) -> Result<Vec<render::File>, String> {
-    match target {
-        Target::Terraform => render::terraform::render(m, engine),
-        Target::Cloudformation => render::cloudformation::render(m, engine, format),
-    }
+    target.backend().emit(m, engine, format)
 }
 
 /// Renders every model, in order, on as many threads as there are cores

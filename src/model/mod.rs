@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 mod connects;
+mod decide;
 mod endpoints;
 mod exposes;
 mod inputs;
@@ -30,6 +31,7 @@ mod security_groups;
 mod services;
 
 pub use connects::{az_check, connect_group};
+pub use decide::{HealthCheck, ReachGroups, SHARED_GROUP};
 pub use endpoints::ident_of;
 pub use exposes::{nlb_name, short_hash};
 pub use policies::org_policy;
@@ -289,6 +291,7 @@ pub enum OutputValue {
     SecurityGroupOf(String),
     ServiceName(String),
     ServiceId(String),
+    /// An expose's NLB, by its ident: see [`Model::existing_nlb`].
     LoadBalancerArn(String),
     LoadBalancerDnsName(String),
     TargetGroupArn(String),

@@ -4,8 +4,8 @@ use super::yaml::{Cfn, Written, json_quoted};
 use super::{CfnFormat, Engine, File, pascal};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    CreatedSecurityGroup, InputKind, LoadBalancer, Model, OutputValue, SecurityGroups, ServiceName,
-    Value,
+    CreatedSecurityGroup, InputKind, LoadBalancer, Model, OutputValue, ReachGroups, SHARED_GROUP,
+    SecurityGroups, ServiceName, Value,
 };
 use crate::spec::{EndpointType, TargetType};
 use serde::Serialize;
@@ -89,9 +89,26 @@ impl View<Cfn> {
     }
 }
 
+/// The CloudFormation backend: one template, YAML or JSON.
+pub struct Cloudformation;
+
+impl super::Backend for Cloudformation {
+    fn check(&self, model: &Model, d: &mut Diagnostics) {
+        check(model, d)
+    }
+
+    fn names(&self, model: &Model, d: &mut Diagnostics) {
+        names(model, d)
+    }
+
+    fn emit(&self, model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>, String> {
+        render(model, engine, format)
+    }
+}
+
 /// Network values and settings CloudFormation cannot express are errors
 /// naming the field, never silently dropped.
-pub fn check(model: &Model, d: &mut Diagnostics) {
+fn check(model: &Model, d: &mut Diagnostics) {
     let fields = [
         ("vpc.id", &Some(model.vpc_id.clone()), model.spans.vpc_id),
         ("vpc.subnets", &model.subnets, model.spans.subnets),
@@ -112,7 +129,22 @@ pub fn check(model: &Model, d: &mut Diagnostics) {
             );
         }
     }
-    // Parameters and resources share one namespace of logical IDs.
+    for x in &model.exposes {
+        if let (Some(_), Some(span)) = (&x.private_dns_name, x.spans.private_dns_name) {
+            d.push(
+                Diagnostic::new(Code::E041, format!("`expose.{}.private_dns_name` cannot be set through CloudFormation", x.key))
+                    .at(span, "AWS::EC2::VPCEndpointService has no private DNS name property")
+                    .help("build with `--target terraform`, or remove it here and set it after deploying with `aws ec2 modify-vpc-endpoint-service-configuration --private-dns-name`"),
+            );
+        }
+    }
+}
+
+/// Parameters and resources share one namespace of logical IDs. (Inputs
+/// that collide with each other or with the `VpcCidr` Parameter, E018, are
+/// refused while lowering, for every target: moving them here would let a
+/// Terraform build through that fails today.)
+fn names(model: &Model, d: &mut Diagnostics) {
     let resources: std::collections::HashSet<String> = resource_ids(model).into_iter().collect();
     for i in &model.inputs {
         let id = pascal(&i.name);
@@ -128,22 +160,13 @@ pub fn check(model: &Model, d: &mut Diagnostics) {
             d.push(diag);
         }
     }
-    for x in &model.exposes {
-        if let (Some(_), Some(span)) = (&x.private_dns_name, x.spans.private_dns_name) {
-            d.push(
-                Diagnostic::new(Code::E041, format!("`expose.{}.private_dns_name` cannot be set through CloudFormation", x.key))
-                    .at(span, "AWS::EC2::VPCEndpointService has no private DNS name property")
-                    .help("build with `--target terraform`, or remove it here and set it after deploying with `aws ec2 modify-vpc-endpoint-service-configuration --private-dns-name`"),
-            );
-        }
-    }
 }
 
 /// The logical IDs of the resources [`render`] writes, in no order.
 fn resource_ids(model: &Model) -> Vec<String> {
     let mut ids = Vec::new();
     if matches!(model.security_groups, Some(SecurityGroups::Create { .. })) {
-        ids.push(group_id("endpoints"));
+        ids.push(group_id(SHARED_GROUP));
     }
     ids.extend(model.endpoints.iter().map(|e| endpoint_id(&e.ident)));
     for x in &model.exposes {
@@ -183,16 +206,24 @@ fn tags(model: &Model, name: &str) -> Cfn {
     Cfn::List(list)
 }
 
-fn network(v: &Value) -> Cfn {
-    match v {
+/// A network value as CloudFormation writes it. A tag lookup has no
+/// equivalent: `check` reports it with its span (E040) before any emit, so
+/// meeting one here is a bug, returned as an error rather than a panic.
+fn network(v: &Value) -> Result<Cfn, String> {
+    Ok(match v {
         Value::Literal(x) => Cfn::Str(x.clone().into()),
         Value::LiteralList(xs) => {
             Cfn::List(xs.iter().map(|x| Cfn::Str(x.clone().into())).collect())
         }
         Value::Input(name) => Cfn::Ref(pascal(name)),
         Value::VpcCidr => Cfn::Ref("VpcCidr".into()),
-        Value::Lookup(_) => unreachable!("rejected by check()"),
-    }
+        Value::Lookup(_) => {
+            return Err(format!(
+                "internal error: a tag lookup reached the CloudFormation backend, whose check refuses it ({})",
+                Code::E040
+            ));
+        }
+    })
 }
 
 fn group_id(ident: &str) -> String {
@@ -203,25 +234,28 @@ fn endpoint_id(ident: &str) -> String {
     format!("{}Endpoint", pascal(ident))
 }
 
-fn security_group(model: &Model, g: &CreatedSecurityGroup, vpc_id: &Cfn) -> ResourceView<Cfn> {
+fn security_group(
+    model: &Model,
+    g: &CreatedSecurityGroup,
+    vpc_id: &Cfn,
+) -> Result<ResourceView<Cfn>, String> {
     let ingress = g
         .rules
         .iter()
         .map(|r| {
-            let v6 = matches!(&r.cidr, Value::Literal(c) if c.contains(':'));
-            Cfn::Map(vec![
+            Ok(Cfn::Map(vec![
                 ("IpProtocol".into(), Cfn::Str("tcp".into())),
                 ("FromPort".into(), Cfn::Int(r.port as i64)),
                 ("ToPort".into(), Cfn::Int(r.port as i64)),
                 (
-                    (if v6 { "CidrIpv6" } else { "CidrIp" }).into(),
-                    network(&r.cidr),
+                    (if r.is_ipv6() { "CidrIpv6" } else { "CidrIp" }).into(),
+                    network(&r.cidr)?,
                 ),
                 ("Description".into(), Cfn::Str(r.description.clone().into())),
-            ])
+            ]))
         })
-        .collect();
-    ResourceView {
+        .collect::<Result<_, String>>()?;
+    Ok(ResourceView {
         logical_id: group_id(&g.ident),
         kind: "AWS::EC2::SecurityGroup".into(),
         properties: Cfn::Map(vec![
@@ -233,7 +267,7 @@ fn security_group(model: &Model, g: &CreatedSecurityGroup, vpc_id: &Cfn) -> Reso
             ("SecurityGroupIngress".into(), Cfn::List(ingress)),
             ("Tags".into(), tags(model, &g.name)),
         ]),
-    }
+    })
 }
 
 fn endpoint(
@@ -242,7 +276,7 @@ fn endpoint(
     vpc_id: &Cfn,
     groups: Option<Cfn>,
     policies: &mut super::Policies<Cfn>,
-) -> ResourceView<Cfn> {
+) -> Result<ResourceView<Cfn>, String> {
     let mut props: Vec<(Cow<'static, str>, Cfn)> = vec![
         ("VpcId".into(), vpc_id.clone()),
         (
@@ -256,7 +290,7 @@ fn endpoint(
     ];
     match e.kind {
         EndpointType::Gateway => {
-            props.push(("VpcEndpointType".into(), Cfn::Str("Gateway".into())));
+            props.push(("VpcEndpointType".into(), Cfn::Str(e.kind.aws_name().into())));
             props.push((
                 "RouteTableIds".into(),
                 network(
@@ -264,11 +298,11 @@ fn endpoint(
                         .route_tables
                         .as_ref()
                         .expect("gateway endpoints have route tables"),
-                ),
+                )?,
             ));
         }
         EndpointType::Interface => {
-            props.push(("VpcEndpointType".into(), Cfn::Str("Interface".into())));
+            props.push(("VpcEndpointType".into(), Cfn::Str(e.kind.aws_name().into())));
             props.push((
                 "SubnetIds".into(),
                 network(
@@ -276,7 +310,7 @@ fn endpoint(
                         .subnets
                         .as_ref()
                         .expect("interface endpoints have subnets"),
-                ),
+                )?,
             ));
             props.push((
                 "SecurityGroupIds".into(),
@@ -304,19 +338,15 @@ fn endpoint(
         ));
     }
     props.push(("Tags".into(), tags(model, &e.name_tag)));
-    ResourceView {
+    Ok(ResourceView {
         logical_id: endpoint_id(&e.ident),
         kind: "AWS::EC2::VPCEndpoint".into(),
         properties: Cfn::Map(props),
-    }
+    })
 }
 
 fn target_group(name: &str, port: u16, target_type: TargetType, vpc_id: &Cfn, tags: Cfn) -> Cfn {
-    let kind = match target_type {
-        TargetType::Ip => "ip",
-        TargetType::Instance => "instance",
-        TargetType::Alb => "alb",
-    };
+    let kind = target_type.name();
     let mut props: Vec<(Cow<'static, str>, Cfn)> = vec![
         ("Name".into(), Cfn::Str(name.to_string().into())),
         ("Port".into(), Cfn::Int(port as i64)),
@@ -324,14 +354,14 @@ fn target_group(name: &str, port: u16, target_type: TargetType, vpc_id: &Cfn, ta
         ("TargetType".into(), Cfn::Str(kind.to_string().into())),
         ("VpcId".into(), vpc_id.clone()),
     ];
-    // ALB targets are health-checked only over HTTP(S).
-    if target_type == TargetType::Alb {
-        props.push(("HealthCheckProtocol".into(), Cfn::Str("HTTP".into())));
-        props.push(("HealthCheckPort".into(), Cfn::Str("traffic-port".into())));
-        props.push(("HealthCheckPath".into(), Cfn::Str("/".into())));
-    } else {
-        props.push(("HealthCheckProtocol".into(), Cfn::Str("TCP".into())));
-        props.push(("HealthCheckPort".into(), Cfn::Str("traffic-port".into())));
+    let check = target_type.health_check();
+    props.push((
+        "HealthCheckProtocol".into(),
+        Cfn::Str(check.protocol.into()),
+    ));
+    props.push(("HealthCheckPort".into(), Cfn::Str(check.port.into())));
+    if let Some(path) = check.path {
+        props.push(("HealthCheckPath".into(), Cfn::Str(path.into())));
     }
     props.push(("Tags".into(), tags));
     Cfn::Map(props)
@@ -351,7 +381,7 @@ fn parameter(
     }
 }
 
-pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>, String> {
+fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>, String> {
     let mut parameters: Vec<ParameterView<Cfn>> = model
         .inputs
         .iter()
@@ -368,7 +398,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
             parameter(pascal(&i.name), kind, &i.description, pattern)
         })
         .collect();
-    if model.vpc_cidr == Some(Value::VpcCidr) {
+    if model.reads_vpc_cidr() {
         parameters.push(parameter(
             "VpcCidr".into(),
             "String",
@@ -381,36 +411,26 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
     // lookup that check() does not report: never read it then.
     let vpc_id = match &model.vpc_id {
         Value::Lookup(_) if !model.uses_vpc() => Cfn::Str("".into()),
-        v => network(v),
+        v => network(v)?,
     };
     let mut resources = Vec::new();
     let mut policies = super::Policies::new();
-    let reach_groups = match &model.security_groups {
-        Some(SecurityGroups::Create {
-            name,
-            description,
-            rules,
-        }) => {
-            let g = CreatedSecurityGroup {
-                ident: "endpoints".into(),
-                name: name.clone(),
-                description: description.clone(),
-                rules: rules.clone(),
-            };
-            resources.push(security_group(model, &g, &vpc_id));
+    let reach_groups = match model.reach_groups() {
+        Some(ReachGroups::Created(g)) => {
+            resources.push(security_group(model, &g, &vpc_id)?);
             Some(Cfn::List(vec![Cfn::GetAtt(
-                group_id("endpoints"),
+                group_id(&g.ident),
                 "GroupId".into(),
             )]))
         }
-        Some(SecurityGroups::Existing(v)) => Some(network(v)),
+        Some(ReachGroups::Existing(v)) => Some(network(v)?),
         None => None,
     };
     for e in &model.endpoints {
         let groups = (e.kind == EndpointType::Interface)
             .then(|| reach_groups.clone())
             .flatten();
-        resources.push(endpoint(model, e, &vpc_id, groups, &mut policies));
+        resources.push(endpoint(model, e, &vpc_id, groups, &mut policies)?);
     }
     for x in &model.exposes {
         let base = pascal(&x.ident);
@@ -421,7 +441,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                 target_port,
                 target_type,
             } => {
-                let subnets = network(model.subnets.as_ref().expect("a created NLB has subnets"));
+                let subnets = network(model.subnets.as_ref().expect("a created NLB has subnets"))?;
                 resources.push(ResourceView {
                     logical_id: format!("{base}LoadBalancer"),
                     kind: "AWS::ElasticLoadBalancingV2::LoadBalancer".into(),
@@ -451,7 +471,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                         *target_port,
                         *target_type,
                         &vpc_id,
-                        tags(model, &format!("{}-targets", x.name_tag)),
+                        tags(model, &x.target_group_tag()),
                     ),
                 });
                 resources.push(ResourceView {
@@ -478,7 +498,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                 });
                 Cfn::Ref(format!("{base}LoadBalancer"))
             }
-            LoadBalancer::Existing(v) => network(v),
+            LoadBalancer::Existing(v) => network(v)?,
         };
         resources.push(ResourceView {
             logical_id: format!("{base}EndpointService"),
@@ -519,9 +539,9 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
             .own_security_group
             .as_ref()
             .expect("a connect has its own group");
-        resources.push(security_group(model, g, &vpc_id));
+        resources.push(security_group(model, g, &vpc_id)?);
         let groups = Cfn::List(vec![Cfn::GetAtt(group_id(&g.ident), "GroupId".into())]);
-        resources.push(endpoint(model, c, &vpc_id, Some(groups), &mut policies));
+        resources.push(endpoint(model, c, &vpc_id, Some(groups), &mut policies)?);
     }
 
     let outputs = model
@@ -530,7 +550,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
         .map(|o| {
             let logical_id = pascal(&o.name);
             let lb = |x: &str| format!("{}LoadBalancer", pascal(x));
-            OutputView {
+            Ok(OutputView {
                 description: Cfn::Str(match &o.value {
                     // CloudFormation gives `hosted-zone-id:dns-name` entries, not bare names.
                     OutputValue::EndpointDnsNames(_) => o
@@ -549,7 +569,7 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                         Box::new(Cfn::GetAtt(endpoint_id(e), "DnsEntries".into())),
                     ),
                     OutputValue::SecurityGroupId => {
-                        Cfn::GetAtt(group_id("endpoints"), "GroupId".into())
+                        Cfn::GetAtt(group_id(SHARED_GROUP), "GroupId".into())
                     }
                     OutputValue::SecurityGroupOf(g) => Cfn::GetAtt(group_id(g), "GroupId".into()),
                     OutputValue::ServiceName(x) => Cfn::Sub(format!(
@@ -557,19 +577,15 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                         pascal(x)
                     )),
                     OutputValue::ServiceId(x) => Cfn::Ref(format!("{}EndpointService", pascal(x))),
-                    OutputValue::LoadBalancerArn(x) => match model
-                        .exposes
-                        .iter()
-                        .find(|e| &e.ident == x)
-                        .map(|e| &e.load_balancer)
-                    {
-                        Some(LoadBalancer::Existing(v)) => network(v),
-                        _ => Cfn::Ref(lb(x)),
+                    OutputValue::LoadBalancerArn(x) => match model.existing_nlb(x) {
+                        Some(v) => network(v)?,
+                        None => Cfn::Ref(lb(x)),
                     },
                     OutputValue::LoadBalancerDnsName(x) => Cfn::GetAtt(lb(x), "DNSName".into()),
                     OutputValue::TargetGroupArn(x) => Cfn::Ref(format!("{}TargetGroup", pascal(x))),
-                    OutputValue::DnsVerificationName(_) | OutputValue::DnsVerificationValue(_) => {
-                        unreachable!("private DNS names are rejected by check()")
+                    // `check` refuses a private DNS name (E041) before any emit.
+                    OutputValue::DnsVerificationName(x) | OutputValue::DnsVerificationValue(x) => {
+                        return Err(format!("internal error: expose `{x}`'s private DNS name reached the CloudFormation backend, whose check refuses it ({})", Code::E041));
                     }
                 },
                 export: Cfn::Map(vec![(
@@ -577,9 +593,9 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
                     Cfn::Sub(format!("${{AWS::StackName}}-{logical_id}")),
                 )]),
                 logical_id,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
 
     let header = super::header("#", &model.source);
     let mark = super::header("", &model.source).trim().to_string();
@@ -618,3 +634,47 @@ pub fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<F
 }
 
 const CIDR_PATTERN: &str = r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$";
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Engine, Target};
+    use super::CfnFormat;
+    use crate::diagnostic::Code;
+
+    /// A model the CloudFormation check would refuse, emitted anyway (built
+    /// with no target, so no backend checked it): an error, not a panic.
+    fn emit_unchecked(case: &str) -> Result<Vec<super::File>, String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases")
+            .join(case)
+            .join("spec.toml");
+        let c = crate::compile(&[path], None, false);
+        assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
+        let engine = Engine::new(None).expect("built-in templates");
+        Target::Cloudformation
+            .backend()
+            .emit(&c.models[0], &engine, CfnFormat::Yaml)
+    }
+
+    #[test]
+    fn a_tag_lookup_that_skipped_the_check_is_an_error() {
+        let e = emit_unchecked("e2e-lookups").unwrap_err();
+        assert!(e.contains(Code::E040.as_str()), "{e}");
+    }
+
+    #[test]
+    fn a_private_dns_name_that_skipped_the_check_is_an_error() {
+        let e = emit_unchecked("expose-private-dns-name").unwrap_err();
+        assert!(e.contains(Code::E041.as_str()), "{e}");
+    }
+
+    #[test]
+    fn the_pipeline_runs_the_check_before_any_emit() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases/e2e-lookups/spec.toml");
+        let c = crate::compile(&[path], Some(Target::Cloudformation), false);
+        assert!(c.models.is_empty());
+        let report = c.diagnostics.render(&c.sources, true);
+        assert!(report.contains(Code::E040.as_str()), "{report}");
+    }
+}

@@ -62,6 +62,36 @@ pub enum Target {
     Cloudformation,
 }
 
+impl Target {
+    /// The backend that writes this target: the one place a `Target` is
+    /// matched on, so a third target adds one arm here.
+    pub fn backend(self) -> &'static dyn Backend {
+        match self {
+            Target::Terraform => &terraform::Terraform,
+            Target::Cloudformation => &cloudformation::Cloudformation,
+        }
+    }
+}
+
+/// One deployment target. The pipeline runs [`Backend::check`] and
+/// [`Backend::names`] on every model before anything is emitted, so the
+/// errors a build can meet are reported once, as diagnostics with spans;
+/// [`Backend::emit`] only translates the model (and returns an error, never
+/// panics, if it meets something the first two steps should have refused).
+pub trait Backend: Sync {
+    /// What the model asks for that this target cannot express.
+    fn check(&self, model: &crate::model::Model, d: &mut crate::diagnostic::Diagnostics);
+    /// Names and identifiers that collide once written for this target.
+    fn names(&self, model: &crate::model::Model, d: &mut crate::diagnostic::Diagnostics);
+    /// The model's files for this target (`format` is CloudFormation's).
+    fn emit(
+        &self,
+        model: &crate::model::Model,
+        engine: &Engine,
+        format: CfnFormat,
+    ) -> Result<Vec<File>, String>;
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum CfnFormat {
     Yaml,

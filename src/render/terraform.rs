@@ -4,10 +4,10 @@
 use super::hcl::{Expr, Part};
 use super::{Engine, File};
 use crate::model::{
-    CreatedSecurityGroup, Endpoint, InputKind, LoadBalancer, Model, OutputValue, SecurityGroups,
-    ServiceName, Value,
+    CreatedSecurityGroup, Endpoint, InputKind, LoadBalancer, Model, OutputValue, ReachGroups,
+    SHARED_GROUP, ServiceName, Value,
 };
-use crate::spec::{EndpointType, TargetType};
+use crate::spec::EndpointType;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -91,8 +91,9 @@ struct ExposeView {
 #[derive(Serialize)]
 struct CreateLbView {
     name: Expr,
-    /// TCP, except HTTP for ALB targets, which AWS health-checks only over HTTP(S).
+    /// From [`crate::spec::TargetType::health_check`].
     health_check_protocol: Expr,
+    health_check_port: Expr,
     health_check_path: Option<Expr>,
     port: Expr,
     target_port: Expr,
@@ -169,16 +170,17 @@ fn group_view(g: &CreatedSecurityGroup) -> SecurityGroupView {
         rules: g
             .rules
             .iter()
-            .map(|rule| {
-                let v6 = matches!(&rule.cidr, Value::Literal(c) if c.contains(':'));
-                RuleView {
-                    ident: format!("{}_{}", g.ident, rule.id),
-                    description: s(rule.description.clone()),
-                    cidr_attr: if v6 { "cidr_ipv6" } else { "cidr_ipv4" },
-                    cidr: network(&rule.cidr, ""),
-                    port: Expr::Num(rule.port as i64),
-                    tags: tags_with_name(&format!("{}-{}", g.name, rule.id.replace('_', "-"))),
-                }
+            .map(|rule| RuleView {
+                ident: format!("{}_{}", g.ident, rule.id),
+                description: s(rule.description.clone()),
+                cidr_attr: if rule.is_ipv6() {
+                    "cidr_ipv6"
+                } else {
+                    "cidr_ipv4"
+                },
+                cidr: network(&rule.cidr, ""),
+                port: Expr::Num(rule.port as i64),
+                tags: tags_with_name(&format!("{}-{}", g.name, rule.id.replace('_', "-"))),
             })
             .collect(),
     }
@@ -208,10 +210,7 @@ fn endpoint(
     EndpointView {
         ident: e.ident.clone(),
         service_name,
-        kind: s(match e.kind {
-            EndpointType::Gateway => "Gateway",
-            EndpointType::Interface => "Interface",
-        }),
+        kind: s(e.kind.aws_name()),
         interface: e.kind == EndpointType::Interface,
         security_group_ids,
         private_dns: e.private_dns.map(Expr::Bool),
@@ -229,11 +228,30 @@ fn group_ids(ident: &str) -> Expr {
     Expr::List(vec![r(format!("aws_security_group.{ident}.id"))])
 }
 
-pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
+/// The Terraform backend: a module that expresses every model (tag
+/// lookups become data sources), so `check` and `names` find nothing.
+pub struct Terraform;
+
+impl super::Backend for Terraform {
+    fn check(&self, _: &Model, _: &mut crate::diagnostic::Diagnostics) {}
+
+    fn names(&self, _: &Model, _: &mut crate::diagnostic::Diagnostics) {}
+
+    fn emit(
+        &self,
+        model: &Model,
+        engine: &Engine,
+        _: super::CfnFormat,
+    ) -> Result<Vec<File>, String> {
+        render(model, engine)
+    }
+}
+
+fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
     let uses_vpc = model.uses_vpc();
     let vpc_id = uses_vpc.then(|| network(&model.vpc_id, "data.aws_vpc.this.id"));
-    let needs_vpc_data = (uses_vpc && matches!(model.vpc_id, Value::Lookup(_)))
-        || model.vpc_cidr == Some(Value::VpcCidr);
+    let needs_vpc_data =
+        (uses_vpc && matches!(model.vpc_id, Value::Lookup(_))) || model.reads_vpc_cidr();
     let data_vpc = needs_vpc_data.then(|| match &model.vpc_id {
         Value::Lookup(tags) => DataSource {
             id: None,
@@ -255,21 +273,9 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         _ => None,
     };
 
-    let (security_group, reach_groups) = match &model.security_groups {
-        Some(SecurityGroups::Create {
-            name,
-            description,
-            rules,
-        }) => {
-            let g = CreatedSecurityGroup {
-                ident: "endpoints".into(),
-                name: name.clone(),
-                description: description.clone(),
-                rules: rules.clone(),
-            };
-            (Some(group_view(&g)), Some(group_ids("endpoints")))
-        }
-        Some(SecurityGroups::Existing(v)) => (None, Some(network(v, ""))),
+    let (security_group, reach_groups) = match model.reach_groups() {
+        Some(ReachGroups::Created(g)) => (Some(group_view(&g)), Some(group_ids(&g.ident))),
+        Some(ReachGroups::Existing(v)) => (None, Some(network(v, ""))),
         None => (None, None),
     };
 
@@ -318,21 +324,14 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 } => (
                     Some(CreateLbView {
                         name: s(name.clone()),
-                        health_check_protocol: s(if *target_type == TargetType::Alb {
-                            "HTTP"
-                        } else {
-                            "TCP"
-                        }),
-                        health_check_path: (*target_type == TargetType::Alb).then(|| s("/")),
+                        health_check_protocol: s(target_type.health_check().protocol),
+                        health_check_port: s(target_type.health_check().port),
+                        health_check_path: target_type.health_check().path.map(s),
                         port: Expr::Num(*port as i64),
                         target_port: Expr::Num(*target_port as i64),
-                        target_type: s(match target_type {
-                            TargetType::Ip => "ip",
-                            TargetType::Instance => "instance",
-                            TargetType::Alb => "alb",
-                        }),
+                        target_type: s(target_type.name()),
                         lb_tags: tags_with_name(&x.name_tag),
-                        tg_tags: tags_with_name(&format!("{}-targets", x.name_tag)),
+                        tg_tags: tags_with_name(&x.target_group_tag()),
                         listener_tags: tags_with_name(&format!("{}-tcp-{port}", x.name_tag)),
                     }),
                     r(format!("aws_lb.{i}.arn")),
@@ -398,13 +397,13 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             value: match &o.value {
                 OutputValue::EndpointId(e) => r(format!("aws_vpc_endpoint.{e}.id")),
                 OutputValue::EndpointDnsNames(e) => r(format!("[for entry in aws_vpc_endpoint.{e}.dns_entry : entry.dns_name]")),
-                OutputValue::SecurityGroupId => r("aws_security_group.endpoints.id"),
+                OutputValue::SecurityGroupId => r(format!("aws_security_group.{SHARED_GROUP}.id")),
                 OutputValue::SecurityGroupOf(g) => r(format!("aws_security_group.{g}.id")),
                 OutputValue::ServiceName(x) => r(format!("aws_vpc_endpoint_service.{x}.service_name")),
                 OutputValue::ServiceId(x) => r(format!("aws_vpc_endpoint_service.{x}.id")),
-                OutputValue::LoadBalancerArn(x) => match model.exposes.iter().find(|e| &e.ident == x).map(|e| &e.load_balancer) {
-                    Some(LoadBalancer::Existing(v)) => network(v, ""),
-                    _ => r(format!("aws_lb.{x}.arn")),
+                OutputValue::LoadBalancerArn(x) => match model.existing_nlb(x) {
+                    Some(v) => network(v, ""),
+                    None => r(format!("aws_lb.{x}.arn")),
                 },
                 OutputValue::LoadBalancerDnsName(x) => r(format!("aws_lb.{x}.dns_name")),
                 OutputValue::TargetGroupArn(x) => r(format!("aws_lb_target_group.{x}.arn")),
