@@ -126,11 +126,12 @@ fn stale(dir: &Path, keep: &[File]) -> Vec<PathBuf> {
     out
 }
 
-/// Writes every folder, or nothing: refuses first if any file in the way
-/// lacks the mark, finishes or undoes what an interrupted build left, then
-/// stages all files in private folders, and only then moves them into
-/// place, keeping the old files until the end so that any failure puts
-/// every one of them back. Takes no lock: see [`write_locked`].
+/// Writes every folder, or nothing: finishes or undoes what an interrupted
+/// build left, refuses a folder if any file in its way lacks the mark
+/// (before staging it; a refusal discards everything staged), stages all
+/// files in private folders, and only then moves them into place, keeping
+/// the old files until the end so that any failure puts every one of them
+/// back. Takes no lock: see [`write_locked`].
 pub fn write_all(folders: &[Folder]) -> Result<Written, String> {
     write_all_with(folders, &mut Faults::none())
 }
