@@ -33,9 +33,10 @@
 
 use crate::render::{self, File, MARK};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The files of one spec's output folder. The folders of one write share
 /// one parent (`--out`), which holds the transaction.
@@ -44,9 +45,17 @@ pub struct Folder {
     pub files: Vec<File>,
 }
 
+/// Where a streamed write or check gets folder `i`'s files (its index in
+/// the list of folders): rendered when its turn comes and dropped once
+/// staged or compared, so that a build holds a few folders' contents at a
+/// time, not the organisation's. A render error is returned as it is.
+pub type Produce<'a> = dyn Fn(usize) -> Result<Cow<'a, [File]>, String> + Sync + 'a;
+
 /// What a write changed, for the summary line.
 #[derive(Debug, Default)]
 pub struct Written {
+    /// How many files each folder has, in the folders' order.
+    pub files: Vec<usize>,
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
@@ -117,11 +126,12 @@ fn stale(dir: &Path, keep: &[File]) -> Vec<PathBuf> {
     out
 }
 
-/// Writes every folder, or nothing: refuses first if any file in the way
-/// lacks the mark, finishes or undoes what an interrupted build left, then
-/// stages all files in private folders, and only then moves them into
-/// place, keeping the old files until the end so that any failure puts
-/// every one of them back. Takes no lock: see [`write_locked`].
+/// Writes every folder, or nothing: finishes or undoes what an interrupted
+/// build left, refuses a folder if any file in its way lacks the mark
+/// (before staging it; a refusal discards everything staged), stages all
+/// files in private folders, and only then moves them into place, keeping
+/// the old files until the end so that any failure puts every one of them
+/// back. Takes no lock: see [`write_locked`].
 pub fn write_all(folders: &[Folder]) -> Result<Written, String> {
     write_all_with(folders, &mut Faults::none())
 }
@@ -268,22 +278,22 @@ enum Op {
 
 /// The folder that holds every spec folder of a write (`--out`), and the
 /// spec folders' names in it.
-fn layout(folders: &[Folder]) -> Result<(PathBuf, Vec<String>), String> {
+fn layout(dirs: &[PathBuf]) -> Result<(PathBuf, Vec<String>), String> {
     let mut root: Option<&Path> = None;
-    let mut names = Vec::with_capacity(folders.len());
-    for folder in folders {
-        let parent = folder.dir.parent();
-        let name = folder.dir.file_name().and_then(|n| n.to_str());
+    let mut names = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let parent = dir.parent();
+        let name = dir.file_name().and_then(|n| n.to_str());
         let (Some(parent), Some(name)) = (parent, name) else {
             return Err(format!(
                 "cannot write `{}`: not a folder name vpcegen can write",
-                folder.dir.display()
+                dir.display()
             ));
         };
         if name.contains('\n') || root.is_some_and(|r| r != parent) {
             return Err(format!(
                 "cannot write `{}`: every spec folder of a build must be in one output folder",
-                folder.dir.display()
+                dir.display()
             ));
         }
         root = Some(parent);
@@ -318,77 +328,204 @@ fn dangling(path: &Path) -> Option<String> {
     })
 }
 
-/// Refuses before touching anything: something in the way of a folder, a
-/// file without the mark where a generated one goes, a dangling symbolic
-/// link, or a rendered file that would not carry the mark itself (a
-/// `--templates` override that moved `{{ header }}`), which a later build
-/// could not tell from a hand-written one. Files on disk are looked at
-/// only with `on_disk` (under the lock; the rest is checked before it).
-fn refuse(folders: &[Folder], on_disk: bool) -> Result<(), String> {
-    for folder in folders {
-        if let Some(e) = folder.dir.ancestors().find_map(dangling) {
-            return Err(e);
-        }
-        if folder.dir.exists() && !folder.dir.is_dir() {
+/// Refuses before touching anything of a folder: something in the way of
+/// it, a file without the mark where a generated one goes, a dangling
+/// symbolic link, or a rendered file that would not carry the mark itself
+/// (a `--templates` override that moved `{{ header }}`), which a later
+/// build could not tell from a hand-written one. Files on disk are looked
+/// at only with `on_disk` (under the lock; the rest is checked first).
+fn refuse(dir: &Path, files: &[File], on_disk: bool) -> Result<(), String> {
+    if let Some(e) = dir.ancestors().find_map(dangling) {
+        return Err(e);
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("`{}` exists and is not a folder", dir.display()));
+    }
+    if dir.ancestors().skip(1).any(|a| a.is_file()) {
+        return Err(format!(
+            "cannot create `{}`: a file is in the way",
+            dir.display()
+        ));
+    }
+    for f in files {
+        let target = dir.join(&f.path);
+        if f.path.contains('\n') || !render::carries_mark(&f.path, &f.contents) {
             return Err(format!(
-                "`{}` exists and is not a folder",
-                folder.dir.display()
+                "`{}` would not start with the \"{MARK}\" mark (does a --templates override keep `{{{{ header }}}}` on its first line?), so a later build could not tell it from a hand-written file; nothing was written",
+                target.display()
             ));
         }
-        if folder.dir.ancestors().skip(1).any(|a| a.is_file()) {
+        let Some(meta) = on_disk
+            .then(|| std::fs::symlink_metadata(&target).ok())
+            .flatten()
+        else {
+            continue;
+        };
+        if target.is_dir() {
             return Err(format!(
-                "cannot create `{}`: a file is in the way",
-                folder.dir.display()
+                "`{}` is a folder; remove it to let vpcegen write the file",
+                target.display()
             ));
         }
-        for f in &folder.files {
-            let target = folder.dir.join(&f.path);
-            if f.path.contains('\n') || !render::carries_mark(&f.path, &f.contents) {
-                return Err(format!(
-                    "`{}` would not start with the \"{MARK}\" mark (does a --templates override keep `{{{{ header }}}}` on its first line?), so a later build could not tell it from a hand-written file; nothing was written",
-                    target.display()
-                ));
-            }
-            let Some(meta) = on_disk
-                .then(|| std::fs::symlink_metadata(&target).ok())
-                .flatten()
-            else {
-                continue;
-            };
-            if target.is_dir() {
-                return Err(format!(
-                    "`{}` is a folder; remove it to let vpcegen write the file",
-                    target.display()
-                ));
-            }
-            if !meta.is_file() && !meta.is_symlink() {
-                return Err(format!(
-                    "`{}` is not a regular file (a named pipe, a socket or a device); vpcegen replaces only files it generated: remove it",
-                    target.display()
-                ));
-            }
-            let empty = meta.is_file() && meta.len() == 0;
-            if !empty && !is_generated(&target) {
-                return Err(format!(
-                    "refusing to overwrite `{}`: its first line is not the \"{MARK}\" mark, so it may be hand-written; move it away or choose another --out",
-                    target.display()
-                ));
-            }
+        if !meta.is_file() && !meta.is_symlink() {
+            return Err(format!(
+                "`{}` is not a regular file (a named pipe, a socket or a device); vpcegen replaces only files it generated: remove it",
+                target.display()
+            ));
+        }
+        let empty = meta.is_file() && meta.len() == 0;
+        if !empty && !is_generated(&target) {
+            return Err(format!(
+                "refusing to overwrite `{}`: its first line is not the \"{MARK}\" mark, so it may be hand-written; move it away or choose another --out",
+                target.display()
+            ));
         }
     }
     Ok(())
 }
 
+/// Why a streamed write stopped, in the order a build that rendered and
+/// checked everything before writing reports them: a render error first,
+/// then a folder or file refused before the lock (the mark), one refused
+/// under it (what is on disk), and last a failure while staging. Within a
+/// kind, the first folder's.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Stop {
+    Render,
+    Mark,
+    OnDisk,
+    Stage,
+}
+
+/// How a write ranks its refusals: [`write_locked`] checks every mark
+/// before it locks, [`write_all`] checks each folder whole in turn.
+#[derive(Clone, Copy)]
+enum Ranks {
+    MarksFirst,
+    PerFolder,
+}
+
+impl Ranks {
+    fn of(self, stop: Stop) -> Stop {
+        match (self, stop) {
+            (Ranks::PerFolder, Stop::OnDisk) => Stop::Mark,
+            (_, s) => s,
+        }
+    }
+}
+
+/// Runs `f(i, stopped)` for every `i` below `n`, one worker per core, each
+/// taking the next index as it is free (a folder renders and stages
+/// whole on one core), and returns the results in index order. `stopped`
+/// is set by the first `f` that says so, and seen by every later one.
+fn in_order<R: Send>(
+    n: usize,
+    stopped: &AtomicBool,
+    f: impl Fn(usize, bool) -> (R, bool) + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(n)
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                return done;
+            }
+            let (r, stop) = f(i, stopped.load(Ordering::Relaxed));
+            if stop {
+                stopped.store(true, Ordering::Relaxed);
+            }
+            done.push((i, r));
+        }
+    };
+    let mut results: Vec<(usize, R)> = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("a worker does not panic"))
+                .collect()
+        })
+    };
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Renders and checks every folder without writing anything: the first
+/// error a write that checked everything before locking would report
+/// (ranked by `ranks`), among those ranked at most `upto`.
+fn precheck(dirs: &[PathBuf], produce: &Produce, ranks: Ranks, upto: Stop) -> Option<String> {
+    let stopped = AtomicBool::new(true);
+    in_order(dirs.len(), &stopped, |i, _| {
+        (visit(&dirs[i], produce, i, None).err(), false)
+    })
+    .into_iter()
+    .enumerate()
+    .filter_map(|(i, e)| e.map(|(stop, e, _)| (ranks.of(stop), i, e)))
+    .filter(|(rank, _, _)| *rank <= upto)
+    .min_by_key(|(rank, i, _)| (*rank, *i))
+    .map(|(_, _, e)| e)
+}
+
+/// Folder `i`: rendered, checked, and staged when `stage` gives the
+/// folder's name, the transaction id and the faults. Its contents are
+/// dropped on return.
+fn visit(
+    dir: &Path,
+    produce: &Produce,
+    i: usize,
+    stage_as: Option<(&str, &str, &Faults)>,
+) -> Result<Option<Staged>, (Stop, String, bool)> {
+    let files = produce(i).map_err(|e| (Stop::Render, e, true))?;
+    refuse(dir, &files, false).map_err(|e| (Stop::Mark, e, true))?;
+    refuse(dir, &files, true).map_err(|e| (Stop::OnDisk, e, true))?;
+    let Some((name, id, faults)) = stage_as else {
+        return Ok(None);
+    };
+    stage(dir, &files, name, id, faults)
+        .map(Some)
+        .map_err(|(e, gone)| (Stop::Stage, e, gone))
+}
+
 pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written, String> {
+    let dirs: Vec<PathBuf> = folders.iter().map(|f| f.dir.clone()).collect();
+    // Already rendered: borrowed.
+    let produce = |i: usize| Ok(Cow::Borrowed(&folders[i].files[..]));
+    write_stream(&dirs, &produce, Ranks::PerFolder, faults)
+}
+
+/// Writes folder `i` of `dirs` with the files `produce(i)` gives, every
+/// folder or nothing, as [`write_all`] does, rendering, checking and
+/// staging one folder at a time on each core, so that only the plan is
+/// kept for the whole build. An error is the one a write that first
+/// rendered and checked everything would report (`ranks`): a failure
+/// stops the staging, and the folders not yet seen are still rendered and
+/// checked, without writing, to find it.
+fn write_stream(
+    dirs: &[PathBuf],
+    produce: &Produce,
+    ranks: Ranks,
+    faults: &mut Faults,
+) -> Result<Written, String> {
     let mut result = Written::default();
-    if folders.is_empty() {
+    if dirs.is_empty() {
         return Ok(result);
     }
-    let (root, names) = layout(folders)?;
+    // Before the lock, [`write_locked`] has checked every mark.
+    let early = |e: String| match ranks {
+        Ranks::MarksFirst => precheck(dirs, produce, ranks, Stop::Mark).unwrap_or(e),
+        Ranks::PerFolder => e,
+    };
+    let (root, names) = layout(dirs).map_err(early)?;
     // 1. Finish or undo what an interrupted build left (only vpcegen's
-    // own files), then refuse before touching anything else.
-    result.recovered = recover(&root)?;
-    refuse(folders, true)?;
+    // own files); each folder is refused, if it is, before it is staged.
+    result.recovered = recover(&root).map_err(early)?;
     // 2. The output folder (usually just `--out`) is shared, so it is
     // created here, once; each spec folder is its own.
     let missing: Vec<PathBuf> = root
@@ -397,10 +534,11 @@ pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written
         .map(Path::to_path_buf)
         .collect();
     let mut created_dirs: Vec<PathBuf> = Vec::new();
+    let refused = |e: String| precheck(dirs, produce, ranks, Stop::OnDisk).unwrap_or(e);
     for dir in missing.iter().rev() {
         if let Err(e) = faults.step().and_then(|_| std::fs::create_dir(dir)) {
             remove_dirs(&created_dirs);
-            return Err(io_error("create", dir, &e));
+            return Err(refused(io_error("create", dir, &e)));
         }
         created_dirs.push(dir.clone());
     }
@@ -408,10 +546,10 @@ pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written
         Ok(t) => t,
         Err(e) => {
             remove_dirs(&created_dirs);
-            return Err(e);
+            return Err(refused(e));
         }
     };
-    match txn.run(folders, &names, faults, &mut result) {
+    match txn.run(dirs, &names, produce, ranks, faults, &mut result) {
         Ok(()) => Ok(result),
         Err(e) => {
             remove_dirs(&created_dirs);
@@ -419,7 +557,6 @@ pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written
         }
     }
 }
-
 /// One build's transaction: its private folder in `--out`, and the id
 /// that names its private folder in each spec folder.
 struct Txn {
@@ -450,19 +587,21 @@ impl Txn {
     /// put back and the transaction's folders are gone.
     fn run(
         &self,
-        folders: &[Folder],
+        dirs: &[PathBuf],
         names: &[String],
+        produce: &Produce,
+        ranks: Ranks,
         faults: &Faults,
         result: &mut Written,
     ) -> Result<(), String> {
         let journal = Journal {
             vpcegen_transaction: 1,
-            folders: folders
+            folders: dirs
                 .iter()
                 .zip(names)
-                .map(|(f, name)| JournalFolder {
+                .map(|(dir, name)| JournalFolder {
                     name: name.clone(),
-                    created: !f.dir.exists(),
+                    created: !dir.exists(),
                 })
                 .collect(),
         };
@@ -472,7 +611,7 @@ impl Txn {
         }
         pause(|| "journal".into());
 
-        let staged = match stage_all(folders, names, &self.id, faults) {
+        let staged = match stage_all(dirs, names, produce, ranks, &self.id, faults) {
             Ok(staged) => staged,
             Err((e, clean)) => {
                 if clean {
@@ -584,6 +723,7 @@ impl Txn {
         // folder's part is gone, so that whatever a failure here leaves
         // is finished by the next build.
         let mut clean = true;
+        result.files = staged.iter().map(|s| s.files).collect();
         for (i, s) in staged.iter().enumerate() {
             result.unchanged += s.unchanged;
             for (n, e) in s.entries.iter().enumerate() {
@@ -646,6 +786,8 @@ struct Staged {
     txn: Option<PathBuf>,
     entries: Vec<Entry>,
     unchanged: usize,
+    /// How many files the folder has.
+    files: usize,
 }
 
 struct Entry {
@@ -693,60 +835,48 @@ fn discard_all(staged: &[Staged]) -> bool {
         == 0
 }
 
-/// Stages every folder, one worker per core: with a thousand folders most
-/// of a write is the kernel creating inodes (slow on some file systems
-/// right after many files were deleted), which runs on every core at once.
-/// Results keep the folders' order; on any failure every staged file and
-/// every folder created here is removed (the flag: whether every private
-/// folder is gone).
+/// Renders, checks and stages every folder, one worker per core: with a
+/// thousand folders most of a write is the kernel creating inodes (slow
+/// on some file systems right after many files were deleted), which runs
+/// on every core at once, beside the rendering. Results keep the folders'
+/// order. After the first failure no folder is staged any more, but each
+/// is still rendered and checked, so that the error reported is the one
+/// [`Stop`] ranks first; then every staged file and every folder created
+/// here is removed (the flag: whether every private folder is gone).
 fn stage_all(
-    folders: &[Folder],
+    dirs: &[PathBuf],
     names: &[String],
+    produce: &Produce,
+    ranks: Ranks,
     id: &str,
     faults: &Faults,
 ) -> Result<Vec<Staged>, (String, bool)> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(folders.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(folder) = folders.get(i) else {
-                return done;
-            };
-            done.push((i, stage(folder, &names[i], id, faults)));
-        }
-    };
-    let mut results: Vec<(usize, StageResult)> = if threads == 1 {
-        work()
-    } else {
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("staging does not panic"))
-                .collect()
-        })
-    };
-    results.sort_by_key(|(i, _)| *i);
+    let stopped = AtomicBool::new(false);
+    let results = in_order(dirs.len(), &stopped, |i, stopped| {
+        let stage_as = (!stopped).then_some((names[i].as_str(), id, faults));
+        let r = visit(&dirs[i], produce, i, stage_as);
+        let failed = r.is_err();
+        (r, failed)
+    });
     let mut staged = Vec::with_capacity(results.len());
-    let mut first_error = None;
+    let mut first_error: Option<(Stop, String)> = None;
     let mut clean = true;
-    for (_, r) in results {
+    for r in results {
         match r {
-            Ok(s) => staged.push(s),
-            Err((e, gone)) => {
+            Ok(Some(s)) => staged.push(s),
+            Ok(None) => {}
+            Err((stop, e, gone)) => {
                 clean &= gone;
-                first_error.get_or_insert(e);
+                let rank = ranks.of(stop);
+                if first_error.as_ref().is_none_or(|(r, _)| rank < *r) {
+                    first_error = Some((rank, e));
+                }
             }
         }
     }
     match first_error {
         None => Ok(staged),
-        Some(e) => Err((e, discard_all(&staged) && clean)),
+        Some((_, e)) => Err((e, discard_all(&staged) && clean)),
     }
 }
 
@@ -754,23 +884,24 @@ fn stage_all(
 type StageResult = Result<Staged, (String, bool)>;
 
 /// Stages one folder; on failure, removes what it staged and created.
-fn stage(folder: &Folder, name: &str, id: &str, faults: &Faults) -> StageResult {
+fn stage(dir: &Path, files: &[File], name: &str, id: &str, faults: &Faults) -> StageResult {
     let mut staged = Staged {
         name: name.to_string(),
-        dir: folder.dir.clone(),
+        dir: dir.to_path_buf(),
         created: false,
         txn: None,
         entries: Vec::new(),
         unchanged: 0,
+        files: files.len(),
     };
-    match stage_into(&mut staged, folder, id, faults) {
+    match stage_into(&mut staged, files, id, faults) {
         Ok(()) => Ok(staged),
         Err(e) => Err((e, staged.discard())),
     }
 }
 
-fn stage_into(s: &mut Staged, folder: &Folder, id: &str, faults: &Faults) -> Result<(), String> {
-    let dir = &folder.dir;
+fn stage_into(s: &mut Staged, files: &[File], id: &str, faults: &Faults) -> Result<(), String> {
+    let dir = &s.dir.clone();
     if !dir.exists() {
         faults
             .step()
@@ -792,9 +923,9 @@ fn stage_into(s: &mut Staged, folder: &Folder, id: &str, faults: &Faults) -> Res
     let stale = if s.created {
         Vec::new()
     } else {
-        stale(dir, &folder.files)
+        stale(dir, files)
     };
-    for f in &folder.files {
+    for f in files {
         let target = dir.join(&f.path);
         if !s.created
             && crate::source::read_bytes_limited(&target, f.contents.len() as u64)
@@ -1188,20 +1319,23 @@ impl Lock {
     }
 }
 
-/// `build`: [`write_all`] under an exclusive lock on `out`, creating `out`
-/// first if need be (and removing it again if the build fails). Another
+/// `build`: writes folder `i` of `dirs` (each in `out`) with the files
+/// `produce(i)` gives, streamed as [`write_stream`] does, under an
+/// exclusive lock on `out`, creating `out` first if need be (and removing
+/// it again if the build fails). Another
 /// vpcegen writing or checking `out` is waited for, after a line through
 /// `notice`, which also hears what was done about an interrupted build.
 pub fn write_locked(
     out: &Path,
-    folders: &[Folder],
+    dirs: &[PathBuf],
+    produce: &Produce,
     notice: &mut dyn FnMut(&str),
 ) -> Result<Written, String> {
-    if folders.is_empty() {
+    if dirs.is_empty() {
         return Ok(Written::default());
     }
-    // The clear errors first, before `out` is created.
-    refuse(folders, false)?;
+    // A render error or a refused mark comes before any error of the lock.
+    let refused = |e: String| precheck(dirs, produce, Ranks::MarksFirst, Stop::Mark).unwrap_or(e);
     let out = if out.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -1220,20 +1354,20 @@ pub fn write_locked(
                 Err(e) if e.kind() == ErrorKind::AlreadyExists && dir.is_dir() => {}
                 Err(e) => {
                     remove_dirs(&created);
-                    return Err(io_error("create", dir, &e));
+                    return Err(refused(io_error("create", dir, &e)));
                 }
             }
         }
         if !out.is_dir() {
             remove_dirs(&created);
-            return Err(format!("`{}` is not a folder", out.display()));
+            return Err(refused(format!("`{}` is not a folder", out.display())));
         }
         // `None`: removed while this process waited; create it again.
         if let Some(lock) = Lock::take(out, true, notice) {
             break lock;
         }
     };
-    let result = write_all(folders);
+    let result = write_stream(dirs, produce, Ranks::MarksFirst, &mut Faults::none());
     match &result {
         Ok(w) => w
             .recovered
@@ -1248,7 +1382,12 @@ pub fn write_locked(
 /// `build --check`: [`check_all`] under a shared lock on `out`, so that it
 /// never reads a folder while a build commits into it. A missing `out` is
 /// not created (nothing to lock, everything missing).
-pub fn check_locked(out: &Path, folders: &[Folder], notice: &mut dyn FnMut(&str)) -> Drift {
+pub fn check_locked(
+    out: &Path,
+    dirs: &[PathBuf],
+    produce: &Produce,
+    notice: &mut dyn FnMut(&str),
+) -> Result<Drift, String> {
     let out = if out.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -1256,11 +1395,11 @@ pub fn check_locked(out: &Path, folders: &[Folder], notice: &mut dyn FnMut(&str)
     };
     loop {
         let lock = Lock::take(out, false, notice);
-        let drift = check_all(folders);
+        let drift = check_all(dirs, produce)?;
         // Without a lock, only a folder that still does not exist proves
         // that no build ran meanwhile.
         if lock.is_some() || !out.is_dir() {
-            return drift;
+            return Ok(drift);
         }
     }
 }
@@ -1287,56 +1426,197 @@ impl Drift {
     }
 }
 
-/// `build --check`: compares without writing anything. Takes no lock: see
+/// `build --check`: compares without writing anything, one folder per
+/// core at a time, each rendered when its turn comes; the first render
+/// error, in folder order, is returned instead. Takes no lock: see
 /// [`check_locked`].
-pub fn check_all(folders: &[Folder]) -> Drift {
+pub fn check_all(dirs: &[PathBuf], produce: &Produce) -> Result<Drift, String> {
     let mut drift = Drift::default();
-    if let Ok((root, _)) = layout(folders) {
+    if let Ok((root, _)) = layout(dirs) {
         drift.leftovers = leftovers(&root);
     }
-    for folder in folders {
-        for f in &folder.files {
-            let target = folder.dir.join(&f.path);
-            // Regular files only, and bounded: what is on disk may be a
-            // FIFO, or a link to `/dev/zero` or to a file of secrets.
-            match crate::source::read_bytes_limited(&target, MAX_COMPARED_BYTES) {
-                Err(crate::source::ReadError::TooLarge { .. }) => {
-                    let shown = crate::source::display_path(&target);
-                    drift.changed.push((
-                        target,
-                        format!(
-                            "{shown}: on disk, larger than {MAX_COMPARED_BYTES} bytes: not shown\n"
-                        ),
-                    ));
-                }
-                Err(_) => drift.missing.push(target),
-                Ok(old) if old == f.contents.as_bytes() => {}
-                Ok(old) if !is_marked(&target, &old) => {
-                    let shown = crate::source::display_path(&target);
-                    drift.changed.push((
-                        target,
-                        format!("{shown}: on disk, a file without the \"{MARK}\" mark (not written by vpcegen): not shown\n"),
-                    ));
-                }
-                Ok(old) => {
-                    // A file vpcegen wrote, edited since: shown, with any
-                    // control character escaped.
-                    let old = String::from_utf8_lossy(&old);
-                    let old = crate::diagnostic::printable_lines(&old);
-                    let shown = crate::source::display_path(&target);
-                    let diff = similar::TextDiff::from_lines(old.as_ref(), f.contents.as_str())
-                        .unified_diff()
-                        .context_radius(3)
-                        .header(
-                            &format!("{shown} (on disk)"),
-                            &format!("{shown} (from the spec)"),
-                        )
-                        .to_string();
-                    drift.changed.push((target, diff));
-                }
+    let stopped = AtomicBool::new(false);
+    let parts = in_order(dirs.len(), &stopped, |i, stopped| {
+        if stopped {
+            return (Ok(Drift::default()), false);
+        }
+        let r = produce(i).map(|files| compare(&dirs[i], &files));
+        let failed = r.is_err();
+        (r, failed)
+    });
+    for part in parts {
+        let part = part?;
+        drift.changed.extend(part.changed);
+        drift.missing.extend(part.missing);
+        drift.extra.extend(part.extra);
+    }
+    Ok(drift)
+}
+
+/// How one folder on disk differs from `files`.
+fn compare(dir: &Path, files: &[File]) -> Drift {
+    let mut drift = Drift::default();
+    for f in files {
+        let target = dir.join(&f.path);
+        // Regular files only, and bounded: what is on disk may be a
+        // FIFO, or a link to `/dev/zero` or to a file of secrets.
+        match crate::source::read_bytes_limited(&target, MAX_COMPARED_BYTES) {
+            Err(crate::source::ReadError::TooLarge { .. }) => {
+                let shown = crate::source::display_path(&target);
+                drift.changed.push((
+                    target,
+                    format!(
+                        "{shown}: on disk, larger than {MAX_COMPARED_BYTES} bytes: not shown\n"
+                    ),
+                ));
+            }
+            Err(_) => drift.missing.push(target),
+            Ok(old) if old == f.contents.as_bytes() => {}
+            Ok(old) if !is_marked(&target, &old) => {
+                let shown = crate::source::display_path(&target);
+                drift.changed.push((
+                    target,
+                    format!("{shown}: on disk, a file without the \"{MARK}\" mark (not written by vpcegen): not shown\n"),
+                ));
+            }
+            Ok(old) => {
+                // A file vpcegen wrote, edited since: shown, with any
+                // control character escaped.
+                let old = String::from_utf8_lossy(&old);
+                let old = crate::diagnostic::printable_lines(&old);
+                let shown = crate::source::display_path(&target);
+                let diff = similar::TextDiff::from_lines(old.as_ref(), f.contents.as_str())
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(
+                        &format!("{shown} (on disk)"),
+                        &format!("{shown} (from the spec)"),
+                    )
+                    .to_string();
+                drift.changed.push((target, diff));
             }
         }
-        drift.extra.extend(stale(&folder.dir, &folder.files));
     }
+    drift.extra.extend(stale(dir, files));
     drift
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str) -> File {
+        File {
+            path: name.into(),
+            contents: format!("{}\nbody\n", render::header("#", "spec.toml")),
+        }
+    }
+
+    /// Folders `0..n` in `out`, each with two files, rendered on demand;
+    /// folder `bad_render` fails to render and folder `unmarked` has a
+    /// file without the mark.
+    fn stream(
+        out: &Path,
+        n: usize,
+        bad_render: Option<usize>,
+        unmarked: Option<usize>,
+    ) -> (Vec<PathBuf>, Box<Produce<'static>>) {
+        let dirs = (0..n).map(|i| out.join(format!("s{i}"))).collect();
+        let produce = move |i: usize| {
+            if Some(i) == bad_render {
+                return Err(format!("render {i}"));
+            }
+            let mut files = vec![file("main.tf"), file("outputs.tf")];
+            if Some(i) == unmarked {
+                files[1].contents = "no mark\n".into();
+            }
+            Ok(Cow::Owned(files))
+        };
+        (dirs, Box::new(produce))
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = walk(dir)
+            .into_iter()
+            .map(|p| p.strip_prefix(dir).unwrap().display().to_string())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn walk(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+            out.push(e.path());
+            if e.file_type().unwrap().is_dir() {
+                out.extend(walk(&e.path()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_streamed_write_counts_each_folders_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let (dirs, produce) = stream(&out, 40, None, None);
+        let w = write_locked(&out, &dirs, &produce, &mut |_| {}).unwrap();
+        assert_eq!(w.files, vec![2; 40]);
+        assert_eq!(w.written, 80);
+        assert_eq!(entries(&out).len(), 40 * 3);
+        assert!(check_all(&dirs, &produce).unwrap().is_clean());
+    }
+
+    #[test]
+    fn a_render_error_wins_over_an_earlier_refusal_and_nothing_is_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        // One build in place, to be left exactly as it is.
+        let (dirs, produce) = stream(&out, 40, None, None);
+        write_locked(&out, &dirs, &produce, &mut |_| {}).unwrap();
+        let before = entries(&out);
+        // A hand-written file in folder 2 is refused under the lock, a
+        // missing mark in folder 20 before it, a render error in folder
+        // 35 before anything: the render error is the one reported, as
+        // when every folder was rendered before the first was written.
+        std::fs::write(out.join("s2/main.tf"), "mine\n").unwrap();
+        let (dirs, produce) = stream(&out, 40, Some(35), Some(20));
+        let e = write_locked(&out, &dirs, &produce, &mut |_| {}).unwrap_err();
+        assert_eq!(e, "render 35");
+        assert_eq!(entries(&out), before);
+        assert_eq!(check_all(&dirs, &produce).unwrap_err(), "render 35");
+        let (dirs, produce) = stream(&out, 40, None, Some(20));
+        let e = write_locked(&out, &dirs, &produce, &mut |_| {}).unwrap_err();
+        assert!(
+            e.contains("s20/outputs.tf") && e.contains("would not start"),
+            "{e}"
+        );
+        let (dirs, produce) = stream(&out, 40, None, None);
+        let e = write_locked(&out, &dirs, &produce, &mut |_| {}).unwrap_err();
+        assert!(
+            e.contains("refusing to overwrite") && e.contains("s2/main.tf"),
+            "{e}"
+        );
+        assert_eq!(entries(&out), before);
+        assert_eq!(
+            std::fs::read_to_string(out.join("s2/main.tf")).unwrap(),
+            "mine\n"
+        );
+    }
+
+    #[test]
+    fn a_render_error_comes_before_an_output_folder_that_cannot_be() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        std::fs::write(&out, "a file\n").unwrap();
+        let (dirs, produce) = stream(&out, 5, Some(3), None);
+        let e = write_locked(&out, &dirs, &produce, &mut |_| {}).unwrap_err();
+        assert_eq!(e, "render 3");
+        let (dirs, produce) = stream(&out, 5, None, None);
+        let e = write_locked(&out, &dirs, &produce, &mut |_| {}).unwrap_err();
+        assert!(
+            e.contains("not a folder") || e.contains("a file is in the way"),
+            "{e}"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 use crate::diagnostic::{self, Code, Diagnostics};
 use crate::render::{self, CfnFormat, Engine, Target};
 use crate::source::{self, SourceMap};
+use crate::spec::Sp;
 use crate::{catalog, check, model, spec};
 use std::io::Write;
 use std::path::PathBuf;
@@ -107,20 +108,24 @@ pub fn compile_timed(
     t.lap("parse");
     let mut models = Vec::new();
     let mut referenced_models = Vec::new();
+    let built = specs.len();
     if !d.has_errors() {
         catalog::Catalog::get();
         t.lap("catalog");
-        let all: Vec<&spec::Loaded> = specs.iter().chain(&referenced).collect();
-        for (lowered, diagnostics) in lower_all(&all, &sources) {
+        let names: Vec<Sp<String>> = specs.iter().map(|s| s.spec.name.clone()).collect();
+        // Each spec is dropped once lowered: a spec and its model are not
+        // both held for the whole organisation.
+        let all: Vec<spec::Loaded> = specs.into_iter().chain(referenced).collect();
+        for (lowered, diagnostics) in lower_all(all, &sources) {
             models.extend(lowered);
             d.append(diagnostics);
         }
-        check_names(&specs, &mut d);
+        check_names(&names, &mut d);
         t.lap("lower");
     }
     if !d.has_errors() {
         check::link(&mut models, &mut d);
-        referenced_models = models.split_off(specs.len().min(models.len()));
+        referenced_models = models.split_off(built.min(models.len()));
         check::unique_nlb_names(&mut models);
     }
     if let (false, Some(target)) = (d.has_errors(), target) {
@@ -151,14 +156,22 @@ pub fn compile_timed(
 /// in order so that the result is exactly what lowering one after the
 /// other gives.
 fn lower_all(
-    specs: &[&spec::Loaded],
+    specs: Vec<spec::Loaded>,
     sources: &SourceMap,
 ) -> Vec<(Vec<model::Model>, Diagnostics)> {
-    in_chunks(specs, 16, |chunk| {
+    // Taken out of its slot by the worker that lowers it, and dropped there.
+    let slots: Vec<std::sync::Mutex<Option<spec::Loaded>>> = specs
+        .into_iter()
+        .map(|s| std::sync::Mutex::new(Some(s)))
+        .collect();
+    in_chunks(&slots, 16, |chunk| {
         let mut d = Diagnostics::default();
         let models = chunk
             .iter()
-            .filter_map(|s| model::lower(&s.spec, s.file, sources, &mut d))
+            .filter_map(|slot| {
+                let s = slot.lock().expect("one worker per slot").take()?;
+                model::lower(&s.spec, s.file, sources, &mut d)
+            })
             .collect();
         (models, d)
     })
@@ -232,22 +245,22 @@ fn load_references(
 }
 
 /// Two specs with one `name` would write the same folder.
-fn check_names(specs: &[spec::Loaded], d: &mut Diagnostics) {
-    let mut first: std::collections::HashMap<&str, &spec::Loaded> =
-        std::collections::HashMap::with_capacity(specs.len());
-    for a in specs {
-        if let Some(b) = first.get(a.spec.name.value.as_str()).copied() {
+fn check_names(names: &[Sp<String>], d: &mut Diagnostics) {
+    let mut first: std::collections::HashMap<&str, &Sp<String>> =
+        std::collections::HashMap::with_capacity(names.len());
+    for a in names {
+        if let Some(b) = first.get(a.value.as_str()).copied() {
             d.push(
                 diagnostic::Diagnostic::new(
                     Code::E013,
-                    format!("two specs are named `{}`", a.spec.name.value),
+                    format!("two specs are named `{}`", a.value),
                 )
-                .at(a.spec.name.span, "this name is taken")
-                .also(b.spec.name.span, "first used here")
+                .at(a.span, "this name is taken")
+                .also(b.span, "first used here")
                 .help("each spec writes the folder named after it; give every spec its own `name`"),
             );
         } else {
-            first.insert(a.spec.name.value.as_str(), a);
+            first.insert(a.value.as_str(), a);
         }
     }
 }

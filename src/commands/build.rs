@@ -2,9 +2,10 @@
 //! `--check`, compare them with what is on disk).
 
 use super::{Report, display, fail};
-use crate::pipeline::{Timings, compile_timed, render_models};
+use crate::pipeline::{Timings, compile_timed, render_model};
 use crate::render::{CfnFormat, Engine, Target};
 use crate::{EXIT_INVALID, output};
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -42,19 +43,15 @@ pub(crate) fn run(a: &Args, report: Report, stdout: &mut dyn Write, stderr: &mut
     if !compiled.ok() {
         return EXIT_INVALID;
     }
-    let folders = match render_models(&compiled.models, &engine, a.target, a.format) {
-        Ok(rendered) => compiled
-            .models
-            .iter()
-            .zip(rendered)
-            .map(|(m, files)| output::Folder {
-                dir: a.out.join(&m.name),
-                files,
-            })
-            .collect::<Vec<_>>(),
-        Err(e) => return fail(stderr, &e),
-    };
-    t.lap("render");
+    // Each spec's files are rendered when the writer (or the check) gets
+    // to its folder, and dropped once staged (or compared).
+    let dirs: Vec<PathBuf> = compiled
+        .models
+        .iter()
+        .map(|m| a.out.join(&m.name))
+        .collect();
+    let produce =
+        |i: usize| render_model(&compiled.models[i], &engine, a.target, a.format).map(Cow::Owned);
     // Builds into one --out take turns; --check waits for a build
     // that is committing.
     let mut notice = |m: &str| {
@@ -62,23 +59,26 @@ pub(crate) fn run(a: &Args, report: Report, stdout: &mut dyn Write, stderr: &mut
         let _ = stderr.flush();
     };
     if a.check {
-        let drift = output::check_locked(a.out, &folders, &mut notice);
+        let drift = output::check_locked(a.out, &dirs, &produce, &mut notice);
         t.lap("compare");
         t.report(stderr);
-        return report_drift(&drift, stdout);
+        return match drift {
+            Ok(drift) => report_drift(&drift, stdout),
+            Err(e) => fail(stderr, &e),
+        };
     }
-    let written = output::write_locked(a.out, &folders, &mut notice);
+    let written = output::write_locked(a.out, &dirs, &produce, &mut notice);
     t.lap("write");
     t.report(stderr);
     match written {
         Ok(w) => {
-            for f in &folders {
+            for (dir, &n) in dirs.iter().zip(&w.files) {
                 let _ = writeln!(
                     stdout,
                     "wrote {}/ ({} file{})",
-                    display(&f.dir),
-                    f.files.len(),
-                    if f.files.len() == 1 { "" } else { "s" }
+                    display(dir),
+                    n,
+                    if n == 1 { "" } else { "s" }
                 );
             }
             if w.removed > 0 {
