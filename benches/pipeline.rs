@@ -56,7 +56,7 @@ fn lower(sources: &SourceMap, specs: &[spec::Loaded]) -> Vec<model::Model> {
     let mut d = Diagnostics::default();
     let models: Vec<model::Model> = specs
         .iter()
-        .filter_map(|s| model::lower(&s.spec, s.file, sources, &mut d))
+        .filter_map(|s| model::lower(&s.spec, s.file, sources, &check::Links::default(), &mut d))
         .collect();
     assert!(!d.has_errors());
     models
@@ -74,36 +74,44 @@ fn stages(c: &mut Criterion) {
         let (sources, specs) = parse(&input.paths);
         g.bench_function("lower", |b| b.iter(|| lower(&sources, black_box(&specs))));
         g.bench_function("link", |b| {
-            b.iter_batched(
-                || lower(&sources, &specs),
-                |mut models| {
-                    let mut d = Diagnostics::default();
-                    check::link(&mut models, &mut d);
-                    check::unique_nlb_names(&mut models);
-                    models
-                },
-                BatchSize::LargeInput,
-            )
+            let facts: Vec<check::Facts> = lower(&sources, &specs)
+                .iter()
+                .zip(&specs)
+                .map(|(m, s)| check::Facts::of(m, s.file))
+                .collect();
+            b.iter(|| {
+                let mut d = Diagnostics::default();
+                check::link(black_box(&facts), facts.len(), &mut d)
+            })
         });
         let compiled = vpcegen::compile(&input.paths, Some(Target::Terraform), false);
         assert!(compiled.ok());
+        // A spec is planned (lowered with the link table) when it is
+        // rendered, so `render` includes planning, as a build does.
         let render = || -> Vec<output::Folder> {
-            compiled
-                .models
-                .iter()
-                .map(|m| output::Folder {
-                    dir: PathBuf::from(&m.name),
-                    files: vpcegen::render_model(m, &engine, Target::Terraform, CfnFormat::Yaml)
+            (0..compiled.len())
+                .map(|i| {
+                    let m = compiled.plan(i).expect("plans");
+                    output::Folder {
+                        dir: PathBuf::from(&m.name),
+                        files: vpcegen::render_model(
+                            &m,
+                            &engine,
+                            Target::Terraform,
+                            CfnFormat::Yaml,
+                        )
                         .expect("renders"),
+                    }
                 })
                 .collect()
         };
         g.bench_function("render", |b| b.iter(render));
         g.bench_function("render-cloudformation", |b| {
             b.iter(|| {
-                for m in &compiled.models {
+                for i in 0..compiled.len() {
+                    let m = compiled.plan(i).expect("plans");
                     black_box(
-                        vpcegen::render_model(m, &engine, Target::Cloudformation, CfnFormat::Yaml)
+                        vpcegen::render_model(&m, &engine, Target::Cloudformation, CfnFormat::Yaml)
                             .expect("renders"),
                     );
                 }

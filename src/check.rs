@@ -1,10 +1,14 @@
-//! Checks across specs built together: references from `connect` to
-//! another spec's `expose`, the pairs they form (principals, AZs), and
-//! names that must be unique in one build.
+//! The link stage: checks across specs built together (references from
+//! `connect` to another spec's `expose`, the pairs they form: principals
+//! and AZs; names that must be unique in one build), and the table of
+//! cross-spec facts they resolve, [`Links`], which the plan passes read.
+//! Nothing here changes a model: each spec is planned after the link,
+//! from its spec and this table.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, did_you_mean};
-use crate::model::{self, LoadBalancer, Model};
-use std::collections::HashMap;
+use crate::model::{self, LoadBalancer, Model, Reference};
+use crate::source::{FileId, Span};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// How a spec's file is recognised when another spec names it.
@@ -12,111 +16,180 @@ pub fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| crate::source::normalize(path))
 }
 
-/// Resolves every `{ spec, expose }` reference against the loaded models,
-/// fills in what the provider decides (the default port), and checks each
-/// pair. `models` holds the specs being built and the ones only referenced.
-pub fn link(models: &mut [Model], d: &mut Diagnostics) {
-    let by_path: HashMap<PathBuf, usize> = models
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (identity(&m.spans.path), i))
-        .collect();
-    for consumer in 0..models.len() {
-        for c in 0..models[consumer].connects.len() {
-            let Some(r) = models[consumer].connects[c].reference.clone() else {
-                continue;
-            };
-            let Some(&provider) = by_path.get(&identity(&r.path)) else {
-                // Missing files are reported while loading.
-                continue;
-            };
-            let p = &models[provider];
-            let Some(x) = p.exposes.iter().find(|x| x.key == r.expose.value) else {
-                let mut diag = Diagnostic::new(
-                    Code::E016,
-                    format!("`{}` has no `[expose.{}]`", p.spans.shown, r.expose.value),
-                )
-                .at(r.expose.span, "no such expose in that spec");
-                diag = match did_you_mean(&r.expose.value, p.exposes.iter().map(|x| x.key.as_str()))
-                {
-                    Some(m) => diag.help(format!("did you mean `{m}`?")),
-                    None if p.exposes.is_empty() => diag.help("that spec exposes nothing"),
-                    None => diag.help(format!(
-                        "it exposes {}",
-                        p.exposes
-                            .iter()
-                            .map(|x| format!("`{}`", x.key))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                };
-                d.push(diag);
-                continue;
-            };
-            let listener = match &x.load_balancer {
-                LoadBalancer::Create { port, .. } => Some(*port),
-                LoadBalancer::Existing(_) => None,
-            };
-            let principals = x.allowed_principals.clone();
-            let principals_span = x.spans.principals_list.or(x.spans.key);
-            let expose_key = x.key.clone();
-            let provider_az: Vec<String> = p.az_ids.clone();
-            let provider_az_span = p.spans.az_ids;
-            let provider_name = p.name.clone();
+/// Cross-spec facts, resolved once by [`link`] and only read afterwards:
+/// planning a spec needs them, and nothing else from other specs.
+#[derive(Debug, Default)]
+pub struct Links {
+    /// The provider's listener port, for each connect (by its spec's file
+    /// and key) that names another spec's expose without giving ports.
+    listener_ports: HashMap<(FileId, String), u16>,
+    /// Created NLB names that more than one spec of this build would get.
+    colliding_nlb_names: HashSet<String>,
+}
 
-            let m = &mut models[consumer];
-            if r.default_ports {
-                if let Some(port) = listener {
-                    let ep = &mut m.connects[c];
-                    ep.ports = vec![port];
-                    let g = ep
-                        .own_security_group
-                        .as_ref()
-                        .expect("a connect has its own group");
-                    let cidr = g
-                        .rules
-                        .first()
-                        .map(|r| r.cidr.clone())
-                        .unwrap_or(model::Value::VpcCidr);
-                    let key = ep.key.trim_start_matches("connect.").to_string();
-                    ep.own_security_group = Some(model::connect_group(
-                        &m.name,
-                        &key,
-                        &g.ident.clone(),
-                        &[port],
-                        &cidr,
-                    ));
-                }
-            }
-            if let (Some(account), Some(account_span)) = (&m.account, m.spans.account) {
-                if !principals.iter().any(|p| covers(p, account)) {
-                    let mut diag = Diagnostic::new(
-                        Code::E051,
-                        format!("account {account} of `{}` may not connect to `{expose_key}` of `{provider_name}`", m.name),
-                    )
-                    .at(account_span, "the consumer's account")
-                    .help(format!(
-                        "add `arn:aws:iam::{account}:root` (or a role in that account) to `allowed_principals` of `[expose.{expose_key}]`"
-                    ));
-                    if let Some(span) = principals_span {
-                        diag = diag.also(span, "not among these allowed principals");
-                    }
-                    d.push(diag);
-                }
-            }
-            if let (Some(consumer_span), Some(provider_span)) = (m.spans.az_ids, provider_az_span) {
-                let ours: Vec<&str> = m.az_ids.iter().map(String::as_str).collect();
-                let theirs: Vec<&str> = provider_az.iter().map(String::as_str).collect();
-                model::az_check(
-                    &format!("`{expose_key}`"),
-                    &ours,
-                    &theirs,
-                    consumer_span,
-                    provider_span,
-                    d,
-                );
-            }
+impl Links {
+    /// The port a connect reaches when the spec gives none, if the
+    /// provider's expose decides it.
+    pub fn listener_port(&self, file: FileId, connect: &str) -> Option<u16> {
+        // One lookup per connect; a borrowed key would need a custom type.
+        self.listener_ports
+            .get(&(file, connect.to_string()))
+            .copied()
+    }
+
+    /// Whether another spec of this build would create an NLB of this name.
+    pub fn nlb_name_collides(&self, name: &str) -> bool {
+        self.colliding_nlb_names.contains(name)
+    }
+}
+
+/// What [`link`] needs to know of one checked spec: a few names, spans and
+/// numbers, so that the models themselves need not be kept until the link.
+#[derive(Debug)]
+pub struct Facts {
+    pub file: FileId,
+    identity: PathBuf,
+    /// The spec's path as the user gave it.
+    pub shown: String,
+    name: String,
+    account: Option<(String, Span)>,
+    az_ids: Vec<String>,
+    az_ids_span: Option<Span>,
+    exposes: Vec<ExposeFacts>,
+    /// `[connect.<key>]` sections that name another spec's expose.
+    connects: Vec<(String, Reference)>,
+    /// Interface, gateway and connect endpoints, for `validate`'s summary.
+    pub endpoints: usize,
+}
+
+#[derive(Debug)]
+struct ExposeFacts {
+    key: String,
+    /// A created NLB's listener port and name.
+    created: Option<(u16, String)>,
+    principals: Vec<String>,
+    principals_span: Option<Span>,
+}
+
+impl Facts {
+    /// The facts of a model lowered before the link.
+    pub fn of(m: &Model, file: FileId) -> Facts {
+        Facts {
+            file,
+            identity: identity(&m.spans.path),
+            shown: m.spans.shown.clone(),
+            name: m.name.clone(),
+            account: m.account.clone().zip(m.spans.account),
+            az_ids: m.az_ids.clone(),
+            az_ids_span: m.spans.az_ids,
+            exposes: m.exposes.iter().map(ExposeFacts::of).collect(),
+            connects: m
+                .connects
+                .iter()
+                .filter_map(|c| Some((c.ident.clone(), c.reference.clone()?)))
+                .collect(),
+            endpoints: m.endpoints.len() + m.connects.len(),
         }
+    }
+}
+
+impl ExposeFacts {
+    fn of(x: &model::Expose) -> ExposeFacts {
+        ExposeFacts {
+            key: x.key.clone(),
+            created: match &x.load_balancer {
+                LoadBalancer::Create { port, name, .. } => Some((*port, name.clone())),
+                LoadBalancer::Existing(_) => None,
+            },
+            principals: x.allowed_principals.clone(),
+            principals_span: x.spans.principals_list.or(x.spans.key),
+        }
+    }
+}
+
+/// Resolves every `{ spec, expose }` reference, checks each pair, and
+/// returns the facts the plans read. `facts` holds the specs being built
+/// (the first `built`) and then the ones only referenced.
+pub fn link(facts: &[Facts], built: usize, d: &mut Diagnostics) -> Links {
+    let by_path: HashMap<&Path, &Facts> = facts.iter().map(|f| (f.identity.as_path(), f)).collect();
+    let mut links = Links::default();
+    for consumer in facts {
+        for (connect, r) in &consumer.connects {
+            // Missing files are reported while loading.
+            let Some(provider) = by_path.get(identity(&r.path).as_path()) else {
+                continue;
+            };
+            let Some(x) = provider.exposes.iter().find(|x| x.key == r.expose.value) else {
+                d.push(no_such_expose(provider, r));
+                continue;
+            };
+            if let (true, Some((port, _))) = (r.default_ports, &x.created) {
+                links
+                    .listener_ports
+                    .insert((consumer.file, connect.clone()), *port);
+            }
+            check_pair(consumer, provider, x, d);
+        }
+    }
+    links.colliding_nlb_names = colliding_nlb_names(&facts[..built.min(facts.len())]);
+    links
+}
+
+/// E016: the referenced spec has no such expose.
+fn no_such_expose(p: &Facts, r: &Reference) -> Diagnostic {
+    let diag = Diagnostic::new(
+        Code::E016,
+        format!("`{}` has no `[expose.{}]`", p.shown, r.expose.value),
+    )
+    .at(r.expose.span, "no such expose in that spec");
+    match did_you_mean(&r.expose.value, p.exposes.iter().map(|x| x.key.as_str())) {
+        Some(m) => diag.help(format!("did you mean `{m}`?")),
+        None if p.exposes.is_empty() => diag.help("that spec exposes nothing"),
+        None => diag.help(format!(
+            "it exposes {}",
+            p.exposes
+                .iter()
+                .map(|x| format!("`{}`", x.key))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// One consumer and the expose it connects to: may its account connect
+/// (E051), and do their AZs overlap.
+fn check_pair(m: &Facts, p: &Facts, x: &ExposeFacts, d: &mut Diagnostics) {
+    if let Some((account, account_span)) = &m.account {
+        if !x.principals.iter().any(|p| covers(p, account)) {
+            let mut diag = Diagnostic::new(
+                Code::E051,
+                format!(
+                    "account {account} of `{}` may not connect to `{}` of `{}`",
+                    m.name, x.key, p.name
+                ),
+            )
+            .at(*account_span, "the consumer's account")
+            .help(format!(
+                "add `arn:aws:iam::{account}:root` (or a role in that account) to `allowed_principals` of `[expose.{}]`",
+                x.key
+            ));
+            if let Some(span) = x.principals_span {
+                diag = diag.also(span, "not among these allowed principals");
+            }
+            d.push(diag);
+        }
+    }
+    if let (Some(consumer_span), Some(provider_span)) = (m.az_ids_span, p.az_ids_span) {
+        let ours: Vec<&str> = m.az_ids.iter().map(String::as_str).collect();
+        let theirs: Vec<&str> = p.az_ids.iter().map(String::as_str).collect();
+        model::az_check(
+            &format!("`{}`", x.key),
+            &ours,
+            &theirs,
+            consumer_span,
+            provider_span,
+            d,
+        );
     }
 }
 
@@ -126,35 +199,19 @@ pub fn covers(principal: &str, account: &str) -> bool {
     principal == "*" || principal.split(':').nth(4) == Some(account)
 }
 
-/// Created load balancers need names unique in their account and Region;
-/// within one build, two that collide get a hash of their full identity.
-pub fn unique_nlb_names(models: &mut [Model]) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for m in models.iter() {
-        for x in &m.exposes {
-            if let LoadBalancer::Create { name, .. } = &x.load_balancer {
-                *seen.entry(name.clone()).or_default() += 1;
-            }
+/// Created NLB names that two specs (or two exposes) built together would
+/// both get: the plan gives each of them a hash of its full identity.
+fn colliding_nlb_names(built: &[Facts]) -> HashSet<String> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for x in built.iter().flat_map(|f| &f.exposes) {
+        if let Some((_, name)) = &x.created {
+            *seen.entry(name.as_str()).or_default() += 1;
         }
     }
-    for m in models.iter_mut() {
-        let spec = m.name.clone();
-        for x in &mut m.exposes {
-            if let LoadBalancer::Create { name, .. } = &mut x.load_balancer {
-                if seen.get(name.as_str()).copied().unwrap_or(0) > 1 {
-                    let hash = model::short_hash(&format!("{spec}\0{}", x.key));
-                    let keep = 32 - 1 - hash.len();
-                    let prefix: String = name
-                        .chars()
-                        .take(keep)
-                        .collect::<String>()
-                        .trim_end_matches('-')
-                        .to_string();
-                    *name = format!("{prefix}-{hash}");
-                }
-            }
-        }
-    }
+    seen.into_iter()
+        .filter(|&(_, n)| n > 1)
+        .map(|(name, _)| name.to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -187,8 +244,8 @@ mod tests {
         }
     }
 
-    /// Writes a spec with one expose and compiles it on its own.
-    fn model(dir: &Path, file: &str, spec: &str, expose: &str) -> Model {
+    /// Writes a spec with one expose.
+    fn spec(dir: &Path, file: &str, spec: &str, expose: &str) -> PathBuf {
         let path = dir.join(file);
         std::fs::write(
             &path,
@@ -197,56 +254,68 @@ mod tests {
             ),
         )
         .unwrap();
-        let mut c = crate::compile(&[path], Some(Target::Terraform), false);
-        assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
-        c.models.remove(0)
+        path
     }
 
-    fn nlb(m: &Model) -> &str {
-        match &m.exposes[0].load_balancer {
-            LoadBalancer::Create { name, .. } => name,
-            LoadBalancer::Existing(_) => panic!("a created NLB"),
-        }
+    /// The created NLB names of specs built together, in order.
+    fn nlbs(paths: &[PathBuf]) -> Vec<String> {
+        let c = crate::compile(paths, Some(Target::Terraform), false);
+        assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
+        c.models()
+            .unwrap()
+            .iter()
+            .map(|m| match &m.exposes[0].load_balancer {
+                LoadBalancer::Create { name, .. } => name.clone(),
+                LoadBalancer::Existing(_) => panic!("a created NLB"),
+            })
+            .collect()
     }
 
     #[test]
     fn colliding_nlb_names_are_made_unique() {
         let tmp = tempfile::tempdir().unwrap();
-        let a = model(tmp.path(), "a.toml", "a-b", "c");
-        let b = model(tmp.path(), "b.toml", "a", "b-c");
-        let other = model(tmp.path(), "c.toml", "shop", "orders");
-        assert_eq!(nlb(&a), "a-b-c");
-        assert_eq!(nlb(&b), "a-b-c");
-        let mut models = [a, b, other];
-        unique_nlb_names(&mut models);
-        let [a, b, other] = &models;
-        assert_ne!(nlb(a), nlb(b));
-        for m in [a, b] {
-            let name = nlb(m);
+        let a = spec(tmp.path(), "a.toml", "a-b", "c");
+        let b = spec(tmp.path(), "b.toml", "a", "b-c");
+        let other = spec(tmp.path(), "c.toml", "shop", "orders");
+        // Alone, each keeps its plain name.
+        assert_eq!(nlbs(std::slice::from_ref(&a)), ["a-b-c"]);
+        assert_eq!(nlbs(std::slice::from_ref(&b)), ["a-b-c"]);
+        let names = nlbs(&[a.clone(), b.clone(), other]);
+        assert_ne!(names[0], names[1]);
+        for name in &names[..2] {
             assert!(name.starts_with("a-b-c-") && name.len() <= 32, "{name}");
         }
-        assert_eq!(nlb(other), "shop-orders", "names that do not collide stay");
+        assert_eq!(names[2], "shop-orders", "names that do not collide stay");
 
-        // Stable: the same models get the same names again.
-        let mut again = [
-            model(tmp.path(), "a.toml", "a-b", "c"),
-            model(tmp.path(), "b.toml", "a", "b-c"),
-        ];
-        unique_nlb_names(&mut again);
-        assert_eq!(nlb(&again[0]), nlb(a));
-        assert_eq!(nlb(&again[1]), nlb(b));
+        // Stable: the same specs get the same names again.
+        assert_eq!(nlbs(&[a, b]), names[..2]);
     }
 
     #[test]
-    fn a_build_of_colliding_specs_writes_unique_names() {
+    fn the_link_table_gives_a_connect_the_providers_listener_port() {
         let tmp = tempfile::tempdir().unwrap();
-        let a = tmp.path().join("a.toml");
-        let b = tmp.path().join("b.toml");
-        std::fs::write(&a, "version = 1\nname = \"a-b\"\n\n[expose.c]\nload_balancer = { port = 443 }\nallowed_principals = [\"arn:aws:iam::444455556666:root\"]\n").unwrap();
-        std::fs::write(&b, "version = 1\nname = \"a\"\n\n[expose.b-c]\nload_balancer = { port = 443 }\nallowed_principals = [\"arn:aws:iam::444455556666:root\"]\n").unwrap();
-        let c = crate::compile(&[a, b], Some(Target::Terraform), false);
-        assert!(c.ok());
-        assert_eq!(c.models.len(), 2);
-        assert_ne!(nlb(&c.models[0]), nlb(&c.models[1]));
+        let provider = tmp.path().join("p.toml");
+        std::fs::write(&provider, "version = 1\nname = \"p\"\n\n[expose.api]\nload_balancer = { port = 8443 }\nallowed_principals = [\"*\"]\nacceptance_required = true\n").unwrap();
+        let consumer = tmp.path().join("c.toml");
+        std::fs::write(&consumer, "version = 1\nname = \"c\"\n[vpc]\ncidr = \"10.0.0.0/16\"\n\n[connect.api]\nservice_name = { spec = \"p.toml\", expose = \"api\" }\n").unwrap();
+        let c = crate::compile(&[consumer], Some(Target::Terraform), false);
+        assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
+        let m = c.plan(0).unwrap();
+        assert_eq!(m.connects[0].ports, [8443]);
+        let group = m.connects[0].own_security_group.as_ref().unwrap();
+        assert_eq!(group.rules[0].port, 8443);
+        // Checked alone, before the link, the connect has the default port.
+        let mut d = Diagnostics::default();
+        let mut sources = crate::source::SourceMap::default();
+        let loaded = crate::spec::load(&[tmp.path().join("c.toml")], &mut sources, &mut d);
+        let unlinked = model::lower(
+            &loaded[0].spec,
+            loaded[0].file,
+            &sources,
+            &Links::default(),
+            &mut d,
+        )
+        .unwrap();
+        assert_eq!(unlinked.connects[0].ports, [443]);
     }
 }

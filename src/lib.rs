@@ -33,7 +33,7 @@ pub mod stdout;
 
 pub use commands::escape_controls;
 pub use commands::{init::starter, man::man_page, schema::schema, services::services_table};
-pub use pipeline::{Compiled, Timings, compile, compile_timed, render_model, render_models};
+pub use pipeline::{Compiled, Timings, compile, compile_timed, render_model};
 
 use std::io::Write;
 

@@ -1,6 +1,7 @@
-//! The pipeline shared by every command: spec → model (`compile`), then
-//! model → files (`render_models`), with the per-stage timings and the
-//! helper that spreads independent work over the cores.
+//! The pipeline shared by every command: spec → checked specs and the link
+//! table (`compile`), then, one spec at a time, spec → model
+//! (`Compiled::plan`) → files (`render_model`), with the per-stage timings
+//! and the helper that spreads independent work over the cores.
 
 use crate::diagnostic::{self, Code, Diagnostics};
 use crate::render::{self, CfnFormat, Engine, Target};
@@ -10,21 +11,80 @@ use crate::{catalog, check, model, spec};
 use std::io::Write;
 use std::path::PathBuf;
 
-/// The result of checking specs: models for the specs that were valid, and
-/// everything that was said about them.
+/// The result of checking specs: the specs that were valid, the cross-spec
+/// facts every plan reads, and everything that was said about them. A
+/// spec's model is made when it is needed ([`Compiled::plan`]), so a build
+/// holds the specs and the link table, not every model at once.
 pub struct Compiled {
     pub sources: SourceMap,
     pub diagnostics: Diagnostics,
-    pub models: Vec<model::Model>,
+    /// The specs to build, in command-line order; empty when any had an error.
+    specs: Vec<spec::Loaded>,
     /// Specs that `connect` references name but the command line does not:
     /// checked, never built.
-    pub referenced: Vec<model::Model>,
+    referenced: Vec<spec::Loaded>,
+    /// What each spec was found to be, in the same order as `specs`.
+    facts: Vec<check::Facts>,
+    links: check::Links,
 }
 
 impl Compiled {
     pub fn ok(&self) -> bool {
         !self.diagnostics.has_errors()
     }
+
+    /// How many specs are built.
+    pub fn len(&self) -> usize {
+        self.specs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.specs.is_empty()
+    }
+
+    /// The `name` of each spec built, which is also its folder.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.specs.iter().map(|s| s.spec.name.value.as_str())
+    }
+
+    /// Each spec built: its path as given, and how many endpoints it has.
+    pub fn summaries(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.facts.iter().map(|f| (f.shown.as_str(), f.endpoints))
+    }
+
+    /// Plans spec `i` from its spec and the link table. The spec was
+    /// checked, so this fails only if a file it reads changed meanwhile.
+    pub fn plan(&self, i: usize) -> Result<model::Model, String> {
+        plan_one(&self.specs[i], &self.sources, &self.links)
+    }
+
+    /// Every spec built, planned (for commands and tests that need all).
+    pub fn models(&self) -> Result<Vec<model::Model>, String> {
+        (0..self.len()).map(|i| self.plan(i)).collect()
+    }
+
+    /// The specs only referenced, planned.
+    pub fn referenced_models(&self) -> Result<Vec<model::Model>, String> {
+        self.referenced
+            .iter()
+            .map(|s| plan_one(s, &self.sources, &self.links))
+            .collect()
+    }
+}
+
+/// One spec's model with the link's facts applied.
+fn plan_one(
+    s: &spec::Loaded,
+    sources: &SourceMap,
+    links: &check::Links,
+) -> Result<model::Model, String> {
+    let mut d = Diagnostics::default();
+    model::lower(&s.spec, s.file, sources, links, &mut d).ok_or_else(|| {
+        format!(
+            "`{}` no longer checks: a file it reads changed during the build; run it again",
+            sources.get(s.file).display
+        )
+    })
 }
 
 /// Runs spec → model, with the target's own checks when one is given.
@@ -94,6 +154,11 @@ impl Timings {
 }
 
 /// [`compile`], recording each stage in `t`.
+///
+/// Each spec is lowered once to check it (and what the target cannot
+/// express), keeping only its [`check::Facts`]; the link then resolves
+/// what specs decide for each other into one table. Models are made again,
+/// one spec at a time, when they are rendered ([`Compiled::plan`]).
 pub fn compile_timed(
     paths: &[PathBuf],
     target: Option<Target>,
@@ -102,38 +167,29 @@ pub fn compile_timed(
 ) -> Compiled {
     let mut sources = SourceMap::default();
     let mut d = Diagnostics::default();
-    let specs = spec::load(paths, &mut sources, &mut d);
+    let mut specs = spec::load(paths, &mut sources, &mut d);
     // Specs that are only referenced by a `connect`: checked, never built.
-    let referenced = load_references(&specs, &mut sources, &mut d);
+    let mut referenced = load_references(&specs, &mut sources, &mut d);
     t.lap("parse");
-    let mut models = Vec::new();
-    let mut referenced_models = Vec::new();
-    let built = specs.len();
+    let mut facts = Vec::new();
+    let mut links = check::Links::default();
     if !d.has_errors() {
         catalog::Catalog::get();
         t.lap("catalog");
-        let names: Vec<Sp<String>> = specs.iter().map(|s| s.spec.name.clone()).collect();
-        // Each spec is dropped once lowered: a spec and its model are not
-        // both held for the whole organisation.
-        let all: Vec<spec::Loaded> = specs.into_iter().chain(referenced).collect();
-        for (lowered, diagnostics) in lower_all(all, &sources) {
-            models.extend(lowered);
-            d.append(diagnostics);
-        }
+        let backend = target.map(Target::backend);
+        let (found, target_said) = check_all(&specs, &referenced, &sources, backend, &mut d);
+        let names: Vec<&Sp<String>> = specs.iter().map(|s| &s.spec.name).collect();
         check_names(&names, &mut d);
         t.lap("lower");
-    }
-    if !d.has_errors() {
-        check::link(&mut models, &mut d);
-        referenced_models = models.split_off(built.min(models.len()));
-        check::unique_nlb_names(&mut models);
-    }
-    if let (false, Some(target)) = (d.has_errors(), target) {
-        let backend = target.backend();
-        for m in &models {
-            backend.check(m, &mut d);
-            backend.names(m, &mut d);
+        if !d.has_errors() {
+            links = check::link(&found, specs.len(), &mut d);
+            // What the target cannot express comes after the link's errors.
+            if !d.has_errors() {
+                d.append(target_said);
+            }
         }
+        facts = found;
+        facts.truncate(specs.len());
     }
     t.lap("link");
     if deny_warnings {
@@ -141,40 +197,61 @@ pub fn compile_timed(
     }
     d.sort();
     if d.has_errors() {
-        models.clear();
-        referenced_models.clear();
+        specs.clear();
+        referenced.clear();
+        facts.clear();
     }
     Compiled {
         sources,
         diagnostics: d,
-        models,
-        referenced: referenced_models,
+        specs,
+        referenced,
+        facts,
+        links,
     }
 }
 
-/// Lowers specs in parallel, each chunk with its own diagnostics, returned
-/// in order so that the result is exactly what lowering one after the
-/// other gives.
-fn lower_all(
-    specs: Vec<spec::Loaded>,
+/// Lowers every spec (built, then referenced) in parallel to check it,
+/// keeping only its facts; the target's checks run on the specs built.
+/// Diagnostics come back in spec order, exactly as one thread gives them;
+/// the target's come separately, to be shown only if the link passes.
+fn check_all(
+    built: &[spec::Loaded],
+    referenced: &[spec::Loaded],
     sources: &SourceMap,
-) -> Vec<(Vec<model::Model>, Diagnostics)> {
-    // Taken out of its slot by the worker that lowers it, and dropped there.
-    let slots: Vec<std::sync::Mutex<Option<spec::Loaded>>> = specs
-        .into_iter()
-        .map(|s| std::sync::Mutex::new(Some(s)))
+    backend: Option<&dyn render::Backend>,
+    d: &mut Diagnostics,
+) -> (Vec<check::Facts>, Diagnostics) {
+    let all: Vec<(&spec::Loaded, bool)> = built
+        .iter()
+        .map(|s| (s, true))
+        .chain(referenced.iter().map(|s| (s, false)))
         .collect();
-    in_chunks(&slots, 16, |chunk| {
+    let unlinked = check::Links::default();
+    let mut facts = Vec::with_capacity(all.len());
+    let mut target_said = Diagnostics::default();
+    for (found, lowering, target) in in_chunks(&all, 16, |chunk| {
         let mut d = Diagnostics::default();
-        let models = chunk
-            .iter()
-            .filter_map(|slot| {
-                let s = slot.lock().expect("one worker per slot").take()?;
-                model::lower(&s.spec, s.file, sources, &mut d)
-            })
-            .collect();
-        (models, d)
-    })
+        let mut target_d = Diagnostics::default();
+        let mut facts = Vec::with_capacity(chunk.len());
+        for &(s, is_built) in chunk {
+            // The model is dropped here: only its facts are kept.
+            let Some(m) = model::lower(&s.spec, s.file, sources, &unlinked, &mut d) else {
+                continue;
+            };
+            if let (true, Some(b)) = (is_built, backend) {
+                b.check(&m, &mut target_d);
+                b.names(&m, &mut target_d);
+            }
+            facts.push(check::Facts::of(&m, s.file));
+        }
+        (facts, d, target_d)
+    }) {
+        facts.extend(found);
+        d.append(lowering);
+        target_said.append(target);
+    }
+    (facts, target_said)
 }
 
 /// Runs `f` over contiguous chunks of `items`, one per core, and returns
@@ -245,7 +322,7 @@ fn load_references(
 }
 
 /// Two specs with one `name` would write the same folder.
-fn check_names(names: &[Sp<String>], d: &mut Diagnostics) {
+fn check_names(names: &[&Sp<String>], d: &mut Diagnostics) {
     let mut first: std::collections::HashMap<&str, &Sp<String>> =
         std::collections::HashMap::with_capacity(names.len());
     for a in names {
@@ -273,23 +350,4 @@ pub fn render_model(
     format: CfnFormat,
 ) -> Result<Vec<render::File>, String> {
     target.backend().emit(m, engine, format)
-}
-
-/// Renders every model, in order, on as many threads as there are cores
-/// (models are independent); the first failure in model order is returned.
-pub fn render_models(
-    models: &[model::Model],
-    engine: &Engine,
-    target: Target,
-    format: CfnFormat,
-) -> Result<Vec<Vec<render::File>>, String> {
-    let mut all = Vec::with_capacity(models.len());
-    for chunk in in_chunks(models, 1, |ms| {
-        ms.iter()
-            .map(|m| render_model(m, engine, target, format))
-            .collect::<Result<Vec<_>, String>>()
-    }) {
-        all.extend(chunk?);
-    }
-    Ok(all)
 }

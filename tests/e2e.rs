@@ -613,7 +613,7 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
                 "{shown}: on the skip list ({why}) but compiles now, so it is tested; take it off the list"
             ));
         }
-        let mut models = compiled.models;
+        let mut models = compiled.models().unwrap();
         assert_eq!(models.len(), 1, "{shown}: one spec gives one model");
         let model = models.remove(0);
         for c in &model.connects {
@@ -2052,7 +2052,7 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 s.spec.display(),
                 c.diagnostics.render(&c.sources, false)
             );
-            let m = c.models.into_iter().next().unwrap();
+            let m = c.models().unwrap().into_iter().next().unwrap();
             assert!(
                 literal_ids(&m)
                     .iter()

@@ -46,7 +46,8 @@ fn folders(spec: &Path, out: &Path, target: Target) -> Vec<Folder> {
     );
     let engine = Engine::new(None).unwrap();
     compiled
-        .models
+        .models()
+        .unwrap()
         .iter()
         .map(|m| Folder {
             dir: out.join(&m.name),

@@ -141,7 +141,7 @@ fn compile(s: &SpecFiles, target: Target) -> Result<Built<Model>, String> {
     }
     let c = vpcegen::compile(std::slice::from_ref(&path), Some(target), false);
     if !c.ok() {
-        if !c.models.is_empty() {
+        if !c.is_empty() {
             return Err("a rejected spec still produced models".into());
         }
         let codes = c
@@ -155,7 +155,7 @@ fn compile(s: &SpecFiles, target: Target) -> Result<Built<Model>, String> {
         no_raw_forbidden_in_diagnostics(&text)?;
         return Ok(Built::Rejected(codes));
     }
-    let mut models = c.models;
+    let mut models = c.models().unwrap();
     if models.len() != 1 {
         return Err(format!("{} models for one spec", models.len()));
     }

@@ -83,7 +83,7 @@ fn render(key: &str, value: &str) -> Rendered {
             "spec rejected:\n{spec}\n{}",
             c.diagnostics.render(&c.sources, false)
         );
-        c.models.into_iter().next().unwrap()
+        c.models().unwrap().into_iter().next().unwrap()
     };
     let model = compile(Target::Terraform);
     let terraform = vpcegen::render_model(&model, engine(), Target::Terraform, CfnFormat::Yaml)

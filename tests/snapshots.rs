@@ -190,15 +190,19 @@ fn valid_cases() {
             let tf = vpcegen::compile(&specs, Some(Target::Terraform), false);
             let report = tf.diagnostics.render(&tf.sources, true);
             assert!(tf.ok(), "{name} should be valid:\n{report}");
-            assert_eq!(tf.models.len(), specs.len(), "{name}: one model per spec");
-            for (model, spec) in tf.models.iter().zip(&specs) {
+            assert_eq!(
+                tf.models().unwrap().len(),
+                specs.len(),
+                "{name}: one model per spec"
+            );
+            for (model, spec) in tf.models().unwrap().iter().zip(&specs) {
                 assert_eq!(model.source, spec.to_string_lossy().replace('\\', "/"));
             }
             if !tf.diagnostics.is_empty() {
                 insta::assert_snapshot!("warnings", report);
                 mine.push("warnings".into());
             }
-            for model in &tf.models {
+            for model in &tf.models().unwrap() {
                 let snap = prefix(model, "model");
                 insta::assert_snapshot!(
                     snap.clone(),
@@ -222,8 +226,12 @@ fn valid_cases() {
             // CloudFormation: both formats, or the reason it cannot be built.
             let cfn = vpcegen::compile(&specs, Some(Target::Cloudformation), false);
             if cfn.ok() {
-                assert_eq!(cfn.models.len(), specs.len(), "{name}: one model per spec");
-                for model in &cfn.models {
+                assert_eq!(
+                    cfn.models().unwrap().len(),
+                    specs.len(),
+                    "{name}: one model per spec"
+                );
+                for model in &cfn.models().unwrap() {
                     for format in [CfnFormat::Yaml, CfnFormat::Json] {
                         let files = render(model, Target::Cloudformation, format);
                         assert_eq!(files.len(), 1);
@@ -295,7 +303,7 @@ fn error_cases() {
                 eprintln!("{name}: {p}");
                 problems.push(format!("{name}: {p}"));
             };
-            if compiled.ok() || !compiled.models.is_empty() {
+            if compiled.ok() || !compiled.is_empty() {
                 problem(format!("accepted; it should be invalid:\n{text}"));
             }
             if !text.ends_with("found; nothing was written\n") {
@@ -423,7 +431,8 @@ fn builds_are_deterministic_and_match_the_library() {
 
             let compiled = vpcegen::compile(&[spec.to_path_buf()], Some(target), false);
             assert!(compiled.ok());
-            let model = &compiled.models[0];
+            let models = compiled.models().unwrap();
+            let model = &models[0];
             let expected: Vec<(String, Vec<u8>)> = {
                 let mut v: Vec<_> = render(model, target, format)
                     .into_iter()
@@ -472,7 +481,7 @@ fn library_renders_are_deterministic() {
             let c = vpcegen::compile(&specs, Some(Target::Terraform), false);
             assert!(c.ok());
             let mut all = String::new();
-            for m in &c.models {
+            for m in &c.models().unwrap() {
                 all.push_str(&serde_json::to_string(m).unwrap());
                 for f in render(m, Target::Terraform, CfnFormat::Yaml) {
                     all.push_str(&f.contents);
@@ -503,7 +512,8 @@ fn service_order_does_not_matter() {
     let files = |p: &Path| {
         let c = vpcegen::compile(&[p.to_path_buf()], Some(Target::Terraform), false);
         assert!(c.ok());
-        let m = &c.models[0];
+        let models = c.models().unwrap();
+        let m = &models[0];
         render(m, Target::Terraform, CfnFormat::Yaml)
             .into_iter()
             .map(|f| f.contents.replace(&m.source, "SPEC"))

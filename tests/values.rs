@@ -21,9 +21,9 @@ fn compile(text: &str) -> (vpcegen::Compiled, tempfile::TempDir) {
 }
 
 fn model(text: &str) -> Model {
-    let (mut c, _dir) = compile(text);
+    let (c, _dir) = compile(text);
     assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, true));
-    c.models.remove(0)
+    c.models().unwrap().remove(0)
 }
 
 /// (code, message) of every diagnostic.
@@ -593,7 +593,7 @@ fn outputs(path: &Path, targets: &[Target]) -> (Vec<String>, Vec<(String, String
         let c = vpcegen::compile(&[path.to_path_buf()], Some(target), false);
         assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
         diags.extend(codes(&c).into_iter().filter(|(code, _)| code != "W120"));
-        for m in &c.models {
+        for m in &c.models().unwrap() {
             let formats: &[CfnFormat] = match target {
                 Target::Terraform => &[CfnFormat::Yaml],
                 Target::Cloudformation => &[CfnFormat::Yaml, CfnFormat::Json],
@@ -816,7 +816,7 @@ fn integers_in_any_notation_give_the_same_output_for_every_seed_spec() {
                 out.push(format!("refused: {:?}", codes(&c)));
                 continue;
             }
-            for m in &c.models {
+            for m in &c.models().unwrap() {
                 for f in vpcegen::render_model(m, &engine, target, CfnFormat::Yaml).unwrap() {
                     out.push(f.contents);
                 }

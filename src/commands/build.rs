@@ -1,5 +1,5 @@
-//! `vpcegen build`: compile, render, then write the folders (or, with
-//! `--check`, compare them with what is on disk).
+//! `vpcegen build`: compile, then plan, render and write each spec's
+//! folder in turn (or, with `--check`, compare it with what is on disk).
 
 use super::{Report, display, fail};
 use crate::pipeline::{Timings, compile_timed, render_model};
@@ -45,13 +45,11 @@ pub(crate) fn run(a: &Args, report: Report, stdout: &mut dyn Write, stderr: &mut
     }
     // Each spec's files are rendered when the writer (or the check) gets
     // to its folder, and dropped once staged (or compared).
-    let dirs: Vec<PathBuf> = compiled
-        .models
-        .iter()
-        .map(|m| a.out.join(&m.name))
-        .collect();
-    let produce =
-        |i: usize| render_model(&compiled.models[i], &engine, a.target, a.format).map(Cow::Owned);
+    let dirs: Vec<PathBuf> = compiled.names().map(|n| a.out.join(n)).collect();
+    let produce = |i: usize| {
+        let model = compiled.plan(i)?;
+        render_model(&model, &engine, a.target, a.format).map(Cow::Owned)
+    };
     // Builds into one --out take turns; --check waits for a build
     // that is committing.
     let mut notice = |m: &str| {

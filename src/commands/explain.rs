@@ -22,8 +22,12 @@ pub(crate) fn run(
     if !compiled.ok() {
         return EXIT_INVALID;
     }
-    let all: Vec<&model::Model> = compiled.models.iter().chain(&compiled.referenced).collect();
-    let e = crate::explain::explain(&compiled.models, &all, gb_per_month);
+    let (models, referenced) = match (compiled.models(), compiled.referenced_models()) {
+        (Ok(m), Ok(r)) => (m, r),
+        (Err(e), _) | (_, Err(e)) => return super::fail(stderr, &e),
+    };
+    let all: Vec<&model::Model> = models.iter().chain(&referenced).collect();
+    let e = crate::explain::explain(&models, &all, gb_per_month);
     let text = match format {
         ExplainFormat::Text => crate::explain::render_text(&e),
         ExplainFormat::Json => {

@@ -21,12 +21,10 @@ pub(crate) fn run(
     if !compiled.ok() {
         return EXIT_INVALID;
     }
-    for m in &compiled.models {
-        let n = m.endpoints.len() + m.connects.len();
+    for (shown, n) in compiled.summaries() {
         let _ = writeln!(
             stdout,
-            "{}: ok ({n} endpoint{})",
-            m.spans.shown,
+            "{shown}: ok ({n} endpoint{})",
             if n == 1 { "" } else { "s" }
         );
     }

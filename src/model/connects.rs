@@ -6,7 +6,9 @@ use super::*;
 /// security group admitting its ports from the VPC CIDR.
 pub(super) fn lower_connects(
     spec: &Spec,
+    file: crate::source::FileId,
     sources: &SourceMap,
+    links: &Links,
     cidr: Option<&Value>,
     d: &mut Diagnostics,
 ) -> (Vec<Endpoint>, Vec<Input>) {
@@ -31,7 +33,8 @@ pub(super) fn lower_connects(
         }
         let mut ports: Vec<u16> = c.ports.iter().map(|p| p.value as u16).collect();
         if ports.is_empty() {
-            ports.push(443);
+            // Another spec's expose decides (the link read its listener).
+            ports.push(links.listener_port(file, &ident).unwrap_or(443));
         }
         ports.sort_unstable();
         ports.dedup();
@@ -56,7 +59,7 @@ pub(super) fn lower_connects(
 }
 
 /// The service a connect reaches: a literal name, an input, or another
-/// spec's expose (an input named after it, resolved by [`crate::check`]).
+/// spec's expose (an input named after it, checked by [`crate::check`]).
 fn service(
     key: &str,
     c: &crate::spec::Connect,

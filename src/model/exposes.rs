@@ -4,13 +4,17 @@ use super::*;
 
 /// `[expose.*]`, in spec order: load balancers, endpoint services,
 /// principals, and the inputs they need.
-pub(super) fn lower_exposes(spec: &Spec, d: &mut Diagnostics) -> (Vec<Expose>, Vec<Input>) {
+pub(super) fn lower_exposes(
+    spec: &Spec,
+    links: &Links,
+    d: &mut Diagnostics,
+) -> (Vec<Expose>, Vec<Input>) {
     let name = &spec.name.value;
     let mut inputs = Vec::new();
     let mut out = Vec::new();
     for (key, x) in &spec.expose {
         let ident = ident_of(key);
-        let load_balancer = load_balancer(name, key, x, &mut inputs);
+        let load_balancer = load_balancer(name, key, x, links, &mut inputs);
         let acceptance_required = x.acceptance_required.as_ref().is_some_and(|a| a.value);
         lints::expose_principals(key, x, acceptance_required, d);
         let mut principals: Vec<String> = x
@@ -49,6 +53,7 @@ fn load_balancer(
     name: &str,
     key: &str,
     x: &crate::spec::Expose,
+    links: &Links,
     inputs: &mut Vec<Input>,
 ) -> LoadBalancer {
     use crate::spec::LoadBalancer as Lb;
@@ -56,7 +61,7 @@ fn load_balancer(
         Lb::Create(c) => {
             let port = c.port.value as u16;
             LoadBalancer::Create {
-                name: nlb_name(name, key),
+                name: built_nlb_name(name, key, links),
                 port,
                 target_port: c.target_port.as_ref().map_or(port, |p| p.value as u16),
                 target_type: c
@@ -137,7 +142,7 @@ fn elb_tag_char(c: char) -> bool {
 /// The AWS name of a created NLB: at most 32 letters, digits and hyphens,
 /// no hyphen at either end, never `internal-...`, the same on every run.
 /// Long names keep a prefix and end in a hash of the whole, so two long
-/// names that share a prefix stay distinct.
+/// names that share a prefix stay distinct (see [`with_hash`]).
 pub fn nlb_name(spec: &str, expose: &str) -> String {
     let full = if spec == expose {
         spec.to_string()
@@ -152,9 +157,28 @@ pub fn nlb_name(spec: &str, expose: &str) -> String {
     if full.len() <= 32 {
         return full;
     }
+    with_hash(&full, spec, expose)
+}
+
+/// A created NLB's name in this build: [`nlb_name`], unless another spec
+/// built with it would get the same name (the link finds those), when it
+/// ends in a hash of its own spec and expose instead.
+pub fn built_nlb_name(spec: &str, expose: &str, links: &Links) -> String {
+    let name = nlb_name(spec, expose);
+    if links.nlb_name_collides(&name) {
+        with_hash(&name, spec, expose)
+    } else {
+        name
+    }
+}
+
+/// As much of `name` as fits in 32 characters with `-` and a hash of the
+/// spec and expose names, with no hyphen before the hash's own.
+fn with_hash(name: &str, spec: &str, expose: &str) -> String {
     let hash = short_hash(&format!("{spec}\0{expose}"));
     let keep = 32 - 1 - hash.len();
-    let prefix = full[..keep].trim_end_matches('-');
+    // NLB names are ASCII: a byte is a character.
+    let prefix = name.get(..keep).unwrap_or(name).trim_end_matches('-');
     format!("{prefix}-{hash}")
 }
 

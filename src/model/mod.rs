@@ -10,6 +10,7 @@
 //! declared); `origins` records where each value was written, for `explain`.
 
 use crate::catalog::Catalog;
+use crate::check::Links;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceMap, Span};
 use crate::spec::{EndpointType, Net, Policy, SecurityGroup, Sp, Spec};
@@ -33,7 +34,7 @@ mod services;
 pub use connects::{az_check, connect_group};
 pub use decide::{HealthCheck, ReachGroups, SHARED_GROUP};
 pub use endpoints::ident_of;
-pub use exposes::{nlb_name, short_hash};
+pub use exposes::{built_nlb_name, nlb_name, short_hash};
 pub use policies::org_policy;
 
 // Helpers the passes share, in scope for each pass through `use super::*`.
@@ -177,7 +178,7 @@ pub struct Endpoint {
     /// A connect's own security group (reach endpoints share one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub own_security_group: Option<CreatedSecurityGroup>,
-    /// A connect to another spec's expose, resolved by [`crate::check`].
+    /// A connect to another spec's expose, checked by [`crate::check`].
     #[serde(skip)]
     pub reference: Option<Reference>,
 }
@@ -301,6 +302,9 @@ pub enum OutputValue {
 
 /// Checks one spec against the catalog and its own files, and lowers it.
 /// Returns `None` when anything was wrong: no later stage sees a bad spec.
+/// `links` holds what other specs decide (see [`crate::check::Links`]):
+/// empty when a spec is checked before the link, complete when it is
+/// planned for rendering.
 ///
 /// The passes run in a fixed order, which is also the order of their
 /// diagnostics and of the inputs before they are sorted.
@@ -308,6 +312,7 @@ pub fn lower(
     spec: &Spec,
     file: crate::source::FileId,
     sources: &SourceMap,
+    links: &Links,
     d: &mut Diagnostics,
 ) -> Option<Model> {
     let errors_before = d.count(crate::diagnostic::Severity::Error);
@@ -325,7 +330,7 @@ pub fn lower(
         security_groups::shared_group(spec, &endpoints, cidr.as_ref().map(|c| &c.value), d);
     inputs.extend(sg_inputs);
 
-    let (exposes, expose_inputs) = exposes::lower_exposes(spec, d);
+    let (exposes, expose_inputs) = exposes::lower_exposes(spec, links, d);
     inputs.extend(expose_inputs);
     exposes::elb_tags(spec, d);
 
@@ -334,8 +339,14 @@ pub fn lower(
         inputs.extend(c.input.take());
         cidr = Some(c);
     }
-    let (connects, connect_inputs) =
-        connects::lower_connects(spec, sources, cidr.as_ref().map(|c| &c.value), d);
+    let (connects, connect_inputs) = connects::lower_connects(
+        spec,
+        file,
+        sources,
+        links,
+        cidr.as_ref().map(|c| &c.value),
+        d,
+    );
     inputs.extend(connect_inputs);
     lints::interface_quota(spec, &endpoints, &connects, d);
 
@@ -446,7 +457,7 @@ service_name = { input = "ledger_service_name" }
             &[],
         );
         let mut d = Diagnostics::default();
-        let m = lower(&t.spec, t.file, &t.sources, &mut d).expect("a model");
+        let m = lower(&t.spec, t.file, &t.sources, &Links::default(), &mut d).expect("a model");
         let inputs: Vec<(&str, InputKind)> =
             m.inputs.iter().map(|i| (i.name.as_str(), i.kind)).collect();
         // Sorted by kind, then name; the CIDR input once though two groups use it.

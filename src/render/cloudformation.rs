@@ -653,7 +653,7 @@ mod tests {
         let engine = Engine::new(None).expect("built-in templates");
         Target::Cloudformation
             .backend()
-            .emit(&c.models[0], &engine, CfnFormat::Yaml)
+            .emit(&c.plan(0).expect("a plan"), &engine, CfnFormat::Yaml)
     }
 
     #[test]
@@ -673,7 +673,7 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/cases/e2e-lookups/spec.toml");
         let c = crate::compile(&[path], Some(Target::Cloudformation), false);
-        assert!(c.models.is_empty());
+        assert!(c.is_empty());
         let report = c.diagnostics.render(&c.sources, true);
         assert!(report.contains(Code::E040.as_str()), "{report}");
     }

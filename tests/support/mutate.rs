@@ -319,13 +319,13 @@ pub fn drive(
                     .map_err(|e| format!("a JSON diagnostic does not parse: {e}: {line}"))?;
             }
             if !c.ok() {
-                if !c.models.is_empty() {
+                if !c.is_empty() {
                     return Err("refused, yet models were produced".into());
                 }
                 outcome.refused += 1;
                 continue;
             }
-            for m in &c.models {
+            for m in &c.models().map_err(|e| e.to_string())? {
                 // AWS refuses a tag key with a control character: it is
                 // refused at the key, never carried into the output.
                 if let Some((k, _)) = m
