@@ -89,7 +89,7 @@ pub fn link(models: &mut [Model], d: &mut Diagnostics) {
                 }
             }
             if let (Some(account), Some(account_span)) = (&m.account, m.spans.account) {
-                if !principals.iter().any(|p| covers(p, account)) {
+                if !principals.iter().any(|p| p.covers(account)) {
                     let mut diag = Diagnostic::new(
                         Code::E051,
                         format!("account {account} of `{}` may not connect to `{expose_key}` of `{provider_name}`", m.name),
@@ -118,12 +118,6 @@ pub fn link(models: &mut [Model], d: &mut Diagnostics) {
             }
         }
     }
-}
-
-/// Whether an allowed principal lets an account connect: `*`, the account's
-/// root, or a role or user in it.
-pub fn covers(principal: &str, account: &str) -> bool {
-    principal == "*" || principal.split(':').nth(4) == Some(account)
 }
 
 /// Created load balancers need names unique in their account and Region;
@@ -161,31 +155,6 @@ pub fn unique_nlb_names(models: &mut [Model]) {
 mod tests {
     use super::*;
     use crate::render::Target;
-
-    #[test]
-    fn covers_every_principal_of_the_account() {
-        let account = "444455556666";
-        for p in [
-            "*",
-            "arn:aws:iam::444455556666:root",
-            "arn:aws:iam::444455556666:role/reader",
-            "arn:aws:iam::444455556666:user/auditor",
-            "arn:aws-cn:iam::444455556666:root",
-            "arn:aws-us-gov:iam::444455556666:role/path/reader",
-        ] {
-            assert!(covers(p, account), "{p} should cover {account}");
-        }
-        for p in [
-            "arn:aws:iam::111122223333:root",
-            "arn:aws:iam::444455556660:role/reader",
-            "arn:aws:iam::44445555666:root",
-            "arn:aws:iam::4444555566667:root",
-            "444455556666",
-            "",
-        ] {
-            assert!(!covers(p, account), "{p} should not cover {account}");
-        }
-    }
 
     /// Writes a spec with one expose and compiles it on its own.
     fn model(dir: &Path, file: &str, spec: &str, expose: &str) -> Model {
