@@ -8,6 +8,7 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::model::{self, LoadBalancer, Model, Reference};
 use crate::source::{FileId, Span};
+use crate::spec::{AccountId, Principal};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -52,7 +53,7 @@ pub struct Facts {
     /// The spec's path as the user gave it.
     pub shown: String,
     name: String,
-    account: Option<(String, Span)>,
+    account: Option<(AccountId, Span)>,
     az_ids: Vec<String>,
     az_ids_span: Option<Span>,
     exposes: Vec<ExposeFacts>,
@@ -67,7 +68,7 @@ struct ExposeFacts {
     key: String,
     /// A created NLB's listener port and name.
     created: Option<(u16, String)>,
-    principals: Vec<String>,
+    principals: Vec<Principal>,
     principals_span: Option<Span>,
 }
 
@@ -160,7 +161,7 @@ fn no_such_expose(p: &Facts, r: &Reference) -> Diagnostic {
 /// (E051), and do their AZs overlap.
 fn check_pair(m: &Facts, p: &Facts, x: &ExposeFacts, d: &mut Diagnostics) {
     if let Some((account, account_span)) = &m.account {
-        if !x.principals.iter().any(|p| covers(p, account)) {
+        if !x.principals.iter().any(|p| p.covers(account)) {
             let mut diag = Diagnostic::new(
                 Code::E051,
                 format!(
@@ -193,12 +194,6 @@ fn check_pair(m: &Facts, p: &Facts, x: &ExposeFacts, d: &mut Diagnostics) {
     }
 }
 
-/// Whether an allowed principal lets an account connect: `*`, the account's
-/// root, or a role or user in it.
-pub fn covers(principal: &str, account: &str) -> bool {
-    principal == "*" || principal.split(':').nth(4) == Some(account)
-}
-
 /// Created NLB names that two specs (or two exposes) built together would
 /// both get: the plan gives each of them a hash of its full identity.
 fn colliding_nlb_names(built: &[Facts]) -> HashSet<String> {
@@ -218,31 +213,6 @@ fn colliding_nlb_names(built: &[Facts]) -> HashSet<String> {
 mod tests {
     use super::*;
     use crate::render::Target;
-
-    #[test]
-    fn covers_every_principal_of_the_account() {
-        let account = "444455556666";
-        for p in [
-            "*",
-            "arn:aws:iam::444455556666:root",
-            "arn:aws:iam::444455556666:role/reader",
-            "arn:aws:iam::444455556666:user/auditor",
-            "arn:aws-cn:iam::444455556666:root",
-            "arn:aws-us-gov:iam::444455556666:role/path/reader",
-        ] {
-            assert!(covers(p, account), "{p} should cover {account}");
-        }
-        for p in [
-            "arn:aws:iam::111122223333:root",
-            "arn:aws:iam::444455556660:role/reader",
-            "arn:aws:iam::44445555666:root",
-            "arn:aws:iam::4444555566667:root",
-            "444455556666",
-            "",
-        ] {
-            assert!(!covers(p, account), "{p} should not cover {account}");
-        }
-    }
 
     /// Writes a spec with one expose.
     fn spec(dir: &Path, file: &str, spec: &str, expose: &str) -> PathBuf {

@@ -262,7 +262,7 @@ pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Ex
                         ),
                         LoadBalancer::Existing(v) => format!("existing NLB {}", describe(v)),
                     },
-                    allowed_principals: x.allowed_principals.clone(),
+                    allowed_principals: x.allowed_principals.iter().map(|p| p.to_string()).collect(),
                     acceptance_required: x.acceptance_required,
                     private_dns_name: x.private_dns_name.clone(),
                     checks: expose_checks(m, &x.key, all),
@@ -326,7 +326,7 @@ fn connect_checks(m: &Model, c: &Endpoint, all: &[&Model]) -> Vec<String> {
         x.key, p.name, p.spans.shown
     )];
     out.push(match &m.account {
-        Some(a) if x.allowed_principals.iter().any(|pr| check::covers(pr, a)) => {
+        Some(a) if x.allowed_principals.iter().any(|pr| pr.covers(a)) => {
             format!("account {a} is an allowed principal")
         }
         Some(a) => format!("account {a} is NOT an allowed principal"),
@@ -351,7 +351,7 @@ fn expose_checks(provider: &Model, key: &str, all: &[&Model]) -> Vec<String> {
                 .find(|x| x.key == key)
                 .expect("looked up by key");
             let principal = match &m.account {
-                Some(a) if x.allowed_principals.iter().any(|p| check::covers(p, a)) => {
+                Some(a) if x.allowed_principals.iter().any(|p| p.covers(a)) => {
                     format!("account {a} allowed")
                 }
                 Some(a) => format!("account {a} NOT allowed"),

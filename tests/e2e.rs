@@ -1726,10 +1726,10 @@ fn check_expose(
         })
         .unwrap_or_default();
     principals.sort();
-    if principals != x.allowed_principals {
+    let wanted: Vec<&str> = x.allowed_principals.iter().map(|p| p.as_str()).collect();
+    if principals != wanted {
         p(format!(
-            "allowed principals {principals:?}, the spec says {:?}",
-            x.allowed_principals
+            "allowed principals {principals:?}, the spec says {wanted:?}"
         ));
     }
     let nlb_out = out(&format!("{}_nlb_arn", x.ident));

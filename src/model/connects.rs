@@ -73,12 +73,12 @@ fn service(
         ServiceRef::Input(i) => {
             add_input(
                 inputs,
-                &i.value,
+                i.value.as_str(),
                 InputKind::ServiceName,
                 &format!("Endpoint service name that {key} connects to"),
                 Some(i.span),
             );
-            ServiceName::Input(i.value.clone())
+            ServiceName::Input(i.value.to_string())
         }
         ServiceRef::Spec { spec: path, expose } => {
             let input = format!("{}_service_name", ident_of(&expose.value));

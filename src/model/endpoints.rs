@@ -119,7 +119,7 @@ fn service_name<'a>(
         }
         (None, Some(e)) => match e.name_pattern() {
             Some(p) => Some(match &spec.region {
-                Some(r) => ServiceName::Literal(p.replace("{region}", &r.value)),
+                Some(r) => ServiceName::Literal(p.replace("{region}", r.value.as_str())),
                 None if p.contains("{region}") => ServiceName::Regional(p),
                 None => ServiceName::Literal(p),
             }),

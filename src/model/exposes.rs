@@ -17,7 +17,7 @@ pub(super) fn lower_exposes(
         let load_balancer = load_balancer(name, key, x, links, &mut inputs);
         let acceptance_required = x.acceptance_required.as_ref().is_some_and(|a| a.value);
         lints::expose_principals(key, x, acceptance_required, d);
-        let mut principals: Vec<String> = x
+        let mut principals: Vec<Principal> = x
             .allowed_principals
             .iter()
             .map(|p| p.value.clone())
@@ -74,12 +74,12 @@ fn load_balancer(
         Lb::Input(i) => {
             add_input(
                 inputs,
-                &i.value,
+                i.value.as_str(),
                 InputKind::LoadBalancerArn,
                 &format!("ARN of the Network Load Balancer behind {key}"),
                 Some(i.span),
             );
-            LoadBalancer::Existing(Value::Input(i.value.clone()))
+            LoadBalancer::Existing(Value::Input(i.value.to_string()))
         }
     }
 }

@@ -30,10 +30,10 @@ pub(super) fn private_dns_off(dns_off: &endpoints::DnsOff, d: &mut Diagnostics) 
 }
 
 /// W201: the endpoints' security group admits every address.
-pub(super) fn open_ingress(cidrs: &[Sp<String>], d: &mut Diagnostics) {
+pub(super) fn open_ingress(cidrs: &[Sp<Cidr>], d: &mut Diagnostics) {
     for c in cidrs
         .iter()
-        .filter(|c| c.value == "0.0.0.0/0" || c.value == "::/0")
+        .filter(|c| c.value.as_str() == "0.0.0.0/0" || c.value.as_str() == "::/0")
     {
         d.push(
             Diagnostic::new(Code::W201, format!("the endpoints' security group admits `{}`, every address", c.value))
@@ -119,7 +119,11 @@ pub(super) fn expose_principals(
     acceptance_required: bool,
     d: &mut Diagnostics,
 ) {
-    if let Some(star) = x.allowed_principals.iter().find(|p| p.value == "*") {
+    if let Some(star) = x
+        .allowed_principals
+        .iter()
+        .find(|p| p.value.as_str() == "*")
+    {
         if !acceptance_required {
             let mut diag = Diagnostic::new(
                 Code::E050,
@@ -144,7 +148,7 @@ pub(super) fn expose_principals(
     for root in x
         .allowed_principals
         .iter()
-        .filter(|p| p.value.ends_with(":root"))
+        .filter(|p| p.value.as_str().ends_with(":root"))
     {
         d.push(
             Diagnostic::new(Code::I203, format!("`{}` lets every role and user of the account connect", root.value))

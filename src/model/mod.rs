@@ -13,7 +13,7 @@ use crate::catalog::Catalog;
 use crate::check::Links;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceMap, Span};
-use crate::spec::{EndpointType, Net, Policy, SecurityGroup, Sp, Spec};
+use crate::spec::{AccountId, Cidr, EndpointType, Net, Policy, Principal, SecurityGroup, Sp, Spec};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -77,7 +77,7 @@ pub struct Model {
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
+    pub account: Option<AccountId>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub az_ids: Vec<String>,
     #[serde(skip)]
@@ -213,7 +213,7 @@ pub struct Expose {
     pub ident: String,
     pub name_tag: String,
     pub load_balancer: LoadBalancer,
-    pub allowed_principals: Vec<String>,
+    pub allowed_principals: Vec<Principal>,
     pub acceptance_required: bool,
     pub private_dns_name: Option<String>,
     #[serde(skip)]
@@ -372,7 +372,7 @@ pub fn lower(
     Some(Model {
         name: spec.name.value.clone(),
         source: crate::source::portable(&sources.get(file).path),
-        region: spec.region.as_ref().map(|r| r.value.clone()),
+        region: spec.region.as_ref().map(|r| r.value.to_string()),
         tags: spec
             .tags
             .iter()
@@ -390,7 +390,12 @@ pub fn lower(
         outputs,
         origins: origins(spec, sources),
         account: spec.account.as_ref().map(|a| a.value.clone()),
-        az_ids: spec.vpc.az_ids.iter().map(|a| a.value.clone()).collect(),
+        az_ids: spec
+            .vpc
+            .az_ids
+            .iter()
+            .map(|a| a.value.to_string())
+            .collect(),
         spans,
     })
 }

@@ -96,17 +96,13 @@ pub(super) fn vpc_cidr(spec: &Spec, d: &mut Diagnostics) -> VpcCidr {
     };
     let mut inputs = Vec::new();
     let value = match &c.value {
-        Net::Literal(v) => Value::Literal(v.value.clone()),
-        Net::Input(i) => {
-            add_input(
-                &mut inputs,
-                &i.input.value,
-                InputKind::VpcCidr,
-                "IPv4 CIDR block of the VPC, admitted by the endpoints' security groups",
-                Some(i.input.span),
-            );
-            Value::Input(i.input.value.clone())
-        }
+        Net::Literal(v) => Value::Literal(v.value.to_string()),
+        Net::Input(i) => input_value(
+            &mut inputs,
+            i,
+            InputKind::VpcCidr,
+            "IPv4 CIDR block of the VPC, admitted by the endpoints' security groups",
+        ),
         Net::Lookup(_) => {
             d.push(
                 Diagnostic::new(Code::E003, "`vpc.cidr` cannot be a tag lookup")
@@ -136,10 +132,7 @@ fn net_value(
     *span = v.map(|v| v.span);
     match v.map(|v| &v.value) {
         Some(Net::Literal(s)) => Value::Literal(s.value.clone()),
-        Some(Net::Input(i)) => {
-            add_input(inputs, &i.input.value, kind, desc, Some(i.input.span));
-            Value::Input(i.input.value.clone())
-        }
+        Some(Net::Input(i)) => input_value(inputs, i, kind, desc),
         Some(Net::Lookup(l)) => Value::Lookup(lookup(&l.tags)),
         None => {
             add_input(inputs, default, kind, desc, None);
@@ -162,16 +155,30 @@ fn net_list(
         Some(Net::Literal(list)) => {
             Value::LiteralList(list.iter().map(|s| s.value.clone()).collect())
         }
-        Some(Net::Input(i)) => {
-            add_input(inputs, &i.input.value, kind, desc, Some(i.input.span));
-            Value::Input(i.input.value.clone())
-        }
+        Some(Net::Input(i)) => input_value(inputs, i, kind, desc),
         Some(Net::Lookup(l)) => Value::Lookup(lookup(&l.tags)),
         None => {
             add_input(inputs, default, kind, desc, None);
             Value::Input(default.into())
         }
     }
+}
+
+/// `{ input = "..." }`: the input declared, and the value that refers to it.
+fn input_value(
+    inputs: &mut Vec<Input>,
+    i: &crate::spec::InputRef,
+    kind: InputKind,
+    desc: &str,
+) -> Value {
+    add_input(
+        inputs,
+        i.input.value.as_str(),
+        kind,
+        desc,
+        Some(i.input.span),
+    );
+    Value::Input(i.input.value.to_string())
 }
 
 fn lookup(tags: &[(Sp<String>, Vec<Sp<String>>)]) -> Vec<(String, Vec<String>)> {

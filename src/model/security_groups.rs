@@ -35,12 +35,12 @@ pub(super) fn shared_group(
         Some(SecurityGroup::Input { input }) => {
             add_input(
                 &mut inputs,
-                &input.value,
+                input.value.as_str(),
                 InputKind::SecurityGroupIds,
                 "Security groups for the interface endpoints",
                 Some(input.span),
             );
-            SecurityGroups::Existing(Value::Input(input.value.clone()))
+            SecurityGroups::Existing(Value::Input(input.value.to_string()))
         }
         other => {
             let cidrs: Vec<Value> = match other {
@@ -48,7 +48,7 @@ pub(super) fn shared_group(
                     lints::open_ingress(ingress_cidrs, d);
                     ingress_cidrs
                         .iter()
-                        .map(|c| Value::Literal(c.value.clone()))
+                        .map(|c| Value::Literal(c.value.to_string()))
                         .collect()
                 }
                 _ => vec![

@@ -526,7 +526,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                         Cfn::List(
                             x.allowed_principals
                                 .iter()
-                                .map(|p| Cfn::Str(p.clone().into()))
+                                .map(|p| Cfn::Str(p.to_string().into()))
                                 .collect(),
                         ),
                     ),

@@ -344,7 +344,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 nlb_arn,
                 acceptance_required: Expr::Bool(x.acceptance_required),
                 allowed_principals: Expr::List(
-                    x.allowed_principals.iter().map(|p| s(p.clone())).collect(),
+                    x.allowed_principals.iter().map(|p| s(p.as_str())).collect(),
                 ),
                 private_dns_name: x.private_dns_name.as_ref().map(|n| s(n.clone())),
                 tags: tags_with_name(&x.name_tag),

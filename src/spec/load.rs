@@ -339,7 +339,7 @@ fn load_file(
     if let Some(entry) = table.get("extends") {
         let mut tmp = Diagnostics::default();
         let bases =
-            read::strings(&entry.value, "extends", &mut tmp, |_| Ok(())).unwrap_or_default();
+            read::strings(&entry.value, "extends", &mut tmp, read::text).unwrap_or_default();
         let failed = tmp.has_errors();
         // Warnings (a repeated entry) come from reading the spec itself.
         for diag in tmp
@@ -497,13 +497,13 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
         .and_then(|n| checked(n, "name", d, check_name));
     let region = r
         .get("region")
-        .and_then(|n| checked(n, "region", d, check_region));
+        .and_then(|n| parsed(n, "region", d, Region::parse));
     let account = r
         .get("account")
-        .and_then(|n| checked(n, "account", d, check_account));
+        .and_then(|n| parsed(n, "account", d, AccountId::parse));
     let extends = r
         .get("extends")
-        .and_then(|n| read::strings(n, "extends", d, |_| Ok(())))
+        .and_then(|n| read::strings(n, "extends", d, read::text))
         .unwrap_or_default();
     let tags = r
         .get("tags")
@@ -545,20 +545,36 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
     })
 }
 
+/// A string read into a value by `parse`; E010 with its hint if it fails.
+fn parsed<T>(
+    n: &Node,
+    field: &str,
+    d: &mut Diagnostics,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Option<Sp<T>> {
+    let s = read::string(n, field, d)?;
+    match parse(&s.value) {
+        Ok(v) => Some(Sp::new(v, s.span)),
+        Err(help) => {
+            d.push(read::invalid(n, field, help));
+            None
+        }
+    }
+}
+
+/// A string that stays text, once `check` accepts its format.
 fn checked(
     n: &Node,
     field: &str,
     d: &mut Diagnostics,
     check: fn(&str) -> Result<(), String>,
 ) -> Option<Sp<String>> {
-    let s = read::string(n, field, d)?;
-    match check(&s.value) {
-        Ok(()) => Some(s),
-        Err(help) => {
-            d.push(read::invalid(n, field, help));
-            None
-        }
-    }
+    parsed(n, field, d, plain(check))
+}
+
+/// A format check of plain text, as a parser that keeps the text.
+fn plain(check: fn(&str) -> Result<(), String>) -> impl Fn(&str) -> Result<String, String> {
+    move |s| check(s).map(|()| s.to_owned())
 }
 
 fn read_tags(n: &Node, field: &str, d: &mut Diagnostics) -> Vec<(Sp<String>, Sp<String>)> {
@@ -604,7 +620,7 @@ fn read_vpc(n: &Node, d: &mut Diagnostics) -> Option<Vpc> {
         .and_then(|n| read_net(n, "vpc.id", d, |n, f, d| checked(n, f, d, check_vpc_id)));
     let cidr = r
         .get("cidr")
-        .and_then(|n| read_net(n, "vpc.cidr", d, |n, f, d| checked(n, f, d, check_cidr)));
+        .and_then(|n| read_net(n, "vpc.cidr", d, |n, f, d| parsed(n, f, d, Cidr::parse)));
     let subnets = r.get("subnets").and_then(|n| {
         read_net(n, "vpc.subnets", d, |n, f, d| {
             id_list(n, f, d, check_subnet_id)
@@ -617,7 +633,7 @@ fn read_vpc(n: &Node, d: &mut Diagnostics) -> Option<Vpc> {
     });
     let az_node = r.get("az_ids");
     let az_ids = az_node
-        .and_then(|n| read::strings(n, "vpc.az_ids", d, check_az_id))
+        .and_then(|n| read::strings(n, "vpc.az_ids", d, AzId::parse))
         .unwrap_or_default();
     r.finish(d);
     Some(Vpc {
@@ -636,7 +652,7 @@ fn id_list(
     d: &mut Diagnostics,
     check: fn(&str) -> Result<(), String>,
 ) -> Option<Vec<Sp<String>>> {
-    let list = read::strings(n, field, d, check)?;
+    let list = read::strings(n, field, d, plain(check))?;
     // Empty as written, not empty because every ID was invalid (already reported).
     if matches!(&n.kind, Kind::Array(items) if items.is_empty()) {
         d.push(
@@ -663,7 +679,7 @@ fn read_net<T>(
     let net = if t.get("input").is_some() {
         let input = r
             .get("input")
-            .and_then(|v| checked(v, &format!("{field}.input"), d, check_input_name));
+            .and_then(|v| parsed(v, &format!("{field}.input"), d, InputName::parse));
         input.map(|input| Net::Input(InputRef { input }))
     } else if t.get("tags").is_some() {
         let tags = read_lookup(r.get("tags")?, &format!("{field}.tags"), d);
@@ -698,7 +714,7 @@ fn read_lookup(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Vec<TagValu
     for e in &t.entries {
         let f = format!("{field}.{}", e.key);
         let values = match &e.value.kind {
-            Kind::Array(_) => read::strings(&e.value, &f, d, |_| Ok(()))?,
+            Kind::Array(_) => read::strings(&e.value, &f, d, read::text)?,
             _ => vec![read::string(&e.value, &f, d)?],
         };
         if values.is_empty() {
@@ -718,7 +734,7 @@ fn read_reach(n: &Node, d: &mut Diagnostics) -> Option<Reach> {
     let mut r = read::table(n, "reach", d)?;
     let list = |r: &mut TableReader, key: &'static str, d: &mut Diagnostics| {
         r.get(key)
-            .and_then(|n| read::strings(n, &format!("reach.{key}"), d, |_| Ok(())))
+            .and_then(|n| read::strings(n, &format!("reach.{key}"), d, read::text))
             .unwrap_or_default()
     };
     let services = list(&mut r, "services", d);
@@ -759,7 +775,7 @@ fn read_security_group(n: &Node, d: &mut Diagnostics) -> Option<Sp<SecurityGroup
                 r.get("ingress_cidrs")?,
                 "reach.security_group.ingress_cidrs",
                 d,
-                check_cidr,
+                Cidr::parse,
             )?;
             Some(SecurityGroup::Create {
                 ingress_cidrs: cidrs,
@@ -770,11 +786,11 @@ fn read_security_group(n: &Node, d: &mut Diagnostics) -> Option<Sp<SecurityGroup
             Some(SecurityGroup::Ids { ids })
         }
         ["input"] => {
-            let input = checked(
+            let input = parsed(
                 r.get("input")?,
                 "reach.security_group.input",
                 d,
-                check_input_name,
+                InputName::parse,
             )?;
             Some(SecurityGroup::Input { input })
         }
@@ -895,7 +911,8 @@ fn read_services(n: &Node, d: &mut Diagnostics) -> IndexMap<String, ServiceSetti
 }
 
 // ---------------------------------------------------------------------------
-// Value checks: each returns the hint shown to the user.
+// Value checks for values that stay text (the typed ones are parsed in
+// `types`): each returns the hint shown to the user.
 
 fn check_name(s: &str) -> Result<(), String> {
     let ok = !s.is_empty()
@@ -908,32 +925,6 @@ fn check_name(s: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err("use 1 to 63 lowercase letters, digits and hyphens, not starting or ending with a hyphen (it names the output folder and prefixes every resource name)".into())
-    }
-}
-
-fn check_input_name(s: &str) -> Result<(), String> {
-    const RESERVED: &[&str] = &[
-        "source",
-        "version",
-        "providers",
-        "count",
-        "for_each",
-        "lifecycle",
-        "depends_on",
-        "locals",
-    ];
-    let ok = s.len() <= 64
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if !ok {
-        Err("input names are 1 to 64 lowercase letters, digits and underscores, starting with a letter, such as `private_subnet_ids`".into())
-    } else if RESERVED.contains(&s) {
-        Err(format!(
-            "`{s}` is reserved by Terraform for module arguments; choose another name"
-        ))
-    } else {
-        Ok(())
     }
 }
 
@@ -966,61 +957,6 @@ fn check_rtb_id(s: &str) -> Result<(), String> {
 }
 fn check_sg_id(s: &str) -> Result<(), String> {
     id_check(s, "sg-", "security group")
-}
-
-pub fn check_cidr(s: &str) -> Result<(), String> {
-    match s.parse::<ipnet::IpNet>() {
-        Ok(net) if net.network() == net.addr() => Ok(()),
-        Ok(net) => Err(format!(
-            "host bits are set; the network is `{}`",
-            net.trunc()
-        )),
-        Err(_) => Err("write a CIDR block such as `10.0.0.0/16` or `fd00::/8`".into()),
-    }
-}
-
-fn check_region(s: &str) -> Result<(), String> {
-    let parts: Vec<&str> = s.split('-').collect();
-    let ok = parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts[parts.len() - 1].len() == 1
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit());
-    if ok {
-        Ok(())
-    } else {
-        Err("write a Region code such as `eu-west-1`, or leave `region` out for region-agnostic output".into())
-    }
-}
-
-fn check_account(s: &str) -> Result<(), String> {
-    if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(
-            "an AWS account ID is 12 digits, written as a string: `account = \"111122223333\"`"
-                .into(),
-        )
-    }
-}
-
-fn check_az_id(s: &str) -> Result<(), String> {
-    let ok = s.split_once("-az").is_some_and(|(region, n)| {
-        let letters = region.trim_end_matches(|c: char| c.is_ascii_digit());
-        (2..=6).contains(&letters.len())
-            && letters.bytes().all(|b| b.is_ascii_lowercase())
-            && letters.len() < region.len()
-            && !n.is_empty()
-            && n.len() <= 2
-            && n.bytes().all(|b| b.is_ascii_digit())
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err("AZ IDs look like `use1-az1` or `euw1-az3` (AZ names such as `eu-west-1a` differ between accounts)".into())
-    }
 }
 
 fn check_org_id(s: &str) -> Result<(), String> {
@@ -1120,7 +1056,7 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
                 n,
                 &format!("{field}.allowed_principals"),
                 d,
-                check_principal,
+                Principal::parse,
             )
         })
         .unwrap_or_default();
@@ -1200,7 +1136,7 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
         .and_then(|n| read_service_ref(n, &sn_field, d));
     let az_node = r.get("az_ids");
     let az_ids = az_node
-        .and_then(|n| read::strings(n, &format!("{field}.az_ids"), d, check_az_id))
+        .and_then(|n| read::strings(n, &format!("{field}.az_ids"), d, AzId::parse))
         .unwrap_or_default();
     let ports = r
         .get("ports")
@@ -1268,11 +1204,11 @@ fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<Ser
 }
 
 /// `{ input = "name" }`: a checked input name, and no other key.
-fn read_input(t: &Table, n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<String>> {
+fn read_input(t: &Table, n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<InputName>> {
     let mut r = TableReader::new(t, n.span, field);
     let input = r
         .get("input")
-        .and_then(|v| checked(v, &format!("{field}.input"), d, check_input_name));
+        .and_then(|v| parsed(v, &format!("{field}.input"), d, InputName::parse));
     r.finish(d);
     input
 }
@@ -1288,37 +1224,6 @@ fn check_section_name(s: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err("use 1 to 32 lowercase letters, digits and hyphens, not starting or ending with a hyphen".into())
-    }
-}
-
-pub fn check_principal(s: &str) -> Result<(), String> {
-    if s == "*" {
-        return Ok(());
-    }
-    if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "principals are ARNs: for the whole account write `arn:aws:iam::{s}:root`, or name a role"
-        ));
-    }
-    let rest = ["arn:aws:iam::", "arn:aws-cn:iam::", "arn:aws-us-gov:iam::"]
-        .iter()
-        .find_map(|p| s.strip_prefix(p));
-    let ok = rest.is_some_and(|r| {
-        // `get`, not `split_at`: the 12th byte may fall inside a character.
-        let Some(account) = r.get(..12) else {
-            return false;
-        };
-        let what = &r[12..];
-        account.len() == 12
-            && account.bytes().all(|b| b.is_ascii_digit())
-            && (what == ":root"
-                || what.strip_prefix(":role/").is_some_and(|n| !n.is_empty())
-                || what.strip_prefix(":user/").is_some_and(|n| !n.is_empty()))
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err("an allowed principal is `*`, or an IAM ARN of an account root, a role or a user: `arn:aws:iam::111122223333:root`, `arn:aws:iam::111122223333:role/name`".into())
     }
 }
 

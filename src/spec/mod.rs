@@ -6,9 +6,11 @@
 
 mod load;
 mod read;
+mod types;
 pub mod value;
 
 pub use load::{Loaded, io_reason, load, load_referenced};
+pub use types::{AccountId, AzId, Cidr, InputName, Principal, Region};
 
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -58,11 +60,14 @@ pub struct Spec {
     pub name: Sp<String>,
     /// AWS Region, such as `eu-west-1`. Omit it for region-agnostic output:
     /// service names are then built at deploy time.
-    #[schemars(regex(pattern = r"^[a-z]{2}(-[a-z]+)+-[0-9]$"))]
-    pub region: Option<Sp<String>>,
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[a-z]{2}(-[a-z]+)+-[0-9]$")
+    )]
+    pub region: Option<Sp<Region>>,
     /// Twelve-digit AWS account ID of this VPC, for the cross-spec checks.
-    #[schemars(regex(pattern = r"^[0-9]{12}$"))]
-    pub account: Option<Sp<String>>,
+    #[schemars(with = "Option<String>", regex(pattern = r"^[0-9]{12}$"))]
+    pub account: Option<Sp<AccountId>>,
     /// Baseline specs this one builds on, merged in order; this file wins.
     /// Paths are relative to this file.
     #[schemars(default)]
@@ -106,8 +111,8 @@ pub enum Net<T> {
 pub struct InputRef {
     /// Variable name: lowercase letters, digits and underscores. CloudFormation
     /// gets it in PascalCase.
-    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
-    pub input: Sp<String>,
+    #[schemars(with = "String", regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    pub input: Sp<InputName>,
 }
 
 /// `{ tags = { Tier = "private" } }`: every resource carrying all these tags
@@ -142,7 +147,7 @@ pub struct Vpc {
     /// The VPC's IPv4 CIDR, source of the default security group rule.
     /// Default: read from the VPC (Terraform) or a Parameter (CloudFormation).
     #[schemars(with = "Option<Net<String>>")]
-    pub cidr: Option<Sp<Net<Sp<String>>>>,
+    pub cidr: Option<Sp<Net<Sp<Cidr>>>>,
     /// Subnets for interface endpoint ENIs (at most one per AZ): IDs, an input
     /// or a tag lookup. Default: `{ input = "subnet_ids" }`.
     #[schemars(with = "Option<Net<Vec<String>>>")]
@@ -153,7 +158,7 @@ pub struct Vpc {
     pub route_tables: Option<Sp<Net<Vec<Sp<String>>>>>,
     /// AZ IDs (not names) of the subnets, such as `euw1-az1`, for AZ checks.
     #[schemars(default, with = "Vec<String>")]
-    pub az_ids: Vec<Sp<String>>,
+    pub az_ids: Vec<Sp<AzId>>,
     /// The whole `az_ids` list, for diagnostics.
     #[schemars(skip)]
     pub az_ids_span: Option<Span>,
@@ -193,7 +198,7 @@ pub enum SecurityGroup {
     /// Create one group admitting the endpoints' ports from these CIDRs.
     Create {
         #[schemars(with = "Vec<String>")]
-        ingress_cidrs: Vec<Sp<String>>,
+        ingress_cidrs: Vec<Sp<Cidr>>,
     },
     /// Use existing groups (`sg-...`).
     Ids {
@@ -203,7 +208,7 @@ pub enum SecurityGroup {
     /// Existing groups supplied at deploy time.
     Input {
         #[schemars(with = "String")]
-        input: Sp<String>,
+        input: Sp<InputName>,
     },
 }
 
@@ -262,7 +267,7 @@ pub struct Expose {
     /// Who may connect: account roots (`arn:aws:iam::111122223333:root`),
     /// roles, users, or `"*"` (only with `acceptance_required = true`).
     #[schemars(default, with = "Vec<String>")]
-    pub allowed_principals: Vec<Sp<String>>,
+    pub allowed_principals: Vec<Sp<Principal>>,
     #[schemars(skip)]
     pub allowed_principals_span: Option<Span>,
     /// Whether each connection waits for the provider's approval (default false).
@@ -278,7 +283,7 @@ pub struct Expose {
 pub enum LoadBalancer {
     Create(CreateLoadBalancer),
     Arn(Sp<String>),
-    Input(Sp<String>),
+    Input(Sp<InputName>),
 }
 
 #[derive(Clone, Debug, JsonSchema)]
@@ -327,7 +332,7 @@ pub struct Connect {
     pub service_name: Sp<ServiceRef>,
     /// AZ IDs where the service is offered, checked against `vpc.az_ids`.
     #[schemars(default, with = "Vec<String>")]
-    pub az_ids: Vec<Sp<String>>,
+    pub az_ids: Vec<Sp<AzId>>,
     #[schemars(skip)]
     pub az_ids_span: Option<Span>,
     /// TCP ports the endpoint's security group admits from the VPC CIDR.
@@ -341,7 +346,7 @@ pub struct Connect {
 #[derive(Clone, Debug)]
 pub enum ServiceRef {
     Literal(Sp<String>),
-    Input(Sp<String>),
+    Input(Sp<InputName>),
     /// Another spec's expose; `spec` is relative to the file that wrote it.
     Spec {
         spec: Sp<String>,

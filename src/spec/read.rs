@@ -96,6 +96,11 @@ pub fn type_error(node: &Node, field: &str, expected: &str) -> Diagnostic {
         .at(node.span, format!("found {}", node.kind.describe()))
 }
 
+/// A string taken as it is, for [`strings`] of plain text.
+pub fn text(s: &str) -> Result<String, String> {
+    Ok(s.to_owned())
+}
+
 pub fn string(node: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<String>> {
     match &node.kind {
         Kind::Str(s) => Some(Sp::new(s.clone(), node.span)),
@@ -171,20 +176,21 @@ pub fn table<'n>(node: &'n Node, field: &str, d: &mut Diagnostics) -> Option<Tab
     }
 }
 
-/// An array of strings, each checked by `check`; bad items are reported and
-/// dropped, good ones kept, so later checks still see the rest.
+/// An array of strings, each read by `parse` (such as [`super::Cidr::parse`],
+/// or [`text`]); bad items are reported and dropped, good ones kept, so
+/// later checks still see the rest.
 ///
 /// An entry listed again in the same file is dropped with a warning (W120)
 /// at the repeat, pointing back at the first: every later pass sees each
 /// entry once, so none is quadratic in the repeats. An entry that a list
 /// accumulated across `extends` (a baseline's `reach.services` and the
 /// team's) is one per file, kept as it is: each file's entry is a reason.
-pub fn strings(
+pub fn strings<T>(
     node: &Node,
     field: &str,
     d: &mut Diagnostics,
-    check: impl Fn(&str) -> Result<(), String>,
-) -> Option<Vec<Sp<String>>> {
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Option<Vec<Sp<T>>> {
     let items = array(node, field, d)?;
     let mut out = Vec::new();
     let item_field = format!("{field}[]");
@@ -204,8 +210,8 @@ pub fn strings(
             }
         }
         if let Some(s) = string(item, &item_field, d) {
-            match check(&s.value) {
-                Ok(()) => {
+            match parse(&s.value) {
+                Ok(v) => {
                     if let Kind::Str(text) = &item.kind {
                         seen.insert(
                             (text.as_str(), item.span.file),
@@ -216,7 +222,7 @@ pub fn strings(
                             },
                         );
                     }
-                    out.push(s)
+                    out.push(Sp::new(v, s.span))
                 }
                 Err(e) => d.push(invalid(item, field, e)),
             }
