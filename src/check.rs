@@ -78,7 +78,7 @@ pub fn link(models: &mut [Model], d: &mut Diagnostics) {
                         .first()
                         .map(|r| r.cidr.clone())
                         .unwrap_or(model::Value::VpcCidr);
-                    let key = ep.key.trim_start_matches("connect.").to_string();
+                    let key = ep.key.name().to_string();
                     ep.own_security_group = Some(model::connect_group(
                         &m.name,
                         &key,
