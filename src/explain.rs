@@ -5,10 +5,12 @@
 
 use crate::catalog::Catalog;
 use crate::check;
-use crate::model::{Endpoint, LoadBalancer, Model, ServiceName, Value};
+use crate::model::{Endpoint, Expose, LoadBalancer, Model, Reason, ServiceName, Value};
 use crate::spec::EndpointType;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 const PRICING_TOML: &str = include_str!("../data/pricing.toml");
@@ -193,6 +195,7 @@ pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Ex
     let p = Pricing::get();
     let hours = p.hours_per_month;
     let catalog = Catalog::get();
+    let pairs = Pairs::new(all);
     let specs = built
         .iter()
         .map(|m| {
@@ -213,7 +216,7 @@ pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Ex
             let view = |e: &Endpoint, checks: Vec<String>| {
                 let interface = e.kind == EndpointType::Interface;
                 EndpointView {
-                    name: e.key.clone(),
+                    name: e.key.to_string(),
                     kind: e.kind,
                     service_name: service_name(&e.service_name),
                     private_dns: e.private_dns,
@@ -224,22 +227,15 @@ pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Ex
                     } else {
                         format!("routes in {}", m.route_tables.as_ref().map(describe).unwrap_or_default())
                     },
-                    why: e.reasons.clone(),
+                    why: e.reasons.iter().map(Reason::to_string).collect(),
                     checks,
                     monthly: if interface { cents(per_endpoint) } else { 0.0 },
                     cost: if interface { interface_cost.clone() } else { "free (gateway endpoint)".into() },
                 }
             };
             let endpoints: Vec<EndpointView> = m.endpoints.iter().map(|e| view(e, Vec::new())).collect();
-            let connects: Vec<EndpointView> = m.connects.iter().map(|c| view(c, connect_checks(m, c, all))).collect();
-            let mut bundle_names: Vec<&str> = m
-                .endpoints
-                .iter()
-                .flat_map(|e| e.reasons.iter())
-                .filter_map(|r| r.strip_prefix("bundle `").and_then(|r| r.split('`').next()))
-                .collect();
-            bundle_names.sort_unstable();
-            bundle_names.dedup();
+            let connects: Vec<EndpointView> = m.connects.iter().map(|c| view(c, connect_checks(m, c, &pairs))).collect();
+            let bundle_names = bundle_names(m.endpoints.iter().flat_map(|e| &e.reasons));
             let bundles = bundle_names
                 .iter()
                 .filter_map(|b| catalog.bundle(b))
@@ -250,6 +246,7 @@ pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Ex
                     reason: b.reason.to_string(),
                 })
                 .collect();
+            let provider_id = check::identity(&m.spans.path);
             let exposes = m
                 .exposes
                 .iter()
@@ -265,7 +262,7 @@ pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Ex
                     allowed_principals: x.allowed_principals.iter().map(|p| p.to_string()).collect(),
                     acceptance_required: x.acceptance_required,
                     private_dns_name: x.private_dns_name.clone(),
-                    checks: expose_checks(m, &x.key, all),
+                    checks: expose_checks(m, &provider_id, x, &pairs),
                 })
                 .collect();
             let interface_count = m.endpoints.iter().filter(|e| e.kind == EndpointType::Interface).count() + m.connects.len();
@@ -310,15 +307,66 @@ pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Ex
     }
 }
 
-fn connect_checks(m: &Model, c: &Endpoint, all: &[&Model]) -> Vec<String> {
+/// The bundles that brought in any of `reasons`, by name, sorted, once each.
+fn bundle_names<'a>(reasons: impl Iterator<Item = &'a Reason>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = reasons
+        .filter_map(|r| match r {
+            Reason::Bundle { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// The specs given, their exposes, and who connects to each, indexed once
+/// so that every connect and expose finds its other side without a search.
+struct Pairs<'a> {
+    /// Each spec with its exposes by key, by its file's identity; the
+    /// first of a file wins.
+    specs: HashMap<PathBuf, (&'a Model, HashMap<&'a str, &'a Expose>)>,
+    /// The consumers of each expose (spec identity, then key), once per
+    /// connect, in the order the specs and their connects are given.
+    consumers: HashMap<PathBuf, HashMap<&'a str, Vec<&'a Model>>>,
+}
+
+impl<'a> Pairs<'a> {
+    fn new(all: &[&'a Model]) -> Self {
+        let mut pairs = Pairs {
+            specs: HashMap::new(),
+            consumers: HashMap::new(),
+        };
+        for &m in all {
+            let id = check::identity(&m.spans.path);
+            pairs.specs.entry(id).or_insert_with(|| {
+                let by_key = m.exposes.iter().map(|x| (x.key.as_str(), x));
+                (m, by_key.collect())
+            });
+        }
+        for &m in all {
+            for r in m.connects.iter().filter_map(|c| c.reference.as_ref()) {
+                pairs
+                    .consumers
+                    .entry(check::identity(&r.path))
+                    .or_default()
+                    .entry(r.expose.value.as_str())
+                    .or_default()
+                    .push(m);
+            }
+        }
+        pairs
+    }
+}
+
+fn connect_checks(m: &Model, c: &Endpoint, pairs: &Pairs) -> Vec<String> {
     let Some(r) = &c.reference else {
         return vec!["service name given directly: no provider spec to check against".into()];
     };
-    let id = check::identity(&r.path);
-    let Some(p) = all.iter().find(|p| check::identity(&p.spans.path) == id) else {
+    let Some((p, exposes)) = pairs.specs.get(&check::identity(&r.path)) else {
         return vec![format!("provider spec {} not loaded", r.spec.value)];
     };
-    let Some(x) = p.exposes.iter().find(|x| x.key == r.expose.value) else {
+    let Some(x) = exposes.get(r.expose.value.as_str()) else {
         return Vec::new();
     };
     let mut out = vec![format!(
@@ -336,34 +384,32 @@ fn connect_checks(m: &Model, c: &Endpoint, all: &[&Model]) -> Vec<String> {
     out
 }
 
-fn expose_checks(provider: &Model, key: &str, all: &[&Model]) -> Vec<String> {
-    let id = check::identity(&provider.spans.path);
+/// One line per connect to `x` of `provider` (whose file is `provider_id`).
+fn expose_checks(
+    provider: &Model,
+    provider_id: &std::path::Path,
+    x: &Expose,
+    pairs: &Pairs,
+) -> Vec<String> {
+    let consumers = pairs
+        .consumers
+        .get(provider_id)
+        .and_then(|by_key| by_key.get(x.key.as_str()));
     let mut out = Vec::new();
-    for m in all {
-        for c in &m.connects {
-            let Some(r) = &c.reference else { continue };
-            if check::identity(&r.path) != id || r.expose.value != key {
-                continue;
+    for m in consumers.into_iter().flatten() {
+        let principal = match &m.account {
+            Some(a) if x.allowed_principals.iter().any(|p| p.covers(a)) => {
+                format!("account {a} allowed")
             }
-            let x = provider
-                .exposes
-                .iter()
-                .find(|x| x.key == key)
-                .expect("looked up by key");
-            let principal = match &m.account {
-                Some(a) if x.allowed_principals.iter().any(|p| p.covers(a)) => {
-                    format!("account {a} allowed")
-                }
-                Some(a) => format!("account {a} NOT allowed"),
-                None => "account not set".into(),
-            };
-            out.push(format!(
-                "consumer {} ({}): {principal}; {}",
-                m.name,
-                m.spans.shown,
-                az_line(&m.az_ids, &provider.az_ids)
-            ));
-        }
+            Some(a) => format!("account {a} NOT allowed"),
+            None => "account not set".into(),
+        };
+        out.push(format!(
+            "consumer {} ({}): {principal}; {}",
+            m.name,
+            m.spans.shown,
+            az_line(&m.az_ids, &provider.az_ids)
+        ));
     }
     if out.is_empty() {
         out.push("no consumer among the specs given".into());
@@ -607,5 +653,37 @@ fn write_endpoint(out: &mut String, ep: &EndpointView) {
     let _ = writeln!(out, "      {}", facts.join("; "));
     if !ep.why.is_empty() {
         let _ = writeln!(out, "      why: {}", ep.why.join("; "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundles_are_read_from_typed_reasons_sorted_and_once_each() {
+        let at = || "spec.toml:4".to_string();
+        let reasons = [
+            Reason::Bundle {
+                name: "ecr".into(),
+                at: at(),
+            },
+            // Text that looks like a bundle is not one: only the variant counts.
+            Reason::Listed {
+                at: "bundle `fake` (x.toml:1)".into(),
+            },
+            Reason::Connect {
+                key: "bundle `fake2`".into(),
+            },
+            Reason::Bundle {
+                name: "ssm".into(),
+                at: at(),
+            },
+            Reason::Bundle {
+                name: "ecr".into(),
+                at: "base.toml:9".into(),
+            },
+        ];
+        assert_eq!(bundle_names(reasons.iter()), ["ecr", "ssm"]);
     }
 }

@@ -768,7 +768,7 @@ fn resolve_references(scenarios: &mut [Scenario]) {
                 panic!(
                     "{}: `connect.{}` references {}, which is not a scenario of this test (a top-level spec under specs/ or a tests/cases/*/spec.toml)",
                     scenarios[i].spec.display(),
-                    c.key.trim_start_matches("connect."),
+                    c.key.name(),
                     r.path.display()
                 )
             });

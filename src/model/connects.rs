@@ -40,7 +40,7 @@ pub(super) fn lower_connects(
         ports.dedup();
         let cidr = cidr.cloned().unwrap_or(Value::VpcCidr);
         out.push(Endpoint {
-            key: format!("connect.{key}"),
+            key: EndpointKey::Connect(key.clone()),
             name_tag: format!("{name}-{key}"),
             kind: EndpointType::Interface,
             service_name,
@@ -50,7 +50,7 @@ pub(super) fn lower_connects(
             ports,
             policy: None,
             policy_source: None,
-            reasons: vec![format!("connect.{key}")],
+            reasons: vec![Reason::Connect { key: key.clone() }],
             reference,
             ident,
         });

@@ -51,7 +51,7 @@ pub(super) fn lower_endpoints(
             EndpointType::Interface => entry.map(|e| e.ports()).unwrap_or_else(|| vec![443]),
         };
         endpoints.push(Endpoint {
-            key: key.clone(),
+            key: EndpointKey::Service(key.clone()),
             name_tag: format!("{}-{}", spec.name.value, key.replace(['.', '_'], "-")),
             ident: ident_of(key),
             kind,

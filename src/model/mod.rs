@@ -28,6 +28,7 @@ mod network;
 mod origins;
 mod outputs;
 mod policies;
+mod reasons;
 mod security_groups;
 mod services;
 
@@ -36,6 +37,7 @@ pub use decide::{HealthCheck, ReachGroups, SHARED_GROUP};
 pub use endpoints::ident_of;
 pub use exposes::{built_nlb_name, nlb_name, short_hash};
 pub use policies::org_policy;
+pub use reasons::{Reason, connect_label};
 
 // Helpers the passes share, in scope for each pass through `use super::*`.
 use endpoints::type_word;
@@ -153,8 +155,8 @@ pub struct IngressRule {
 
 #[derive(Debug, Serialize)]
 pub struct Endpoint {
-    /// Catalog name (`ecr.dkr`).
-    pub key: String,
+    /// Catalog name (`ecr.dkr`), or a connect's key (`connect.billing`).
+    pub key: EndpointKey,
     /// Identifier for both targets, in snake_case (`ecr_dkr`).
     pub ident: String,
     /// Name tag value.
@@ -174,13 +176,46 @@ pub struct Endpoint {
     /// Where the policy came from, for `explain`.
     pub policy_source: Option<String>,
     /// Why the endpoint is there: the spec line or bundle that asked for it.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     /// A connect's own security group (reach endpoints share one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub own_security_group: Option<CreatedSecurityGroup>,
     /// A connect to another spec's expose, checked by [`crate::check`].
     #[serde(skip)]
     pub reference: Option<Reference>,
+}
+
+/// Which endpoint this is: a service the spec reaches, by catalog name
+/// (`ecr.dkr`), or a `[connect.<key>]`, by its key (`billing`). Printed
+/// (and serialized) as people see it: `ecr.dkr`, `connect.billing`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndpointKey {
+    Service(String),
+    Connect(String),
+}
+
+impl EndpointKey {
+    /// The name as written in the spec, without the section it is under.
+    pub fn name(&self) -> &str {
+        match self {
+            EndpointKey::Service(k) | EndpointKey::Connect(k) => k,
+        }
+    }
+}
+
+impl std::fmt::Display for EndpointKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EndpointKey::Service(k) => f.write_str(k),
+            EndpointKey::Connect(k) => f.write_str(&connect_label(k)),
+        }
+    }
+}
+
+impl Serialize for EndpointKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// A security group vpcegen creates.
@@ -446,6 +481,46 @@ mod testing {
 mod tests {
     use super::testing::load;
     use super::*;
+
+    #[test]
+    fn a_connect_keeps_its_own_key_and_prints_under_its_section() {
+        let t = load(
+            r#"version = 1
+name = "app"
+[reach]
+services = ["sts"]
+[connect.ledger]
+service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123"
+"#,
+            &[],
+        );
+        let mut d = Diagnostics::default();
+        let m = lower(&t.spec, t.file, &t.sources, &Links::default(), &mut d).expect("a model");
+        let c = &m.connects[0];
+        assert_eq!(c.key, EndpointKey::Connect("ledger".into()));
+        assert_eq!(
+            (c.key.name(), c.key.to_string()),
+            ("ledger", "connect.ledger".into())
+        );
+        let json = serde_json::to_value(&c.key).expect("serializes");
+        assert_eq!(json, serde_json::json!("connect.ledger"));
+        assert_eq!(
+            c.reasons,
+            [Reason::Connect {
+                key: "ledger".into()
+            }]
+        );
+        let e = &m.endpoints[0];
+        assert_eq!((e.key.name(), e.key.to_string()), ("sts", "sts".into()));
+        let described = |name: &str| {
+            let o = m.outputs.iter().find(|o| o.name == name);
+            o.map(|o| o.description.clone())
+        };
+        assert_eq!(
+            described("connect_ledger_endpoint_id").as_deref(),
+            Some("ID of the interface endpoint connecting to ledger")
+        );
+    }
 
     #[test]
     fn the_vpc_cidr_is_read_once_for_every_group_that_admits_it() {

@@ -115,7 +115,7 @@ fn expose_outputs(exposes: &[Expose], outputs: &mut Vec<Output>) {
 /// A connect's endpoint ID, DNS names and security group.
 fn connect_outputs(connects: &[Endpoint], outputs: &mut Vec<Output>) {
     for c in connects {
-        let key = c.key.trim_start_matches("connect.");
+        let key = c.key.name();
         outputs.push(Output {
             name: format!("{}_endpoint_id", c.ident),
             description: format!("ID of the interface endpoint connecting to {key}"),

@@ -81,7 +81,7 @@ pub(super) fn rules(endpoints: &[Endpoint], cidrs: &[Value]) -> Vec<IngressRule>
         let users: Vec<&str> = endpoints
             .iter()
             .filter(|e| e.ports.contains(port))
-            .map(|e| e.key.as_str())
+            .map(|e| e.key.name())
             .collect();
         let description = format!("TCP {port} to {}", summarize(&users));
         for (i, cidr) in cidrs.iter().enumerate() {

@@ -7,7 +7,7 @@ use crate::spec::ServiceSettings;
 
 /// The services a spec reaches, by catalog key: the span that first asked for
 /// each, and every reason it is there (for `explain`).
-pub(super) type Wanted = BTreeMap<String, (Span, Vec<String>)>;
+pub(super) type Wanted = BTreeMap<String, (Span, Vec<Reason>)>;
 
 /// Expands `reach.services` and `reach.bundles`, removes `reach.without`,
 /// and reports names that mean nothing and settings no endpoint uses.
@@ -62,10 +62,9 @@ fn listed(
             .entry(s.value.clone())
             .or_insert_with(|| (s.span, Vec::new()))
             .1
-            .push(format!(
-                "listed in reach.services ({})",
-                sources.location(s.span)
-            ));
+            .push(Reason::Listed {
+                at: sources.location(s.span),
+            });
     }
 }
 
@@ -85,11 +84,10 @@ fn bundles(
                         .entry(m.to_string())
                         .or_insert_with(|| (b.span, Vec::new()))
                         .1
-                        .push(format!(
-                            "bundle `{}` ({})",
-                            bundle.name,
-                            sources.location(b.span)
-                        ));
+                        .push(Reason::Bundle {
+                            name: bundle.name.to_string(),
+                            at: sources.location(b.span),
+                        });
                 }
             }
             None => {
@@ -224,8 +222,8 @@ without = ["ecr.api"]
         // s3 is asked for twice: one service, both reasons, in order.
         let reasons = &w["s3"].1;
         assert_eq!(reasons.len(), 2, "{reasons:?}");
-        assert!(reasons[0].starts_with("listed in reach.services"));
-        assert!(reasons[1].starts_with("bundle `ecr`"));
+        assert!(matches!(&reasons[0], Reason::Listed { .. }));
+        assert!(matches!(&reasons[1], Reason::Bundle { name, .. } if name == "ecr"));
         assert_eq!(w["ecr.dkr"].1.len(), 1);
     }
 
