@@ -36,6 +36,7 @@ pub(super) fn lower_exposes(
             allowed_principals: principals,
             acceptance_required,
             private_dns_name: x.private_dns_name.as_ref().map(|p| p.value.clone()),
+            notify: x.notify.as_ref().map(notification),
             spans: ExposeSpans {
                 key: Some(x.key_span),
                 principals: x.allowed_principals.iter().map(|p| p.span).collect(),
@@ -45,6 +46,17 @@ pub(super) fn lower_exposes(
         });
     }
     (out, inputs)
+}
+
+/// `notify`: the topic, and the events in a fixed order.
+fn notification(n: &crate::spec::Notify) -> Notification {
+    let mut events: Vec<_> = n.events.iter().map(|e| e.value).collect();
+    events.sort_unstable();
+    events.dedup();
+    Notification {
+        topic_arn: n.sns_topic.value.to_string(),
+        events,
+    }
 }
 
 /// The NLB behind an expose: one created (named by [`nlb_name`]), or an
@@ -312,5 +324,25 @@ mod tests {
             nlb_name(&"a".repeat(40), &"b".repeat(10)),
             nlb_name(&"a".repeat(41), &"b".repeat(9))
         );
+    }
+
+    #[test]
+    fn notifications_name_each_event_once_in_a_fixed_order() {
+        let t = super::super::testing::load(
+            r#"version = 1
+name = "shop"
+[expose.orders]
+load_balancer = { port = 443 }
+allowed_principals = ["arn:aws:iam::444455556666:root"]
+notify = { sns_topic = "arn:aws:sns:us-east-1:111122223333:events", events = ["Reject", "Connect", "Accept"] }
+"#,
+            &[],
+        );
+        let mut d = Diagnostics::default();
+        let (exposes, _) = lower_exposes(&t.spec, &Links::default(), &mut d);
+        let n = exposes[0].notify.as_ref().expect("a notification");
+        assert_eq!(n.topic_arn, "arn:aws:sns:us-east-1:111122223333:events");
+        let events: Vec<&str> = n.events.iter().map(|e| e.as_str()).collect();
+        assert_eq!(events, ["Accept", "Connect", "Reject"]);
     }
 }

@@ -251,8 +251,19 @@ pub struct Expose {
     pub allowed_principals: Vec<Principal>,
     pub acceptance_required: bool,
     pub private_dns_name: Option<String>,
+    /// Connection notifications to an SNS topic, when the spec asks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify: Option<Notification>,
     #[serde(skip)]
     pub spans: ExposeSpans,
+}
+
+/// An endpoint service's connection notifications: where, and of what.
+#[derive(Debug, Serialize)]
+pub struct Notification {
+    pub topic_arn: String,
+    /// Sorted, each once, whatever order the spec gave.
+    pub events: Vec<crate::spec::ConnectionEvent>,
 }
 
 #[derive(Debug, Default, Clone)]

@@ -175,6 +175,9 @@ fn resource_ids(model: &Model) -> Vec<String> {
             ids.extend(["LoadBalancer", "TargetGroup", "Listener"].map(|s| format!("{base}{s}")));
         }
         ids.push(format!("{base}EndpointService"));
+        if x.notify.is_some() {
+            ids.push(format!("{base}ConnectionNotification"));
+        }
         if !x.allowed_principals.is_empty() {
             ids.push(format!("{base}Permissions"));
         }
@@ -512,6 +515,31 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                 ("Tags".into(), tags(model, &x.name_tag)),
             ]),
         });
+        if let Some(n) = &x.notify {
+            resources.push(ResourceView {
+                logical_id: format!("{base}ConnectionNotification"),
+                kind: "AWS::EC2::VPCEndpointConnectionNotification".into(),
+                properties: Cfn::Map(vec![
+                    (
+                        "ServiceId".into(),
+                        Cfn::Ref(format!("{base}EndpointService")),
+                    ),
+                    (
+                        "ConnectionNotificationArn".into(),
+                        Cfn::Str(n.topic_arn.clone().into()),
+                    ),
+                    (
+                        "ConnectionEvents".into(),
+                        Cfn::List(
+                            n.events
+                                .iter()
+                                .map(|e| Cfn::Str(e.as_str().into()))
+                                .collect(),
+                        ),
+                    ),
+                ]),
+            });
+        }
         if !x.allowed_principals.is_empty() {
             resources.push(ResourceView {
                 logical_id: format!("{base}Permissions"),

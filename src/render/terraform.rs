@@ -85,7 +85,15 @@ struct ExposeView {
     acceptance_required: Expr,
     allowed_principals: Expr,
     private_dns_name: Option<Expr>,
+    notify: Option<NotifyView>,
     tags: Expr,
+}
+
+/// `aws_vpc_endpoint_connection_notification` (it takes no tags).
+#[derive(Serialize)]
+struct NotifyView {
+    topic_arn: Expr,
+    events: Expr,
 }
 
 #[derive(Serialize)]
@@ -347,6 +355,10 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                     x.allowed_principals.iter().map(|p| s(p.as_str())).collect(),
                 ),
                 private_dns_name: x.private_dns_name.as_ref().map(|n| s(n.clone())),
+                notify: x.notify.as_ref().map(|n| NotifyView {
+                    topic_arn: s(n.topic_arn.clone()),
+                    events: Expr::List(n.events.iter().map(|e| s(e.as_str())).collect()),
+                }),
                 tags: tags_with_name(&x.name_tag),
             }
         })

@@ -1066,6 +1066,9 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
     let private_dns_name = r
         .get("private_dns_name")
         .and_then(|n| checked(n, &format!("{field}.private_dns_name"), d, check_domain));
+    let notify = r
+        .get("notify")
+        .and_then(|n| read_notify(n, &format!("{field}.notify"), d));
     r.finish(d);
     Some(Expose {
         key_span,
@@ -1074,6 +1077,40 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
         allowed_principals_span: principals_node.map(|n| n.span),
         acceptance_required,
         private_dns_name,
+        notify,
+    })
+}
+
+/// `notify = { sns_topic = "...", events = [...] }`: both keys, and at
+/// least one event.
+fn read_notify(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Notify> {
+    let mut r = read::table(n, field, d)?;
+    let sns_topic = r
+        .require(
+            "sns_topic",
+            "\"arn:aws:sns:eu-west-1:111122223333:endpoint-events\"",
+            d,
+        )
+        .and_then(|v| parsed(v, &format!("{field}.sns_topic"), d, SnsTopicArn::parse));
+    let events_field = format!("{field}.events");
+    let events = r
+        .require("events", "[\"Connect\", \"Accept\", \"Reject\", \"Delete\"]", d)
+        .and_then(|v| {
+            let events = read::strings(v, &events_field, d, ConnectionEvent::parse)?;
+            if events.is_empty() {
+                d.push(read::invalid(
+                    v,
+                    &events_field,
+                    "list at least one of \"Accept\", \"Connect\", \"Delete\" and \"Reject\", or remove `notify`".into(),
+                ));
+                return None;
+            }
+            Some(events)
+        });
+    r.finish(d);
+    Some(Notify {
+        sns_topic: sns_topic?,
+        events: events?,
     })
 }
 

@@ -10,7 +10,9 @@ mod types;
 pub mod value;
 
 pub use load::{Loaded, io_reason, load, load_referenced};
-pub use types::{AccountId, AzId, Cidr, InputName, Principal, Region};
+pub use types::{
+    AccountId, AzId, Cidr, ConnectionEvent, InputName, Principal, Region, SnsTopicArn,
+};
 
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -277,6 +279,45 @@ pub struct Expose {
     /// the domain verification record.
     #[schemars(with = "Option<String>")]
     pub private_dns_name: Option<Sp<String>>,
+    /// Connection notifications: an SNS topic told of the events listed
+    /// (the topic's policy must let `vpce.amazonaws.com` publish).
+    #[schemars(with = "Option<NotifySchema>")]
+    pub notify: Option<Notify>,
+}
+
+/// `notify = { sns_topic = "arn:aws:sns:...", events = ["Connect", ...] }`.
+#[derive(Clone, Debug)]
+pub struct Notify {
+    pub sns_topic: Sp<SnsTopicArn>,
+    /// At least one.
+    pub events: Vec<Sp<ConnectionEvent>>,
+}
+
+// The schema of `Notify` for editors; the doc comment is what they show.
+/// Connection notifications of an endpoint service, to an SNS topic.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, rename = "Notify")]
+#[allow(dead_code)]
+struct NotifySchema {
+    /// ARN of the SNS topic to notify: `arn:aws:sns:<region>:<account>:<topic>`.
+    #[schemars(regex(
+        pattern = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+(\.fifo)?$"
+    ))]
+    sns_topic: String,
+    /// Which connection events to notify of.
+    #[schemars(length(min = 1))]
+    events: Vec<ConnectionEventSchema>,
+}
+
+/// A connection event, as AWS names it.
+#[derive(JsonSchema)]
+#[schemars(rename = "ConnectionEvent")]
+#[allow(dead_code)]
+enum ConnectionEventSchema {
+    Accept,
+    Connect,
+    Delete,
+    Reject,
 }
 
 #[derive(Clone, Debug)]

@@ -252,6 +252,77 @@ impl Region {
 
 text_value!(Region, self => &self.0);
 
+/// The ARN of the SNS topic an endpoint service notifies of connections:
+/// `arn:<partition>:sns:<region>:<account>:<topic>`.
+#[derive(Clone, Debug)]
+pub struct SnsTopicArn(String);
+
+impl SnsTopicArn {
+    pub fn parse(s: &str) -> Result<SnsTopicArn, String> {
+        let parts: Vec<&str> = s.split(':').collect();
+        let topic_ok = |t: &str| {
+            let name = t.strip_suffix(".fifo").unwrap_or(t);
+            (1..=256).contains(&t.len())
+                && !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        let ok = parts.len() == 6
+            && parts[0] == "arn"
+            && parts[1].starts_with("aws")
+            && parts[2] == "sns"
+            && !parts[3].is_empty()
+            && is_account(parts[4])
+            && topic_ok(parts[5]);
+        if ok {
+            Ok(SnsTopicArn(s.to_owned()))
+        } else {
+            Err("an SNS topic ARN: `arn:aws:sns:eu-west-1:111122223333:endpoint-events`".into())
+        }
+    }
+}
+
+text_value!(SnsTopicArn, self => &self.0);
+
+/// What happened to a connection to an endpoint service, as AWS names it
+/// in a connection notification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ConnectionEvent {
+    Accept,
+    Connect,
+    Delete,
+    Reject,
+}
+
+impl ConnectionEvent {
+    pub fn parse(s: &str) -> Result<ConnectionEvent, String> {
+        Ok(match s {
+            "Accept" => ConnectionEvent::Accept,
+            "Connect" => ConnectionEvent::Connect,
+            "Delete" => ConnectionEvent::Delete,
+            "Reject" => ConnectionEvent::Reject,
+            _ => return Err("use \"Accept\", \"Connect\", \"Delete\" or \"Reject\"".into()),
+        })
+    }
+
+    /// The name AWS uses, also in both targets' output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectionEvent::Accept => "Accept",
+            ConnectionEvent::Connect => "Connect",
+            ConnectionEvent::Delete => "Delete",
+            ConnectionEvent::Reject => "Reject",
+        }
+    }
+}
+
+impl serde::Serialize for ConnectionEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -454,5 +525,41 @@ mod tests {
             serde_json::to_string(&p).unwrap(),
             r#"["*","arn:aws:iam::222222222222:root"]"#
         );
+    }
+
+    #[test]
+    fn sns_topic_arns() {
+        for ok in [
+            "arn:aws:sns:eu-west-1:111122223333:endpoint-events",
+            "arn:aws-us-gov:sns:us-gov-west-1:111122223333:a_b",
+            "arn:aws:sns:us-east-1:111122223333:events.fifo",
+        ] {
+            assert_eq!(SnsTopicArn::parse(ok).unwrap().as_str(), ok);
+        }
+        for bad in [
+            "",
+            "endpoint-events",
+            "arn:aws:sqs:eu-west-1:111122223333:q",
+            "arn:aws:sns:eu-west-1:11112222333:t",
+            "arn:aws:sns::111122223333:t",
+            "arn:aws:sns:eu-west-1:111122223333:",
+            "arn:aws:sns:eu-west-1:111122223333:a b",
+            "arn:aws:sns:eu-west-1:111122223333:.fifo",
+            "arn:aws:sns:eu-west-1:111122223333:t:extra",
+        ] {
+            assert!(
+                SnsTopicArn::parse(bad).is_err(),
+                "{bad:?} should be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn connection_events_round_trip() {
+        for e in ["Accept", "Connect", "Delete", "Reject"] {
+            assert_eq!(ConnectionEvent::parse(e).unwrap().as_str(), e);
+        }
+        assert!(ConnectionEvent::parse("accept").is_err());
+        assert!(ConnectionEvent::parse("").is_err());
     }
 }
