@@ -193,117 +193,185 @@ fn service_name(s: &ServiceName) -> String {
 /// and the specs they reference) for the pair checks.
 pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Explanation {
     let p = Pricing::get();
-    let hours = p.hours_per_month;
-    let catalog = Catalog::get();
     let pairs = Pairs::new(all);
-    let specs = built
-        .iter()
-        .map(|m| {
-            let literal_subnets = match &m.subnets {
-                Some(Value::LiteralList(xs)) => Some(xs.len()),
-                _ => None,
-            };
-            let (az_count, az_count_assumed) = if !m.az_ids.is_empty() {
-                (m.az_ids.len(), false)
-            } else if let Some(n) = literal_subnets {
-                (n, false)
-            } else {
-                (2, true)
-            };
-            let azs = if m.az_ids.is_empty() { format!("{az_count} AZs") } else { m.az_ids.join(", ") };
-            let per_endpoint = az_count as f64 * hours * p.interface_endpoint.per_az_hour;
-            let interface_cost = format!("{az_count} AZ × {hours} h × ${} = {}", p.interface_endpoint.per_az_hour, money(per_endpoint));
-            let view = |e: &Endpoint, checks: Vec<String>| {
-                let interface = e.kind == EndpointType::Interface;
-                EndpointView {
-                    name: e.key.to_string(),
-                    kind: e.kind,
-                    service_name: service_name(&e.service_name),
-                    private_dns: e.private_dns,
-                    policy: e.policy_source.clone(),
-                    ports: e.ports.clone(),
-                    lands_in: if interface {
-                        format!("one network interface per subnet ({}) in {azs}", m.subnets.as_ref().map(describe).unwrap_or_default())
-                    } else {
-                        format!("routes in {}", m.route_tables.as_ref().map(describe).unwrap_or_default())
-                    },
-                    why: e.reasons.iter().map(Reason::to_string).collect(),
-                    checks,
-                    monthly: if interface { cents(per_endpoint) } else { 0.0 },
-                    cost: if interface { interface_cost.clone() } else { "free (gateway endpoint)".into() },
-                }
-            };
-            let endpoints: Vec<EndpointView> = m.endpoints.iter().map(|e| view(e, Vec::new())).collect();
-            let connects: Vec<EndpointView> = m.connects.iter().map(|c| view(c, connect_checks(m, c, &pairs))).collect();
-            let bundle_names = bundle_names(m.endpoints.iter().flat_map(|e| &e.reasons));
-            let bundles = bundle_names
-                .iter()
-                .filter_map(|b| catalog.bundle(b))
-                .map(|b| BundleView {
-                    name: b.name.to_string(),
-                    services: b.services.iter().map(|s| s.to_string()).collect(),
-                    optional: b.optional.iter().map(|s| s.to_string()).collect(),
-                    reason: b.reason.to_string(),
-                })
-                .collect();
-            let provider_id = check::identity(&m.spans.path);
-            let exposes = m
-                .exposes
-                .iter()
-                .map(|x| ExposeView {
-                    name: x.key.clone(),
-                    load_balancer: match &x.load_balancer {
-                        LoadBalancer::Create { name, port, target_port, target_type } => format!(
-                            "new internal NLB `{name}`: TCP {port} → {} targets on port {target_port}",
-                            target_type.name()
-                        ),
-                        LoadBalancer::Existing(v) => format!("existing NLB {}", describe(v)),
-                    },
-                    allowed_principals: x.allowed_principals.iter().map(|p| p.to_string()).collect(),
-                    acceptance_required: x.acceptance_required,
-                    private_dns_name: x.private_dns_name.clone(),
-                    checks: expose_checks(m, &provider_id, x, &pairs),
-                })
-                .collect();
-            let interface_count = m.endpoints.iter().filter(|e| e.kind == EndpointType::Interface).count() + m.connects.len();
-            let gateway_count = m.endpoints.len() - m.endpoints.iter().filter(|e| e.kind == EndpointType::Interface).count();
-            let endpoints_monthly = interface_count as f64 * per_endpoint;
-            let data_monthly = gb_per_month.map_or(0.0, |gb| p.interface_data(gb));
-            let nat_hours_monthly = az_count as f64 * hours * p.nat_gateway.per_hour;
-            let nat_data_monthly = gb_per_month.map_or(0.0, |gb| gb * p.nat_gateway.per_gb);
-            SpecView {
-                name: m.name.clone(),
-                source: m.spans.shown.clone(),
-                region: m.region.clone(),
-                vpc: describe(&m.vpc_id),
-                subnets: m.subnets.as_ref().map(describe),
-                route_tables: m.route_tables.as_ref().map(describe),
-                az_ids: m.az_ids.clone(),
-                origins: m.origins.iter().map(|(value, from)| Origin { value: value.clone(), from: from.clone() }).collect(),
-                az_count,
-                az_count_assumed,
-                endpoints,
-                bundles,
-                exposes,
-                connects,
-                cost: CostView {
-                    interface_endpoints: interface_count,
-                    gateway_endpoints: gateway_count,
-                    endpoints_monthly: cents(endpoints_monthly),
-                    data_gb: gb_per_month,
-                    data_monthly: cents(data_monthly),
-                    total_monthly: cents(endpoints_monthly + data_monthly),
-                    nat_gateways: az_count,
-                    nat_hours_monthly: cents(nat_hours_monthly),
-                    nat_data_monthly: cents(nat_data_monthly),
-                    nat_total_monthly: cents(nat_hours_monthly + nat_data_monthly),
-                },
-            }
-        })
-        .collect();
     Explanation {
-        specs,
+        specs: built
+            .iter()
+            .map(|m| spec_view(m, &pairs, gb_per_month, p))
+            .collect(),
         prices: p.clone(),
+    }
+}
+
+/// How many AZs a spec's interface endpoints are priced in: its AZ IDs,
+/// else its literal subnets, else two (assumed, and said so).
+fn az_count(m: &Model) -> (usize, bool) {
+    if !m.az_ids.is_empty() {
+        return (m.az_ids.len(), false);
+    }
+    match &m.subnets {
+        Some(Value::LiteralList(xs)) => (xs.len(), false),
+        _ => (2, true),
+    }
+}
+
+/// One spec: its network, endpoints, bundles, exposes, connects and cost.
+fn spec_view(m: &Model, pairs: &Pairs, gb_per_month: Option<f64>, p: &Pricing) -> SpecView {
+    let (az_count, az_count_assumed) = az_count(m);
+    let per_endpoint = az_count as f64 * p.hours_per_month * p.interface_endpoint.per_az_hour;
+    let view = |e: &Endpoint, checks| endpoint_view(m, e, checks, az_count, per_endpoint, p);
+    let endpoints: Vec<EndpointView> = m.endpoints.iter().map(|e| view(e, Vec::new())).collect();
+    let connects: Vec<EndpointView> = m
+        .connects
+        .iter()
+        .map(|c| view(c, connect_checks(m, c, pairs)))
+        .collect();
+    SpecView {
+        name: m.name.clone(),
+        source: m.spans.shown.clone(),
+        region: m.region.clone(),
+        vpc: describe(&m.vpc_id),
+        subnets: m.subnets.as_ref().map(describe),
+        route_tables: m.route_tables.as_ref().map(describe),
+        az_ids: m.az_ids.clone(),
+        origins: m
+            .origins
+            .iter()
+            .map(|(value, from)| Origin {
+                value: value.clone(),
+                from: from.clone(),
+            })
+            .collect(),
+        az_count,
+        az_count_assumed,
+        endpoints,
+        bundles: bundle_views(m),
+        exposes: expose_views(m, pairs),
+        connects,
+        cost: cost_view(m, az_count, per_endpoint, gb_per_month, p),
+    }
+}
+
+/// An endpoint or connect: what it reaches, where it lands, why, its cost.
+fn endpoint_view(
+    m: &Model,
+    e: &Endpoint,
+    checks: Vec<String>,
+    az_count: usize,
+    per_endpoint: f64,
+    p: &Pricing,
+) -> EndpointView {
+    let interface = e.kind == EndpointType::Interface;
+    let azs = if m.az_ids.is_empty() {
+        format!("{az_count} AZs")
+    } else {
+        m.az_ids.join(", ")
+    };
+    EndpointView {
+        name: e.key.to_string(),
+        kind: e.kind,
+        service_name: service_name(&e.service_name),
+        private_dns: e.private_dns,
+        policy: e.policy_source.clone(),
+        ports: e.ports.clone(),
+        lands_in: if interface {
+            format!(
+                "one network interface per subnet ({}) in {azs}",
+                m.subnets.as_ref().map(describe).unwrap_or_default()
+            )
+        } else {
+            format!(
+                "routes in {}",
+                m.route_tables.as_ref().map(describe).unwrap_or_default()
+            )
+        },
+        why: e.reasons.iter().map(Reason::to_string).collect(),
+        checks,
+        monthly: if interface { cents(per_endpoint) } else { 0.0 },
+        cost: if interface {
+            format!(
+                "{az_count} AZ × {} h × ${} = {}",
+                p.hours_per_month,
+                p.interface_endpoint.per_az_hour,
+                money(per_endpoint)
+            )
+        } else {
+            "free (gateway endpoint)".into()
+        },
+    }
+}
+
+/// The bundles that brought services in, from the catalog.
+fn bundle_views(m: &Model) -> Vec<BundleView> {
+    let catalog = Catalog::get();
+    bundle_names(m.endpoints.iter().flat_map(|e| &e.reasons))
+        .iter()
+        .filter_map(|b| catalog.bundle(b))
+        .map(|b| BundleView {
+            name: b.name.to_string(),
+            services: b.services.iter().map(|s| s.to_string()).collect(),
+            optional: b.optional.iter().map(|s| s.to_string()).collect(),
+            reason: b.reason.to_string(),
+        })
+        .collect()
+}
+
+/// Each expose: its NLB, principals and the checks of its pairs.
+fn expose_views(m: &Model, pairs: &Pairs) -> Vec<ExposeView> {
+    let provider_id = check::identity(&m.spans.path);
+    m.exposes
+        .iter()
+        .map(|x| ExposeView {
+            name: x.key.clone(),
+            load_balancer: match &x.load_balancer {
+                LoadBalancer::Create {
+                    name,
+                    port,
+                    target_port,
+                    target_type,
+                } => format!(
+                    "new internal NLB `{name}`: TCP {port} → {} targets on port {target_port}",
+                    target_type.name()
+                ),
+                LoadBalancer::Existing(v) => format!("existing NLB {}", describe(v)),
+            },
+            allowed_principals: x.allowed_principals.iter().map(|p| p.to_string()).collect(),
+            acceptance_required: x.acceptance_required,
+            private_dns_name: x.private_dns_name.clone(),
+            checks: expose_checks(m, &provider_id, x, pairs),
+        })
+        .collect()
+}
+
+/// The monthly cost of the endpoints, and of the same through NAT gateways.
+fn cost_view(
+    m: &Model,
+    az_count: usize,
+    per_endpoint: f64,
+    gb_per_month: Option<f64>,
+    p: &Pricing,
+) -> CostView {
+    let interfaces = m
+        .endpoints
+        .iter()
+        .filter(|e| e.kind == EndpointType::Interface)
+        .count();
+    let interface_count = interfaces + m.connects.len();
+    let endpoints_monthly = interface_count as f64 * per_endpoint;
+    let data_monthly = gb_per_month.map_or(0.0, |gb| p.interface_data(gb));
+    let nat_hours_monthly = az_count as f64 * p.hours_per_month * p.nat_gateway.per_hour;
+    let nat_data_monthly = gb_per_month.map_or(0.0, |gb| gb * p.nat_gateway.per_gb);
+    CostView {
+        interface_endpoints: interface_count,
+        gateway_endpoints: m.endpoints.len() - interfaces,
+        endpoints_monthly: cents(endpoints_monthly),
+        data_gb: gb_per_month,
+        data_monthly: cents(data_monthly),
+        total_monthly: cents(endpoints_monthly + data_monthly),
+        nat_gateways: az_count,
+        nat_hours_monthly: cents(nat_hours_monthly),
+        nat_data_monthly: cents(nat_data_monthly),
+        nat_total_monthly: cents(nat_hours_monthly + nat_data_monthly),
     }
 }
 
@@ -455,165 +523,12 @@ pub fn render_text(e: &Explanation) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let _ = writeln!(out, "{} ({})", s.name, s.source);
-        let _ = writeln!(
-            out,
-            "  region: {}",
-            s.region
-                .as_deref()
-                .unwrap_or("any (service names are resolved at deploy time)")
-        );
-        let _ = writeln!(out, "  VPC: {}", s.vpc);
-        if let Some(sub) = &s.subnets {
-            let _ = writeln!(out, "  subnets: {sub}");
-        }
-        if let Some(rt) = &s.route_tables {
-            let _ = writeln!(out, "  route tables: {rt}");
-        }
-        let azs = if s.az_ids.is_empty() {
-            if s.az_count_assumed {
-                format!("not given (priced as {} AZs; set vpc.az_ids)", s.az_count)
-            } else {
-                format!("not given ({} subnets)", s.az_count)
-            }
-        } else {
-            s.az_ids.join(", ")
-        };
-        let _ = writeln!(out, "  AZ IDs: {azs}");
-
-        if !s.endpoints.is_empty() {
-            let _ = writeln!(out, "\n  endpoints ({}):", s.endpoints.len());
-            for ep in &s.endpoints {
-                write_endpoint(&mut out, ep);
-            }
-        }
-        if !s.bundles.is_empty() {
-            let _ = writeln!(out, "\n  bundles:");
-            for b in &s.bundles {
-                let _ = writeln!(out, "    {} = {}", b.name, b.services.join(" + "));
-                let _ = writeln!(out, "      {}", b.reason);
-                if !b.optional.is_empty() {
-                    let _ = writeln!(out, "      often added: {}", b.optional.join(", "));
-                }
-            }
-        }
-        if !s.exposes.is_empty() {
-            let _ = writeln!(out, "\n  exposes:");
-            for x in &s.exposes {
-                let _ = writeln!(out, "    {}: {}", x.name, x.load_balancer);
-                let _ = writeln!(
-                    out,
-                    "      principals: {}; acceptance {}",
-                    if x.allowed_principals.is_empty() {
-                        "none".into()
-                    } else {
-                        x.allowed_principals.join(", ")
-                    },
-                    if x.acceptance_required {
-                        "required"
-                    } else {
-                        "automatic"
-                    }
-                );
-                if let Some(n) = &x.private_dns_name {
-                    let _ = writeln!(
-                        out,
-                        "      private DNS name: {n} (verify the domain with the TXT record in the outputs)"
-                    );
-                }
-                for c in &x.checks {
-                    let _ = writeln!(out, "      check: {c}");
-                }
-            }
-        }
-        if !s.connects.is_empty() {
-            let _ = writeln!(out, "\n  connects:");
-            for c in &s.connects {
-                write_endpoint(&mut out, c);
-                for ch in &c.checks {
-                    let _ = writeln!(out, "      check: {ch}");
-                }
-            }
-        }
-
-        if s.origins
-            .iter()
-            .any(|o| !o.from.starts_with(&format!("{}:", s.source)))
-        {
-            // Only worth a section when a baseline set something.
-            let _ = writeln!(out, "\n  where each value comes from:");
-            let w = s
-                .origins
-                .iter()
-                .map(|o| o.value.chars().count())
-                .max()
-                .unwrap_or(0);
-            for o in &s.origins {
-                let _ = writeln!(out, "    {:<w$}  {}", o.value, o.from);
-            }
-        }
-        let _ = writeln!(
-            out,
-            "\n  monthly cost estimate ({} list prices in {}, {} h a month):",
-            p.region, p.currency, p.hours_per_month
-        );
-        let width = s
-            .endpoints
-            .iter()
-            .chain(&s.connects)
-            .map(|e| e.name.len())
-            .max()
-            .unwrap_or(0);
-        for ep in s.endpoints.iter().chain(&s.connects) {
-            let _ = writeln!(out, "    {:<width$}  {}", ep.name, ep.cost);
-        }
-        let c = &s.cost;
-        let _ = writeln!(
-            out,
-            "    endpoints: {} a month ({} interface, {} gateway)",
-            money(c.endpoints_monthly),
-            c.interface_endpoints,
-            c.gateway_endpoints
-        );
-        match c.data_gb {
-            Some(gb) => {
-                let _ = writeln!(
-                    out,
-                    "    data processed: {gb} GB → {} (tiered from ${}/GB)",
-                    money(c.data_monthly),
-                    p.interface_endpoint.data_tiers[0].per_gb
-                );
-                let _ = writeln!(out, "    total: {} a month", money(c.total_monthly));
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "    data processed: ${}/GB on top (give --gb-per-month for a figure)",
-                    p.interface_endpoint.data_tiers[0].per_gb
-                );
-            }
-        }
-        let _ = write!(
-            out,
-            "    the same through NAT gateways: {} × {} h × ${} = {}",
-            c.nat_gateways,
-            p.hours_per_month,
-            p.nat_gateway.per_hour,
-            money(c.nat_hours_monthly)
-        );
-        match c.data_gb {
-            Some(gb) => {
-                let _ = writeln!(
-                    out,
-                    " + {gb} GB × ${} = {} a month",
-                    p.nat_gateway.per_gb,
-                    money(c.nat_total_monthly)
-                );
-            }
-            None => {
-                let _ = writeln!(out, " a month + ${}/GB", p.nat_gateway.per_gb);
-            }
-        }
+        write_network(&mut out, s);
+        write_endpoints_and_bundles(&mut out, s);
+        write_exposes(&mut out, s);
+        write_connects(&mut out, s);
+        write_origins(&mut out, s);
+        write_cost(&mut out, s, p);
     }
     let _ = writeln!(
         out,
@@ -625,6 +540,187 @@ pub fn render_text(e: &Explanation) -> String {
         p.nat_gateway.date
     );
     out
+}
+
+/// The spec's name, Region and network.
+fn write_network(out: &mut String, s: &SpecView) {
+    let _ = writeln!(out, "{} ({})", s.name, s.source);
+    let _ = writeln!(
+        out,
+        "  region: {}",
+        s.region
+            .as_deref()
+            .unwrap_or("any (service names are resolved at deploy time)")
+    );
+    let _ = writeln!(out, "  VPC: {}", s.vpc);
+    if let Some(sub) = &s.subnets {
+        let _ = writeln!(out, "  subnets: {sub}");
+    }
+    if let Some(rt) = &s.route_tables {
+        let _ = writeln!(out, "  route tables: {rt}");
+    }
+    let azs = if s.az_ids.is_empty() {
+        if s.az_count_assumed {
+            format!("not given (priced as {} AZs; set vpc.az_ids)", s.az_count)
+        } else {
+            format!("not given ({} subnets)", s.az_count)
+        }
+    } else {
+        s.az_ids.join(", ")
+    };
+    let _ = writeln!(out, "  AZ IDs: {azs}");
+}
+
+/// What the spec reaches, and the bundles that brought services in.
+fn write_endpoints_and_bundles(out: &mut String, s: &SpecView) {
+    if !s.endpoints.is_empty() {
+        let _ = writeln!(out, "\n  endpoints ({}):", s.endpoints.len());
+        for ep in &s.endpoints {
+            write_endpoint(out, ep);
+        }
+    }
+    if !s.bundles.is_empty() {
+        let _ = writeln!(out, "\n  bundles:");
+        for b in &s.bundles {
+            let _ = writeln!(out, "    {} = {}", b.name, b.services.join(" + "));
+            let _ = writeln!(out, "      {}", b.reason);
+            if !b.optional.is_empty() {
+                let _ = writeln!(out, "      often added: {}", b.optional.join(", "));
+            }
+        }
+    }
+}
+
+/// Each expose: its NLB, who may connect, the checks of its pairs.
+fn write_exposes(out: &mut String, s: &SpecView) {
+    if !s.exposes.is_empty() {
+        let _ = writeln!(out, "\n  exposes:");
+        for x in &s.exposes {
+            let _ = writeln!(out, "    {}: {}", x.name, x.load_balancer);
+            let _ = writeln!(
+                out,
+                "      principals: {}; acceptance {}",
+                if x.allowed_principals.is_empty() {
+                    "none".into()
+                } else {
+                    x.allowed_principals.join(", ")
+                },
+                if x.acceptance_required {
+                    "required"
+                } else {
+                    "automatic"
+                }
+            );
+            if let Some(n) = &x.private_dns_name {
+                let _ = writeln!(
+                    out,
+                    "      private DNS name: {n} (verify the domain with the TXT record in the outputs)"
+                );
+            }
+            for c in &x.checks {
+                let _ = writeln!(out, "      check: {c}");
+            }
+        }
+    }
+}
+
+/// Each connect, with the checks of its pair.
+fn write_connects(out: &mut String, s: &SpecView) {
+    if !s.connects.is_empty() {
+        let _ = writeln!(out, "\n  connects:");
+        for c in &s.connects {
+            write_endpoint(out, c);
+            for ch in &c.checks {
+                let _ = writeln!(out, "      check: {ch}");
+            }
+        }
+    }
+}
+
+/// Where each value was written, when a baseline set any.
+fn write_origins(out: &mut String, s: &SpecView) {
+    if s.origins
+        .iter()
+        .any(|o| !o.from.starts_with(&format!("{}:", s.source)))
+    {
+        // Only worth a section when a baseline set something.
+        let _ = writeln!(out, "\n  where each value comes from:");
+        let w = s
+            .origins
+            .iter()
+            .map(|o| o.value.chars().count())
+            .max()
+            .unwrap_or(0);
+        for o in &s.origins {
+            let _ = writeln!(out, "    {:<w$}  {}", o.value, o.from);
+        }
+    }
+}
+
+/// The monthly cost, against the same traffic through NAT gateways.
+fn write_cost(out: &mut String, s: &SpecView, p: &Pricing) {
+    let _ = writeln!(
+        out,
+        "\n  monthly cost estimate ({} list prices in {}, {} h a month):",
+        p.region, p.currency, p.hours_per_month
+    );
+    let width = s
+        .endpoints
+        .iter()
+        .chain(&s.connects)
+        .map(|e| e.name.len())
+        .max()
+        .unwrap_or(0);
+    for ep in s.endpoints.iter().chain(&s.connects) {
+        let _ = writeln!(out, "    {:<width$}  {}", ep.name, ep.cost);
+    }
+    let c = &s.cost;
+    let _ = writeln!(
+        out,
+        "    endpoints: {} a month ({} interface, {} gateway)",
+        money(c.endpoints_monthly),
+        c.interface_endpoints,
+        c.gateway_endpoints
+    );
+    match c.data_gb {
+        Some(gb) => {
+            let _ = writeln!(
+                out,
+                "    data processed: {gb} GB → {} (tiered from ${}/GB)",
+                money(c.data_monthly),
+                p.interface_endpoint.data_tiers[0].per_gb
+            );
+            let _ = writeln!(out, "    total: {} a month", money(c.total_monthly));
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "    data processed: ${}/GB on top (give --gb-per-month for a figure)",
+                p.interface_endpoint.data_tiers[0].per_gb
+            );
+        }
+    }
+    let _ = write!(
+        out,
+        "    the same through NAT gateways: {} × {} h × ${} = {}",
+        c.nat_gateways,
+        p.hours_per_month,
+        p.nat_gateway.per_hour,
+        money(c.nat_hours_monthly)
+    );
+    match c.data_gb {
+        Some(gb) => {
+            let _ = writeln!(
+                out,
+                " + {gb} GB × ${} = {} a month",
+                p.nat_gateway.per_gb,
+                money(c.nat_total_monthly)
+            );
+        }
+        None => {
+            let _ = writeln!(out, " a month + ${}/GB", p.nat_gateway.per_gb);
+        }
+    }
 }
 
 fn write_endpoint(out: &mut String, ep: &EndpointView) {
