@@ -239,7 +239,8 @@ fn count(t: &Table) -> usize {
     t.entries.iter().map(|e| node(&e.value)).sum()
 }
 
-/// [`load_tree`] for a file not loaded before.
+/// [`load_tree`] for a file not loaded before: read it, parse it, then
+/// merge the baselines it extends under it.
 fn load_file(
     path: &Path,
     canonical: &Path,
@@ -249,6 +250,22 @@ fn load_file(
     chain: &mut Vec<(PathBuf, Option<FileId>)>,
     memo: &mut Memo,
 ) -> Option<Tree> {
+    let file = read_file(path, via, sources, d)?;
+    let table = parse_file(file, path, via, sources, d)?;
+    chain.push((canonical.to_path_buf(), Some(file)));
+    let merged = merge_extends(file, table, sources, d, chain, memo);
+    chain.pop();
+    let (table, height) = merged?;
+    Some((file, table, height))
+}
+
+/// Reads a spec or baseline into the source map: bounded, UTF-8.
+fn read_file(
+    path: &Path,
+    via: Via,
+    sources: &mut SourceMap,
+    d: &mut Diagnostics,
+) -> Option<FileId> {
     let text = match read_limited(path, MAX_SPEC_BYTES) {
         Ok(t) => t,
         Err(ReadError::NotUtf8 { lossy, offset }) => {
@@ -289,7 +306,18 @@ fn load_file(
             return None;
         }
     };
-    let file = add_file(path, text, via, sources);
+    Some(add_file(path, text, via, sources))
+}
+
+/// Parses a file's TOML into the span-carrying tree, reporting every
+/// syntax error (only the first, unquoted, for a file reached by reference).
+fn parse_file(
+    file: FileId,
+    path: &Path,
+    via: Via,
+    sources: &mut SourceMap,
+    d: &mut Diagnostics,
+) -> Option<Table> {
     let src = sources.get(file);
     let (doc, mut errors) = toml::de::DeTable::parse_recoverable(&src.text);
     if !errors.is_empty() {
@@ -329,11 +357,24 @@ fn load_file(
         return None;
     }
     let node = value::from_toml(file, doc.get_ref(), doc.span());
-    let Kind::Table(mut table) = node.kind else {
-        unreachable!("a document is a table")
-    };
+    match node.kind {
+        Kind::Table(table) => Some(table),
+        // A TOML document is always a table.
+        _ => None,
+    }
+}
 
-    chain.push((canonical.to_path_buf(), Some(file)));
+/// Loads the baselines `table` extends (through [`load_tree`], so each is
+/// read once) and merges it over them; returns the merged table and the
+/// height of the `extends` chain below it.
+fn merge_extends(
+    file: FileId,
+    mut table: Table,
+    sources: &mut SourceMap,
+    d: &mut Diagnostics,
+    chain: &mut Vec<(PathBuf, Option<FileId>)>,
+    memo: &mut Memo,
+) -> Option<(Table, usize)> {
     let mut merged: Option<Table> = None;
     let mut height = 0;
     if let Some(entry) = table.get("extends") {
@@ -349,7 +390,6 @@ fn load_file(
             d.push(diag.clone());
         }
         if failed {
-            chain.pop();
             return None;
         }
         if bases.len() > MAX_EXTENDS_ENTRIES {
@@ -361,7 +401,6 @@ fn load_file(
                 .at(entry.value.span, format!("{} baselines", bases.len()))
                 .help("merge baselines into fewer files, or have them extend each other"),
             );
-            chain.pop();
             return None;
         }
         let dir = sources.get(file).dir().to_path_buf();
@@ -376,7 +415,6 @@ fn load_file(
             }
         }
     }
-    chain.pop();
     if let Some(mut base) = merged {
         // The extending file's own `extends` stays, so the reader still sees it.
         let own_extends = table.entries.iter().find(|e| e.key == "extends").cloned();
@@ -385,7 +423,7 @@ fn load_file(
         base.entries.extend(own_extends);
         table = base;
     }
-    Some((file, table, height))
+    Some((table, height))
 }
 
 /// Adds a file read for `via` to the source map, linked to the file that
