@@ -56,7 +56,7 @@ fn lower(sources: &SourceMap, specs: &[spec::Loaded]) -> Vec<model::Model> {
     let mut d = Diagnostics::default();
     let models: Vec<model::Model> = specs
         .iter()
-        .filter_map(|s| model::lower(&s.spec, s.file, sources, &mut d))
+        .filter_map(|s| model::lower(&s.spec, s.file, sources, vpcegen::pipeline::NAMING, &mut d))
         .collect();
     assert!(!d.has_errors());
     models

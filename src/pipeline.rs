@@ -152,6 +152,12 @@ pub fn compile_timed(
     }
 }
 
+/// The names every build keeps distinct: CloudFormation's, the strictest,
+/// whatever the target (and for `validate`, which has none), so that a spec
+/// one target accepts builds for the other (E017, E018 and E010 for
+/// endpoint identifiers that meet in PascalCase).
+pub const NAMING: &dyn model::Naming = &render::cloudformation::Names;
+
 /// Lowers specs in parallel, each chunk with its own diagnostics, returned
 /// in order so that the result is exactly what lowering one after the
 /// other gives.
@@ -170,7 +176,7 @@ fn lower_all(
             .iter()
             .filter_map(|slot| {
                 let s = slot.lock().expect("one worker per slot").take()?;
-                model::lower(&s.spec, s.file, sources, &mut d)
+                model::lower(&s.spec, s.file, sources, NAMING, &mut d)
             })
             .collect();
         (models, d)

@@ -23,6 +23,7 @@ mod endpoints;
 mod exposes;
 mod inputs;
 mod lints;
+mod naming;
 mod network;
 mod origins;
 mod outputs;
@@ -34,6 +35,7 @@ pub use connects::{az_check, connect_group};
 pub use decide::{HealthCheck, ReachGroups, SHARED_GROUP};
 pub use endpoints::ident_of;
 pub use exposes::{nlb_name, short_hash};
+pub use naming::{Naming, SnakeCase};
 pub use policies::org_policy;
 
 // Helpers the passes share, in scope for each pass through `use super::*`.
@@ -301,6 +303,7 @@ pub enum OutputValue {
 
 /// Checks one spec against the catalog and its own files, and lowers it.
 /// Returns `None` when anything was wrong: no later stage sees a bad spec.
+/// Inputs and endpoint identifiers must stay distinct as `naming` writes them.
 ///
 /// The passes run in a fixed order, which is also the order of their
 /// diagnostics and of the inputs before they are sorted.
@@ -308,11 +311,12 @@ pub fn lower(
     spec: &Spec,
     file: crate::source::FileId,
     sources: &SourceMap,
+    naming: &dyn Naming,
     d: &mut Diagnostics,
 ) -> Option<Model> {
     let errors_before = d.count(crate::diagnostic::Severity::Error);
     let wanted = services::wanted(spec, sources, d);
-    let (endpoints, dns_off) = endpoints::lower_endpoints(spec, &wanted, sources, d);
+    let (endpoints, dns_off) = endpoints::lower_endpoints(spec, &wanted, sources, naming, d);
     lints::private_dns_off(&dns_off, d);
 
     let net = network::network(spec, &endpoints);
@@ -341,7 +345,7 @@ pub fn lower(
 
     let outputs = outputs::outputs(&endpoints, security_groups.as_ref(), &exposes, &connects);
     let vpc_cidr = cidr.as_ref().map(|c| c.value.clone());
-    let mut inputs = dedupe_inputs(inputs, vpc_cidr == Some(Value::VpcCidr), d);
+    let mut inputs = dedupe_inputs(inputs, vpc_cidr == Some(Value::VpcCidr), naming, d);
     inputs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
 
     if d.count(crate::diagnostic::Severity::Error) > errors_before {
@@ -446,7 +450,7 @@ service_name = { input = "ledger_service_name" }
             &[],
         );
         let mut d = Diagnostics::default();
-        let m = lower(&t.spec, t.file, &t.sources, &mut d).expect("a model");
+        let m = lower(&t.spec, t.file, &t.sources, &SnakeCase, &mut d).expect("a model");
         let inputs: Vec<(&str, InputKind)> =
             m.inputs.iter().map(|i| (i.name.as_str(), i.kind)).collect();
         // Sorted by kind, then name; the CIDR input once though two groups use it.

@@ -4,8 +4,8 @@ use super::yaml::{Cfn, Written, json_quoted};
 use super::{CfnFormat, Engine, File, pascal};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    CreatedSecurityGroup, InputKind, LoadBalancer, Model, OutputValue, ReachGroups, SHARED_GROUP,
-    SecurityGroups, ServiceName, Value,
+    CreatedSecurityGroup, Input, InputKind, LoadBalancer, Model, Naming, OutputValue, ReachGroups,
+    SHARED_GROUP, SecurityGroups, ServiceName, Value,
 };
 use crate::spec::{EndpointType, TargetType};
 use serde::Serialize;
@@ -141,9 +141,10 @@ fn check(model: &Model, d: &mut Diagnostics) {
 }
 
 /// Parameters and resources share one namespace of logical IDs. (Inputs
-/// that collide with each other or with the `VpcCidr` Parameter, E018, are
-/// refused while lowering, for every target: moving them here would let a
-/// Terraform build through that fails today.)
+/// that collide with each other or with the `VpcCidr` Parameter, E017 and
+/// E018, are refused while lowering, through [`Names`], for every target:
+/// checking them only here would let a Terraform build through that fails
+/// today.)
 fn names(model: &Model, d: &mut Diagnostics) {
     let resources: std::collections::HashSet<String> = resource_ids(model).into_iter().collect();
     for i in &model.inputs {
@@ -159,6 +160,61 @@ fn names(model: &Model, d: &mut Diagnostics) {
             }
             d.push(diag);
         }
+    }
+}
+
+/// CloudFormation's names for inputs (Parameters, in PascalCase) and
+/// endpoints (logical IDs), which the pipeline hands to lowering for every
+/// build: two inputs that would be one Parameter (E017), an input that would
+/// be the `VpcCidr` Parameter vpcegen adds (E018), and two endpoints with
+/// one logical ID (E010) are refused before any target is chosen.
+pub struct Names;
+
+impl Naming for Names {
+    fn input(&self, name: &str) -> String {
+        pascal(name)
+    }
+
+    fn endpoint(&self, ident: &str) -> String {
+        endpoint_id(ident)
+    }
+
+    fn refuse(
+        &self,
+        input: &Input,
+        written: &str,
+        kept: Option<&Input>,
+        adds_vpc_cidr: bool,
+    ) -> Option<Diagnostic> {
+        if let Some(prev) = kept {
+            let mut diag = Diagnostic::new(
+                Code::E017,
+                format!(
+                    "inputs `{}` and `{}` would both be the CloudFormation Parameter `{written}`",
+                    prev.name, input.name
+                ),
+            )
+            .help("rename one of them");
+            if let Some(span) = input.span.or(prev.span) {
+                diag = diag.at(span, "clashes with another input");
+            }
+            return Some(diag);
+        }
+        if !(adds_vpc_cidr && written == "VpcCidr") {
+            return None;
+        }
+        let mut diag = Diagnostic::new(
+            Code::E018,
+            format!(
+                "input `{}` clashes with the `VpcCidr` Parameter vpcegen adds for the VPC's CIDR",
+                input.name
+            ),
+        )
+        .help("rename the input, or set `vpc.cidr`");
+        if let Some(span) = input.span {
+            diag = diag.at(span, "reserved name");
+        }
+        Some(diag)
     }
 }
 
@@ -676,5 +732,64 @@ mod tests {
         assert!(c.models.is_empty());
         let report = c.diagnostics.render(&c.sources, true);
         assert!(report.contains(Code::E040.as_str()), "{report}");
+    }
+
+    fn input(name: &str) -> crate::model::Input {
+        crate::model::Input {
+            name: name.into(),
+            kind: crate::model::InputKind::SubnetIds,
+            description: "test".into(),
+            span: None,
+        }
+    }
+
+    /// What [`super::Names`] says of `name` after `kept`.
+    fn refused(name: &str, kept: Option<&str>, adds_vpc_cidr: bool) -> Option<Code> {
+        use crate::model::Naming;
+        let names = super::Names;
+        let kept = kept.map(input);
+        names
+            .refuse(
+                &input(name),
+                &names.input(name),
+                kept.as_ref(),
+                adds_vpc_cidr,
+            )
+            .map(|d| d.code)
+    }
+
+    #[test]
+    fn names_that_meet_as_cloudformation_parameters_are_refused() {
+        use crate::model::Naming;
+        assert_eq!(super::Names.input("subnet__ids"), "SubnetIds");
+        assert_eq!(
+            refused("subnetIds", Some("subnet_ids"), false),
+            Some(Code::E017)
+        );
+        assert_eq!(refused("subnet_ids", None, false), None);
+    }
+
+    #[test]
+    fn vpc_cidr_is_reserved_only_when_vpcegen_adds_it() {
+        assert_eq!(refused("vpc_cidr", None, false), None);
+        assert_eq!(refused("vpc_cidr", None, true), Some(Code::E018));
+    }
+
+    #[test]
+    fn endpoints_are_named_by_their_logical_id() {
+        use crate::model::Naming;
+        assert_eq!(super::Names.endpoint("a_1b"), super::Names.endpoint("a1b"));
+        assert_eq!(super::Names.endpoint("ecr_dkr"), "EcrDkrEndpoint");
+    }
+
+    #[test]
+    fn every_build_refuses_parameter_clashes_whatever_the_target() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/errors/input-names-same-in-pascal-case/spec.toml");
+        for target in [None, Some(Target::Terraform), Some(Target::Cloudformation)] {
+            let c = crate::compile(std::slice::from_ref(&path), target, false);
+            let got: Vec<Code> = c.diagnostics.iter().map(|d| d.code).collect();
+            assert_eq!(got, [Code::E017], "{target:?}");
+        }
     }
 }
