@@ -12,7 +12,8 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 /// The view model, built with [`Cfn`] values, then turned into one whose
-/// values are written out for the format being rendered (`V` = [`Written`]).
+/// values are written out for YAML (`V` = [`Written`]), or into one JSON
+/// document ([`JsonView`]).
 #[derive(Serialize)]
 struct View<V> {
     header: String,
@@ -47,45 +48,138 @@ struct OutputView<V> {
     export: V,
 }
 
+/// What the JSON template gets: the whole template as one document, and
+/// the mark and description for a custom template that lays out its own.
+#[derive(Serialize)]
+struct JsonView {
+    header: String,
+    generated: Written,
+    description: Written,
+    document: Written,
+}
+
 impl View<Cfn> {
-    /// Writes every value out for `format`. (On one thread: a second one
+    /// Every value written out for YAML. (On one thread: a second one
     /// freeing what the first allocated made it slower, not faster.)
-    fn written(self, format: CfnFormat) -> View<Written> {
-        let w = |c: Cfn| c.written(format);
-        View {
+    fn yaml(self) -> Result<View<Written>, String> {
+        let w = |c: Cfn| c.written(CfnFormat::Yaml);
+        Ok(View {
             header: self.header,
-            generated: w(self.generated),
-            description: w(self.description),
+            generated: w(self.generated)?,
+            description: w(self.description)?,
             parameters: self
                 .parameters
                 .into_iter()
-                .map(|p| ParameterView {
-                    logical_id: p.logical_id,
-                    kind: w(p.kind),
-                    description: w(p.description),
-                    allowed_pattern: p.allowed_pattern.map(w),
+                .map(|p| {
+                    Ok(ParameterView {
+                        logical_id: p.logical_id,
+                        kind: w(p.kind)?,
+                        description: w(p.description)?,
+                        allowed_pattern: p.allowed_pattern.map(w).transpose()?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, String>>()?,
             resources: self
                 .resources
                 .into_iter()
-                .map(|r| ResourceView {
-                    logical_id: r.logical_id,
-                    kind: r.kind,
-                    properties: w(r.properties),
+                .map(|r| {
+                    Ok(ResourceView {
+                        logical_id: r.logical_id,
+                        kind: r.kind,
+                        properties: w(r.properties)?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, String>>()?,
             outputs: self
                 .outputs
                 .into_iter()
-                .map(|o| OutputView {
-                    logical_id: o.logical_id,
-                    description: w(o.description),
-                    value: w(o.value),
-                    export: w(o.export),
+                .map(|o| {
+                    Ok(OutputView {
+                        logical_id: o.logical_id,
+                        description: w(o.description)?,
+                        value: w(o.value)?,
+                        export: w(o.export)?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, String>>()?,
+        })
+    }
+
+    /// The template as one JSON document, written by serde_json.
+    fn json(self) -> Result<JsonView, String> {
+        let w = |c: &Cfn| c.written(CfnFormat::Json);
+        Ok(JsonView {
+            generated: w(&self.generated)?,
+            description: w(&self.description)?,
+            header: self.header.clone(),
+            document: self.document()?.json_template()?,
+        })
+    }
+
+    /// The members of a template, in the order CloudFormation documents them.
+    fn document(self) -> Result<Cfn, String> {
+        let mut top = vec![
+            (
+                "AWSTemplateFormatVersion".into(),
+                Cfn::Str("2010-09-09".into()),
+            ),
+            ("Description".into(), self.description),
+            (
+                "Metadata".into(),
+                Cfn::Map(vec![("vpcegen".into(), self.generated)]),
+            ),
+        ];
+        let parameters = self.parameters.into_iter().map(|p| {
+            let mut m = vec![
+                ("Type".into(), p.kind),
+                ("Description".into(), p.description),
+            ];
+            m.extend(p.allowed_pattern.map(|a| ("AllowedPattern".into(), a)));
+            Ok((logical_id(p.logical_id)?, Cfn::Map(m)))
+        });
+        let parameters = parameters.collect::<Result<Vec<_>, String>>()?;
+        if !parameters.is_empty() {
+            top.push(("Parameters".into(), Cfn::Map(parameters)));
         }
+        let resources = self.resources.into_iter().map(|r| {
+            if !super::is_cfn_type(&r.kind) {
+                return Err(format!(
+                    "`{}` is not a CloudFormation resource type",
+                    r.kind
+                ));
+            }
+            let m = vec![
+                ("Type".into(), Cfn::Str(r.kind.into())),
+                ("Properties".into(), r.properties),
+            ];
+            Ok((logical_id(r.logical_id)?, Cfn::Map(m)))
+        });
+        top.push((
+            "Resources".into(),
+            Cfn::Map(resources.collect::<Result<_, String>>()?),
+        ));
+        let outputs = self.outputs.into_iter().map(|o| {
+            let m = vec![
+                ("Description".into(), o.description),
+                ("Value".into(), o.value),
+                ("Export".into(), o.export),
+            ];
+            Ok((logical_id(o.logical_id)?, Cfn::Map(m)))
+        });
+        let outputs = outputs.collect::<Result<Vec<_>, String>>()?;
+        if !outputs.is_empty() {
+            top.push(("Outputs".into(), Cfn::Map(outputs)));
+        }
+        Ok(Cfn::Map(top))
+    }
+}
+
+/// A logical ID as a JSON key: checked, as the `logical_id` filter does.
+fn logical_id(id: String) -> Result<Cow<'static, str>, String> {
+    if super::is_logical_id(&id) {
+        Ok(id.into())
+    } else {
+        Err(format!("`{id}` is not a CloudFormation logical ID"))
     }
 }
 
@@ -669,7 +763,11 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
         CfnFormat::Yaml => ("cloudformation/template.yaml.tera", "template.yaml"),
         CfnFormat::Json => ("cloudformation/template.json.tera", "template.json"),
     };
-    let text = super::tidy(&engine.render(template, &view.written(format))?);
+    let text = match format {
+        CfnFormat::Yaml => engine.render(template, &view.yaml()?)?,
+        CfnFormat::Json => engine.render(template, &view.json()?)?,
+    };
+    let text = super::tidy(&text);
     let contents = match format {
         CfnFormat::Yaml => super::with_header(text, &header),
         // JSON has no comments: the mark is the `Metadata` entry, which a
