@@ -56,7 +56,16 @@ fn lower(sources: &SourceMap, specs: &[spec::Loaded]) -> Vec<model::Model> {
     let mut d = Diagnostics::default();
     let models: Vec<model::Model> = specs
         .iter()
-        .filter_map(|s| model::lower(&s.spec, s.file, sources, &check::Links::default(), &mut d))
+        .filter_map(|s| {
+            model::lower(
+                &s.spec,
+                s.file,
+                sources,
+                &check::Links::default(),
+                vpcegen::pipeline::NAMING,
+                &mut d,
+            )
+        })
         .collect();
     assert!(!d.has_errors());
     models

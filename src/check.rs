@@ -283,6 +283,7 @@ mod tests {
             loaded[0].file,
             &sources,
             &Links::default(),
+            crate::pipeline::NAMING,
             &mut d,
         )
         .unwrap();

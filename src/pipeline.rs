@@ -79,7 +79,7 @@ fn plan_one(
     links: &check::Links,
 ) -> Result<model::Model, String> {
     let mut d = Diagnostics::default();
-    model::lower(&s.spec, s.file, sources, links, &mut d).ok_or_else(|| {
+    model::lower(&s.spec, s.file, sources, links, NAMING, &mut d).ok_or_else(|| {
         format!(
             "`{}` no longer checks: a file it reads changed during the build; run it again",
             sources.get(s.file).display
@@ -211,6 +211,12 @@ pub fn compile_timed(
     }
 }
 
+/// The names every build keeps distinct: CloudFormation's, the strictest,
+/// whatever the target (and for `validate`, which has none), so that a spec
+/// one target accepts builds for the other (E017, E018 and E010 for
+/// endpoint identifiers that meet in PascalCase).
+pub const NAMING: &dyn model::Naming = &render::cloudformation::Names;
+
 /// Lowers every spec (built, then referenced) in parallel to check it,
 /// keeping only its facts; the target's checks run on the specs built.
 /// Diagnostics come back in spec order, exactly as one thread gives them;
@@ -236,7 +242,7 @@ fn check_all(
         let mut facts = Vec::with_capacity(chunk.len());
         for &(s, is_built) in chunk {
             // The model is dropped here: only its facts are kept.
-            let Some(m) = model::lower(&s.spec, s.file, sources, &unlinked, &mut d) else {
+            let Some(m) = model::lower(&s.spec, s.file, sources, &unlinked, NAMING, &mut d) else {
                 continue;
             };
             if let (true, Some(b)) = (is_built, backend) {

@@ -17,13 +17,14 @@ pub(super) fn lower_endpoints(
     spec: &Spec,
     wanted: &Wanted,
     sources: &SourceMap,
+    naming: &dyn Naming,
     d: &mut Diagnostics,
 ) -> (Vec<Endpoint>, DnsOff) {
     let catalog = Catalog::get();
     let mut dns_off = DnsOff::new();
     let mut endpoints = Vec::new();
     let mut policy_cache = policies::Cache::new();
-    let mut custom_ids = None;
+    let mut custom_ids = CustomIds { naming, ids: None };
     for (key, (span, reasons)) in wanted {
         let settings = spec.service.get(key);
         let entry = catalog.service(key);
@@ -83,14 +84,17 @@ fn service_name<'a>(
     settings: Option<&ServiceSettings>,
     entry: Option<&Service>,
     wanted: &'a Wanted,
-    custom_ids: &mut Option<Identifiers<'a>>,
+    custom_ids: &mut CustomIds<'a>,
     d: &mut Diagnostics,
 ) -> Option<ServiceName> {
     match (settings.and_then(|s| s.service_name.as_ref()), entry) {
         (Some(sn), Some(_)) => Some(ServiceName::Literal(sn.value.clone())),
         (Some(sn), None) => {
-            let ids = custom_ids.get_or_insert_with(|| identifiers(wanted, spec));
-            if let Some(help) = custom_key_problem(key, ids) {
+            let naming = custom_ids.naming;
+            let ids = custom_ids
+                .ids
+                .get_or_insert_with(|| identifiers(wanted, spec, naming));
+            if let Some(help) = custom_key_problem(key, ids, naming) {
                 let settings = settings.expect("a service_name comes with settings");
                 d.push(
                     Diagnostic::new(
@@ -190,20 +194,30 @@ fn private_dns(
     (dns, off_by)
 }
 
-/// Who would get each CloudFormation identifier: the endpoints of a spec
-/// (by key, in order), then its connects. Built once per spec, so that
-/// checking every custom key stays linear.
+/// Who would get each endpoint identifier, as the target writes it: the
+/// endpoints of a spec (by key, in order), then its connects. Built once per
+/// spec, so that checking every custom key stays linear.
 type Identifiers<'a> = std::collections::HashMap<String, Vec<(Option<&'a str>, String)>>;
 
-fn identifiers<'a, T>(wanted: &'a BTreeMap<String, T>, spec: &Spec) -> Identifiers<'a> {
+/// The target's naming, and the identifiers once a custom key needs them.
+struct CustomIds<'a> {
+    naming: &'a dyn Naming,
+    ids: Option<Identifiers<'a>>,
+}
+
+fn identifiers<'a, T>(
+    wanted: &'a BTreeMap<String, T>,
+    spec: &Spec,
+    naming: &dyn Naming,
+) -> Identifiers<'a> {
     let mut ids: Identifiers = std::collections::HashMap::new();
     for k in wanted.keys() {
-        ids.entry(crate::render::pascal(&ident_of(k)))
+        ids.entry(naming.endpoint(&ident_of(k)))
             .or_default()
             .push((Some(k.as_str()), format!("`{k}`")));
     }
     for c in spec.connect.keys() {
-        ids.entry(crate::render::pascal(&format!("connect_{}", ident_of(c))))
+        ids.entry(naming.endpoint(&format!("connect_{}", ident_of(c))))
             .or_default()
             .push((None, format!("`[connect.{c}]`")));
     }
@@ -213,8 +227,8 @@ fn identifiers<'a, T>(wanted: &'a BTreeMap<String, T>, spec: &Spec) -> Identifie
 /// A `[service.<key>]` the catalog does not know names its endpoint's
 /// resources, logical IDs and outputs, which cannot be escaped: the key must
 /// be identifier-safe and must not give another endpoint's (or a connect's)
-/// identifier in either target.
-fn custom_key_problem(key: &str, ids: &Identifiers) -> Option<String> {
+/// identifier as `naming` writes it.
+fn custom_key_problem(key: &str, ids: &Identifiers, naming: &dyn Naming) -> Option<String> {
     let safe = key.len() <= 64
         && key.starts_with(|c: char| c.is_ascii_lowercase())
         && key.bytes().all(|b| {
@@ -223,7 +237,8 @@ fn custom_key_problem(key: &str, ids: &Identifiers) -> Option<String> {
     if !safe {
         return Some("name it with 1 to 64 lowercase letters, digits, `.`, `-` and `_`, starting with a letter, such as `example.orders`".into());
     }
-    let id = crate::render::pascal(&ident_of(key));
+    let ident = ident_of(key);
+    let id = naming.endpoint(&ident);
     let clash = ids.get(&id).and_then(|owners| {
         owners
             .iter()
@@ -231,10 +246,7 @@ fn custom_key_problem(key: &str, ids: &Identifiers) -> Option<String> {
             .map(|(_, label)| label.clone())
     });
     clash.map(|other| {
-        format!(
-            "`{key}` and {other} would get the same identifier (`{}`, `{id}Endpoint`); rename one",
-            ident_of(key)
-        )
+        format!("`{key}` and {other} would get the same identifier (`{ident}`, `{id}`); rename one")
     })
 }
 

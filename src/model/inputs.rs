@@ -17,67 +17,54 @@ pub(super) fn add_input(
     });
 }
 
-/// One input per name, and names that stay distinct as CloudFormation
-/// Parameters (PascalCase) and from the `VpcCidr` Parameter vpcegen adds.
+/// One input per name, and names that stay distinct as `naming` writes
+/// them (a target may also reserve some).
 pub(super) fn dedupe_inputs(
     all: Vec<Input>,
     adds_vpc_cidr: bool,
+    naming: &dyn Naming,
     d: &mut Diagnostics,
 ) -> Vec<Input> {
     let mut out: Vec<Input> = Vec::new();
-    // Index in `out` by name and by CloudFormation Parameter name.
+    // Index in `out` by name and by written name.
     let mut by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut by_pascal: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut by_written: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for input in all {
-        let pascal = crate::render::pascal(&input.name);
         if let Some(prev) = by_name.get(&input.name).map(|&i| &out[i]) {
             if prev.kind != input.kind {
-                let mut diag = Diagnostic::new(
-                    Code::E014,
-                    format!("input `{}` is used for two different values", input.name),
-                )
-                .help("give each network value its own input name");
-                if let Some(span) = input.span.or(prev.span) {
-                    diag = diag.at(span, format!("used here as {}", kind_word(input.kind)));
-                }
-                if let (Some(a), Some(b)) = (prev.span, input.span) {
-                    if a != b {
-                        diag = diag.also(a, format!("and here as {}", kind_word(prev.kind)));
-                    }
-                }
-                d.push(diag);
+                d.push(two_kinds(prev, &input));
             }
             continue;
         }
-        if let Some(prev) = by_pascal.get(&pascal).map(|&i| &out[i]) {
-            let mut diag = Diagnostic::new(
-                Code::E017,
-                format!(
-                    "inputs `{}` and `{}` would both be the CloudFormation Parameter `{pascal}`",
-                    prev.name, input.name
-                ),
-            )
-            .help("rename one of them");
-            if let Some(span) = input.span.or(prev.span) {
-                diag = diag.at(span, "clashes with another input");
-            }
-            d.push(diag);
-            continue;
-        }
-        if adds_vpc_cidr && pascal == "VpcCidr" {
-            let mut diag = Diagnostic::new(Code::E018, format!("input `{}` clashes with the `VpcCidr` Parameter vpcegen adds for the VPC's CIDR", input.name))
-                .help("rename the input, or set `vpc.cidr`");
-            if let Some(span) = input.span {
-                diag = diag.at(span, "reserved name");
-            }
+        let written = naming.input(&input.name);
+        let kept = by_written.get(&written).map(|&i| &out[i]);
+        if let Some(diag) = naming.refuse(&input, &written, kept, adds_vpc_cidr) {
             d.push(diag);
             continue;
         }
         by_name.insert(input.name.clone(), out.len());
-        by_pascal.insert(pascal, out.len());
+        by_written.insert(written, out.len());
         out.push(input);
     }
     out
+}
+
+/// E014: one input name for two kinds of value.
+fn two_kinds(prev: &Input, input: &Input) -> Diagnostic {
+    let mut diag = Diagnostic::new(
+        Code::E014,
+        format!("input `{}` is used for two different values", input.name),
+    )
+    .help("give each network value its own input name");
+    if let Some(span) = input.span.or(prev.span) {
+        diag = diag.at(span, format!("used here as {}", kind_word(input.kind)));
+    }
+    if let (Some(a), Some(b)) = (prev.span, input.span) {
+        if a != b {
+            diag = diag.also(a, format!("and here as {}", kind_word(prev.kind)));
+        }
+    }
+    diag
 }
 
 fn kind_word(k: InputKind) -> &'static str {
@@ -117,7 +104,7 @@ mod tests {
             ("vpc_id", InputKind::VpcId),
             ("subnet_ids", InputKind::SubnetIds),
         ]);
-        let out = dedupe_inputs(all, false, &mut d);
+        let out = dedupe_inputs(all, false, &SnakeCase, &mut d);
         assert_eq!(names(&out), ["subnet_ids", "vpc_id"]);
         assert_eq!(codes(&d), [] as [Code; 0]);
     }
@@ -129,30 +116,63 @@ mod tests {
             ("shared", InputKind::SubnetIds),
             ("shared", InputKind::RouteTableIds),
         ]);
-        let out = dedupe_inputs(all, false, &mut d);
+        let out = dedupe_inputs(all, false, &SnakeCase, &mut d);
         assert_eq!(names(&out), ["shared"]);
         assert_eq!(codes(&d), [Code::E014]);
     }
 
+    /// Writes names in upper case and reserves `VPC_CIDR` when it adds one.
+    struct Upper;
+
+    impl Naming for Upper {
+        fn input(&self, name: &str) -> String {
+            name.to_uppercase()
+        }
+
+        fn endpoint(&self, ident: &str) -> String {
+            ident.to_uppercase()
+        }
+
+        fn refuse(
+            &self,
+            input: &Input,
+            written: &str,
+            kept: Option<&Input>,
+            adds_vpc_cidr: bool,
+        ) -> Option<Diagnostic> {
+            let clash = kept.is_some() || (adds_vpc_cidr && written == "VPC_CIDR");
+            clash.then(|| Diagnostic::new(Code::E017, input.name.clone()))
+        }
+    }
+
     #[test]
-    fn names_that_meet_as_cloudformation_parameters_are_refused() {
+    fn names_that_meet_as_written_are_refused_by_the_naming() {
+        let all = || {
+            inputs(&[
+                ("subnet_ids", InputKind::SubnetIds),
+                ("SUBNET_IDS", InputKind::SubnetIds),
+            ])
+        };
         let mut d = Diagnostics::default();
-        let all = inputs(&[
-            ("subnet_ids", InputKind::SubnetIds),
-            ("subnetIds", InputKind::SubnetIds),
-        ]);
-        let out = dedupe_inputs(all, false, &mut d);
+        assert_eq!(
+            names(&dedupe_inputs(all(), false, &SnakeCase, &mut d)).len(),
+            2
+        );
+        assert_eq!(codes(&d), [] as [Code; 0]);
+        let out = dedupe_inputs(all(), false, &Upper, &mut d);
         assert_eq!(names(&out), ["subnet_ids"]);
         assert_eq!(codes(&d), [Code::E017]);
     }
 
     #[test]
-    fn vpc_cidr_is_reserved_only_when_vpcegen_adds_it() {
+    fn the_naming_is_told_whether_the_vpc_cidr_is_added() {
         let all = || inputs(&[("vpc_cidr", InputKind::VpcCidr)]);
         let mut d = Diagnostics::default();
-        assert_eq!(names(&dedupe_inputs(all(), false, &mut d)), ["vpc_cidr"]);
-        assert_eq!(codes(&d), [] as [Code; 0]);
-        assert!(dedupe_inputs(all(), true, &mut d).is_empty());
-        assert_eq!(codes(&d), [Code::E018]);
+        assert_eq!(
+            names(&dedupe_inputs(all(), false, &Upper, &mut d)),
+            ["vpc_cidr"]
+        );
+        assert!(dedupe_inputs(all(), true, &Upper, &mut d).is_empty());
+        assert_eq!(codes(&d), [Code::E017]);
     }
 }

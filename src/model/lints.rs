@@ -176,7 +176,8 @@ private_dns = false
         );
         let mut d = Diagnostics::default();
         let wanted = services::wanted(&t.spec, &t.sources, &mut d);
-        let (endpoints, dns_off) = endpoints::lower_endpoints(&t.spec, &wanted, &t.sources, &mut d);
+        let (endpoints, dns_off) =
+            endpoints::lower_endpoints(&t.spec, &wanted, &t.sources, &SnakeCase, &mut d);
         assert!(endpoints.iter().all(|e| e.private_dns != Some(true)));
         private_dns_off(&dns_off, &mut d);
         assert_eq!(codes(&d), [Code::W204]);

@@ -24,6 +24,7 @@ mod endpoints;
 mod exposes;
 mod inputs;
 mod lints;
+mod naming;
 mod network;
 mod origins;
 mod outputs;
@@ -36,6 +37,7 @@ pub use connects::{az_check, connect_group};
 pub use decide::{HealthCheck, ReachGroups, SHARED_GROUP};
 pub use endpoints::ident_of;
 pub use exposes::{built_nlb_name, nlb_name, short_hash};
+pub use naming::{Naming, SnakeCase};
 pub use policies::org_policy;
 pub use reasons::{Reason, connect_label};
 
@@ -351,6 +353,7 @@ pub enum OutputValue {
 /// `links` holds what other specs decide (see [`crate::check::Links`]):
 /// empty when a spec is checked before the link, complete when it is
 /// planned for rendering.
+/// Inputs and endpoint identifiers must stay distinct as `naming` writes them.
 ///
 /// The passes run in a fixed order, which is also the order of their
 /// diagnostics and of the inputs before they are sorted.
@@ -359,11 +362,12 @@ pub fn lower(
     file: crate::source::FileId,
     sources: &SourceMap,
     links: &Links,
+    naming: &dyn Naming,
     d: &mut Diagnostics,
 ) -> Option<Model> {
     let errors_before = d.count(crate::diagnostic::Severity::Error);
     let wanted = services::wanted(spec, sources, d);
-    let (endpoints, dns_off) = endpoints::lower_endpoints(spec, &wanted, sources, d);
+    let (endpoints, dns_off) = endpoints::lower_endpoints(spec, &wanted, sources, naming, d);
     lints::private_dns_off(&dns_off, d);
 
     let net = network::network(spec, &endpoints);
@@ -398,7 +402,7 @@ pub fn lower(
 
     let outputs = outputs::outputs(&endpoints, security_groups.as_ref(), &exposes, &connects);
     let vpc_cidr = cidr.as_ref().map(|c| c.value.clone());
-    let mut inputs = dedupe_inputs(inputs, vpc_cidr == Some(Value::VpcCidr), d);
+    let mut inputs = dedupe_inputs(inputs, vpc_cidr == Some(Value::VpcCidr), naming, d);
     inputs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
 
     if d.count(crate::diagnostic::Severity::Error) > errors_before {
@@ -506,7 +510,15 @@ service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123"
             &[],
         );
         let mut d = Diagnostics::default();
-        let m = lower(&t.spec, t.file, &t.sources, &Links::default(), &mut d).expect("a model");
+        let m = lower(
+            &t.spec,
+            t.file,
+            &t.sources,
+            &Links::default(),
+            &SnakeCase,
+            &mut d,
+        )
+        .expect("a model");
         let c = &m.connects[0];
         assert_eq!(c.key, EndpointKey::Connect("ledger".into()));
         assert_eq!(
@@ -548,7 +560,15 @@ service_name = { input = "ledger_service_name" }
             &[],
         );
         let mut d = Diagnostics::default();
-        let m = lower(&t.spec, t.file, &t.sources, &Links::default(), &mut d).expect("a model");
+        let m = lower(
+            &t.spec,
+            t.file,
+            &t.sources,
+            &Links::default(),
+            &SnakeCase,
+            &mut d,
+        )
+        .expect("a model");
         let inputs: Vec<(&str, InputKind)> =
             m.inputs.iter().map(|i| (i.name.as_str(), i.kind)).collect();
         // Sorted by kind, then name; the CIDR input once though two groups use it.

@@ -115,7 +115,8 @@ mod tests {
     fn endpoints_of(t: &super::super::testing::Loaded) -> Vec<Endpoint> {
         let mut d = Diagnostics::default();
         let wanted = services::wanted(&t.spec, &t.sources, &mut d);
-        let (endpoints, _) = endpoints::lower_endpoints(&t.spec, &wanted, &t.sources, &mut d);
+        let (endpoints, _) =
+            endpoints::lower_endpoints(&t.spec, &wanted, &t.sources, &SnakeCase, &mut d);
         assert_eq!(codes(&d), [] as [Code; 0]);
         endpoints
     }

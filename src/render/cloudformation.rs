@@ -4,15 +4,16 @@ use super::yaml::{Cfn, Written, json_quoted};
 use super::{CfnFormat, Engine, File, pascal};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    CreatedSecurityGroup, InputKind, LoadBalancer, Model, OutputValue, ReachGroups, SHARED_GROUP,
-    SecurityGroups, ServiceName, Value,
+    CreatedSecurityGroup, Input, InputKind, LoadBalancer, Model, Naming, OutputValue, ReachGroups,
+    SHARED_GROUP, SecurityGroups, ServiceName, Value,
 };
 use crate::spec::{EndpointType, TargetType};
 use serde::Serialize;
 use std::borrow::Cow;
 
 /// The view model, built with [`Cfn`] values, then turned into one whose
-/// values are written out for the format being rendered (`V` = [`Written`]).
+/// values are written out for YAML (`V` = [`Written`]), or into one JSON
+/// document ([`JsonView`]).
 #[derive(Serialize)]
 struct View<V> {
     header: String,
@@ -47,45 +48,138 @@ struct OutputView<V> {
     export: V,
 }
 
+/// What the JSON template gets: the whole template as one document, and
+/// the mark and description for a custom template that lays out its own.
+#[derive(Serialize)]
+struct JsonView {
+    header: String,
+    generated: Written,
+    description: Written,
+    document: Written,
+}
+
 impl View<Cfn> {
-    /// Writes every value out for `format`. (On one thread: a second one
+    /// Every value written out for YAML. (On one thread: a second one
     /// freeing what the first allocated made it slower, not faster.)
-    fn written(self, format: CfnFormat) -> View<Written> {
-        let w = |c: Cfn| c.written(format);
-        View {
+    fn yaml(self) -> Result<View<Written>, String> {
+        let w = |c: Cfn| c.written(CfnFormat::Yaml);
+        Ok(View {
             header: self.header,
-            generated: w(self.generated),
-            description: w(self.description),
+            generated: w(self.generated)?,
+            description: w(self.description)?,
             parameters: self
                 .parameters
                 .into_iter()
-                .map(|p| ParameterView {
-                    logical_id: p.logical_id,
-                    kind: w(p.kind),
-                    description: w(p.description),
-                    allowed_pattern: p.allowed_pattern.map(w),
+                .map(|p| {
+                    Ok(ParameterView {
+                        logical_id: p.logical_id,
+                        kind: w(p.kind)?,
+                        description: w(p.description)?,
+                        allowed_pattern: p.allowed_pattern.map(w).transpose()?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, String>>()?,
             resources: self
                 .resources
                 .into_iter()
-                .map(|r| ResourceView {
-                    logical_id: r.logical_id,
-                    kind: r.kind,
-                    properties: w(r.properties),
+                .map(|r| {
+                    Ok(ResourceView {
+                        logical_id: r.logical_id,
+                        kind: r.kind,
+                        properties: w(r.properties)?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, String>>()?,
             outputs: self
                 .outputs
                 .into_iter()
-                .map(|o| OutputView {
-                    logical_id: o.logical_id,
-                    description: w(o.description),
-                    value: w(o.value),
-                    export: w(o.export),
+                .map(|o| {
+                    Ok(OutputView {
+                        logical_id: o.logical_id,
+                        description: w(o.description)?,
+                        value: w(o.value)?,
+                        export: w(o.export)?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, String>>()?,
+        })
+    }
+
+    /// The template as one JSON document, written by serde_json.
+    fn json(self) -> Result<JsonView, String> {
+        let w = |c: &Cfn| c.written(CfnFormat::Json);
+        Ok(JsonView {
+            generated: w(&self.generated)?,
+            description: w(&self.description)?,
+            header: self.header.clone(),
+            document: self.document()?.json_template()?,
+        })
+    }
+
+    /// The members of a template, in the order CloudFormation documents them.
+    fn document(self) -> Result<Cfn, String> {
+        let mut top = vec![
+            (
+                "AWSTemplateFormatVersion".into(),
+                Cfn::Str("2010-09-09".into()),
+            ),
+            ("Description".into(), self.description),
+            (
+                "Metadata".into(),
+                Cfn::Map(vec![("vpcegen".into(), self.generated)]),
+            ),
+        ];
+        let parameters = self.parameters.into_iter().map(|p| {
+            let mut m = vec![
+                ("Type".into(), p.kind),
+                ("Description".into(), p.description),
+            ];
+            m.extend(p.allowed_pattern.map(|a| ("AllowedPattern".into(), a)));
+            Ok((logical_id(p.logical_id)?, Cfn::Map(m)))
+        });
+        let parameters = parameters.collect::<Result<Vec<_>, String>>()?;
+        if !parameters.is_empty() {
+            top.push(("Parameters".into(), Cfn::Map(parameters)));
         }
+        let resources = self.resources.into_iter().map(|r| {
+            if !super::is_cfn_type(&r.kind) {
+                return Err(format!(
+                    "`{}` is not a CloudFormation resource type",
+                    r.kind
+                ));
+            }
+            let m = vec![
+                ("Type".into(), Cfn::Str(r.kind.into())),
+                ("Properties".into(), r.properties),
+            ];
+            Ok((logical_id(r.logical_id)?, Cfn::Map(m)))
+        });
+        top.push((
+            "Resources".into(),
+            Cfn::Map(resources.collect::<Result<_, String>>()?),
+        ));
+        let outputs = self.outputs.into_iter().map(|o| {
+            let m = vec![
+                ("Description".into(), o.description),
+                ("Value".into(), o.value),
+                ("Export".into(), o.export),
+            ];
+            Ok((logical_id(o.logical_id)?, Cfn::Map(m)))
+        });
+        let outputs = outputs.collect::<Result<Vec<_>, String>>()?;
+        if !outputs.is_empty() {
+            top.push(("Outputs".into(), Cfn::Map(outputs)));
+        }
+        Ok(Cfn::Map(top))
+    }
+}
+
+/// A logical ID as a JSON key: checked, as the `logical_id` filter does.
+fn logical_id(id: String) -> Result<Cow<'static, str>, String> {
+    if super::is_logical_id(&id) {
+        Ok(id.into())
+    } else {
+        Err(format!("`{id}` is not a CloudFormation logical ID"))
     }
 }
 
@@ -141,9 +235,10 @@ fn check(model: &Model, d: &mut Diagnostics) {
 }
 
 /// Parameters and resources share one namespace of logical IDs. (Inputs
-/// that collide with each other or with the `VpcCidr` Parameter, E018, are
-/// refused while lowering, for every target: moving them here would let a
-/// Terraform build through that fails today.)
+/// that collide with each other or with the `VpcCidr` Parameter, E017 and
+/// E018, are refused while lowering, through [`Names`], for every target:
+/// checking them only here would let a Terraform build through that fails
+/// today.)
 fn names(model: &Model, d: &mut Diagnostics) {
     let resources: std::collections::HashSet<String> = resource_ids(model).into_iter().collect();
     for i in &model.inputs {
@@ -159,6 +254,61 @@ fn names(model: &Model, d: &mut Diagnostics) {
             }
             d.push(diag);
         }
+    }
+}
+
+/// CloudFormation's names for inputs (Parameters, in PascalCase) and
+/// endpoints (logical IDs), which the pipeline hands to lowering for every
+/// build: two inputs that would be one Parameter (E017), an input that would
+/// be the `VpcCidr` Parameter vpcegen adds (E018), and two endpoints with
+/// one logical ID (E010) are refused before any target is chosen.
+pub struct Names;
+
+impl Naming for Names {
+    fn input(&self, name: &str) -> String {
+        pascal(name)
+    }
+
+    fn endpoint(&self, ident: &str) -> String {
+        endpoint_id(ident)
+    }
+
+    fn refuse(
+        &self,
+        input: &Input,
+        written: &str,
+        kept: Option<&Input>,
+        adds_vpc_cidr: bool,
+    ) -> Option<Diagnostic> {
+        if let Some(prev) = kept {
+            let mut diag = Diagnostic::new(
+                Code::E017,
+                format!(
+                    "inputs `{}` and `{}` would both be the CloudFormation Parameter `{written}`",
+                    prev.name, input.name
+                ),
+            )
+            .help("rename one of them");
+            if let Some(span) = input.span.or(prev.span) {
+                diag = diag.at(span, "clashes with another input");
+            }
+            return Some(diag);
+        }
+        if !(adds_vpc_cidr && written == "VpcCidr") {
+            return None;
+        }
+        let mut diag = Diagnostic::new(
+            Code::E018,
+            format!(
+                "input `{}` clashes with the `VpcCidr` Parameter vpcegen adds for the VPC's CIDR",
+                input.name
+            ),
+        )
+        .help("rename the input, or set `vpc.cidr`");
+        if let Some(span) = input.span {
+            diag = diag.at(span, "reserved name");
+        }
+        Some(diag)
     }
 }
 
@@ -641,7 +791,11 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
         CfnFormat::Yaml => ("cloudformation/template.yaml.tera", "template.yaml"),
         CfnFormat::Json => ("cloudformation/template.json.tera", "template.json"),
     };
-    let text = super::tidy(&engine.render(template, &view.written(format))?);
+    let text = match format {
+        CfnFormat::Yaml => engine.render(template, &view.yaml()?)?,
+        CfnFormat::Json => engine.render(template, &view.json()?)?,
+    };
+    let text = super::tidy(&text);
     let contents = match format {
         CfnFormat::Yaml => super::with_header(text, &header),
         // JSON has no comments: the mark is the `Metadata` entry, which a
@@ -704,5 +858,64 @@ mod tests {
         assert!(c.is_empty());
         let report = c.diagnostics.render(&c.sources, true);
         assert!(report.contains(Code::E040.as_str()), "{report}");
+    }
+
+    fn input(name: &str) -> crate::model::Input {
+        crate::model::Input {
+            name: name.into(),
+            kind: crate::model::InputKind::SubnetIds,
+            description: "test".into(),
+            span: None,
+        }
+    }
+
+    /// What [`super::Names`] says of `name` after `kept`.
+    fn refused(name: &str, kept: Option<&str>, adds_vpc_cidr: bool) -> Option<Code> {
+        use crate::model::Naming;
+        let names = super::Names;
+        let kept = kept.map(input);
+        names
+            .refuse(
+                &input(name),
+                &names.input(name),
+                kept.as_ref(),
+                adds_vpc_cidr,
+            )
+            .map(|d| d.code)
+    }
+
+    #[test]
+    fn names_that_meet_as_cloudformation_parameters_are_refused() {
+        use crate::model::Naming;
+        assert_eq!(super::Names.input("subnet__ids"), "SubnetIds");
+        assert_eq!(
+            refused("subnetIds", Some("subnet_ids"), false),
+            Some(Code::E017)
+        );
+        assert_eq!(refused("subnet_ids", None, false), None);
+    }
+
+    #[test]
+    fn vpc_cidr_is_reserved_only_when_vpcegen_adds_it() {
+        assert_eq!(refused("vpc_cidr", None, false), None);
+        assert_eq!(refused("vpc_cidr", None, true), Some(Code::E018));
+    }
+
+    #[test]
+    fn endpoints_are_named_by_their_logical_id() {
+        use crate::model::Naming;
+        assert_eq!(super::Names.endpoint("a_1b"), super::Names.endpoint("a1b"));
+        assert_eq!(super::Names.endpoint("ecr_dkr"), "EcrDkrEndpoint");
+    }
+
+    #[test]
+    fn every_build_refuses_parameter_clashes_whatever_the_target() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/errors/input-names-same-in-pascal-case/spec.toml");
+        for target in [None, Some(Target::Terraform), Some(Target::Cloudformation)] {
+            let c = crate::compile(std::slice::from_ref(&path), target, false);
+            let got: Vec<Code> = c.diagnostics.iter().map(|d| d.code).collect();
+            assert_eq!(got, [Code::E017], "{target:?}");
+        }
     }
 }

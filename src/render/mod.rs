@@ -4,6 +4,7 @@
 
 pub mod cloudformation;
 pub mod hcl;
+mod json;
 pub mod terraform;
 pub mod yaml;
 
@@ -388,13 +389,17 @@ fn filter_ident(v: &str, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<S
 /// CloudFormation logical IDs are alphanumeric and may start with a digit
 /// (an expose named `0-api` gives `0ApiLoadBalancer`); checked, not escaped.
 fn filter_logical_id(v: &str, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if is_logical_id(v) {
         Ok(v.to_string())
     } else {
         Err(tera::Error::message(format!(
             "`{v}` is not a CloudFormation logical ID"
         )))
     }
+}
+
+fn is_logical_id(v: &str) -> bool {
+    !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// A logical ID as a YAML key: quoted when YAML would read it as a boolean
@@ -409,14 +414,17 @@ fn filter_yaml_logical_id(
 
 /// Resource types (`AWS::EC2::VPCEndpoint`) are checked, not escaped.
 fn filter_cfn_type(v: &str, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    let ok = v.starts_with("AWS::") && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b':');
-    if ok {
+    if is_cfn_type(v) {
         Ok(v.to_string())
     } else {
         Err(tera::Error::message(format!(
             "`{v}` is not a CloudFormation resource type"
         )))
     }
+}
+
+fn is_cfn_type(v: &str) -> bool {
+    v.starts_with("AWS::") && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b':')
 }
 
 /// Policy documents as a target's values, one per document a spec uses,

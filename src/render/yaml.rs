@@ -30,7 +30,21 @@ pub enum Cfn {
 pub struct Shared {
     value: Cfn,
     yaml: OnceLock<String>,
-    json: OnceLock<String>,
+    /// `None` if it could not be written, which [`super::json`] then says.
+    json: OnceLock<Option<Box<serde_json::value::RawValue>>>,
+}
+
+impl Shared {
+    pub fn value(&self) -> &Cfn {
+        &self.value
+    }
+
+    /// The value as JSON at indent 0, written the first time it is asked for.
+    pub fn json_raw(&self) -> Option<&serde_json::value::RawValue> {
+        self.json
+            .get_or_init(|| super::json::raw(&self.value))
+            .as_deref()
+    }
 }
 
 impl PartialEq for Shared {
@@ -70,7 +84,7 @@ impl Serialize for Written {
 }
 
 impl Cfn {
-    pub fn written(&self, format: CfnFormat) -> Written {
+    pub fn written(&self, format: CfnFormat) -> Result<Written, String> {
         let mut text = String::with_capacity(512);
         match format {
             CfnFormat::Yaml => {
@@ -79,10 +93,18 @@ impl Cfn {
             }
             CfnFormat::Json => {
                 text.push(JSON_TAG as char);
-                self.json(0, &mut text);
+                super::json::write(self, 0, &mut text)?;
             }
         }
-        Written(text.into_bytes())
+        Ok(Written(text.into_bytes()))
+    }
+
+    /// A whole template, written out for the JSON template.
+    pub fn json_template(&self) -> Result<Written, String> {
+        let mut text = String::with_capacity(64 * 1024);
+        text.push(JSON_TAG as char);
+        super::json::write_template(self, &mut text)?;
+        Ok(Written(text.into_bytes()))
     }
 }
 
@@ -190,7 +212,7 @@ fn reads_as_bool_or_null(k: &str) -> bool {
 }
 
 impl Cfn {
-    fn is_block(&self) -> bool {
+    pub(super) fn is_block(&self) -> bool {
         match self {
             Cfn::Map(m) => !m.is_empty(),
             Cfn::List(l) => l.iter().any(Cfn::is_collection),
@@ -331,96 +353,6 @@ impl Cfn {
         }
     }
 
-    /// JSON, pretty-printed with nested lines indented from `indent`.
-    pub fn json(&self, indent: usize, out: &mut String) {
-        match self {
-            Cfn::Str(s) => json_quoted_into(s, out),
-            Cfn::Ref(r) => {
-                out.push_str("{ \"Ref\": ");
-                json_quoted_into(r, out);
-                out.push_str(" }");
-            }
-            Cfn::Sub(s) => {
-                out.push_str("{ \"Fn::Sub\": ");
-                json_quoted_into(s, out);
-                out.push_str(" }");
-            }
-            Cfn::GetAtt(r, a) => {
-                out.push_str("{ \"Fn::GetAtt\": [");
-                json_quoted_into(r, out);
-                out.push_str(", ");
-                json_quoted_into(a, out);
-                out.push_str("] }");
-            }
-            Cfn::Join(sep, v) => {
-                out.push_str("{ \"Fn::Join\": [");
-                json_quoted_into(sep, out);
-                out.push_str(", ");
-                v.json(indent, out);
-                out.push_str("] }");
-            }
-            Cfn::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Cfn::Int(i) => {
-                let _ = write!(out, "{i}");
-            }
-            Cfn::List(items) if items.is_empty() => out.push_str("[]"),
-            Cfn::List(items) if !self.is_block() => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    item.json(indent, out);
-                }
-                out.push(']');
-            }
-            Cfn::List(items) => {
-                out.push_str("[\n");
-                for (i, item) in items.iter().enumerate() {
-                    pad(indent + 2, out);
-                    item.json(indent + 2, out);
-                    if i + 1 < items.len() {
-                        out.push(',');
-                    }
-                    out.push('\n');
-                }
-                pad(indent, out);
-                out.push(']');
-            }
-            Cfn::Map(entries) if entries.is_empty() => out.push_str("{}"),
-            Cfn::Map(entries) => {
-                out.push_str("{\n");
-                for (i, (k, v)) in entries.iter().enumerate() {
-                    pad(indent + 2, out);
-                    json_quoted_into(k, out);
-                    out.push_str(": ");
-                    v.json(indent + 2, out);
-                    if i + 1 < entries.len() {
-                        out.push(',');
-                    }
-                    out.push('\n');
-                }
-                pad(indent, out);
-                out.push('}');
-            }
-            Cfn::Shared(s) => {
-                let text = s.json.get_or_init(|| {
-                    let mut text = String::new();
-                    s.value.json(0, &mut text);
-                    text
-                });
-                // Written at indent 0, every line after the first shifts alike.
-                for (i, line) in text.split('\n').enumerate() {
-                    if i > 0 {
-                        out.push('\n');
-                        pad(indent, out);
-                    }
-                    out.push_str(line);
-                }
-            }
-        }
-    }
-
     pub fn from_json(v: &serde_json::Value) -> Cfn {
         match v {
             serde_json::Value::Null => Cfn::Map(Vec::new()),
@@ -501,8 +433,8 @@ mod tests {
                 assert_eq!(a, b, "YAML list items, indent {indent}");
 
                 let (mut a, mut b) = (String::new(), String::new());
-                value.json(indent, &mut a);
-                shared.json(indent, &mut b);
+                super::super::json::write(&value, indent, &mut a).unwrap();
+                super::super::json::write(&shared, indent, &mut b).unwrap();
                 assert_eq!(a, b, "JSON, indent {indent}");
             }
         }
@@ -516,13 +448,13 @@ mod tests {
             for indent in [0, 4, 6] {
                 let mut direct = String::new();
                 value.yaml_after_key(indent, &mut direct);
-                let written = value.written(CfnFormat::Yaml);
+                let written = value.written(CfnFormat::Yaml).unwrap();
                 let text = std::str::from_utf8(&written.0[1..]).unwrap();
                 assert_eq!(super::super::hcl::indented(text, indent), direct);
 
                 let mut direct = String::new();
-                value.json(indent, &mut direct);
-                let written = value.written(CfnFormat::Json);
+                super::super::json::write(&value, indent, &mut direct).unwrap();
+                let written = value.written(CfnFormat::Json).unwrap();
                 let text = std::str::from_utf8(&written.0[1..]).unwrap();
                 assert_eq!(super::super::hcl::indented(text, indent), direct);
             }
