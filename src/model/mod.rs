@@ -6,8 +6,9 @@
 //! decides: `services` (which services, and their endpoint types),
 //! `endpoints` (names, service names, private DNS), `policies`, `network`
 //! (VPC, subnets, route tables, the VPC CIDR), `security_groups`, `exposes`,
-//! `connects`, `lints`, `outputs` and `inputs` (merging the inputs every pass
-//! declared); `origins` records where each value was written, for `explain`.
+//! `connects`, `lints`, `outputs` (each a [`Ref`] to a resource's
+//! attribute, `refs`) and `inputs` (merging the inputs every pass declared);
+//! `origins` records where each value was written, for `explain`.
 
 use crate::catalog::Catalog;
 use crate::check::Links;
@@ -29,6 +30,7 @@ mod origins;
 mod outputs;
 mod policies;
 mod reasons;
+mod refs;
 mod security_groups;
 mod services;
 
@@ -38,6 +40,7 @@ pub use endpoints::ident_of;
 pub use exposes::{built_nlb_name, nlb_name, short_hash};
 pub use policies::org_policy;
 pub use reasons::{Reason, connect_label};
+pub use refs::{Attr, Ref, RefOrValue, ResourceId, ResourceKind};
 
 // Helpers the passes share, in scope for each pass through `use super::*`.
 use endpoints::type_word;
@@ -314,25 +317,8 @@ pub struct Input {
 pub struct Output {
     pub name: String,
     pub description: String,
-    pub value: OutputValue,
-}
-
-#[derive(Debug, Serialize, Clone)]
-#[serde(rename_all = "snake_case")]
-pub enum OutputValue {
-    EndpointId(String),
-    EndpointDnsNames(String),
-    SecurityGroupId,
-    /// A connect's own group, by its ident.
-    SecurityGroupOf(String),
-    ServiceName(String),
-    ServiceId(String),
-    /// An expose's NLB, by its ident: see [`Model::existing_nlb`].
-    LoadBalancerArn(String),
-    LoadBalancerDnsName(String),
-    TargetGroupArn(String),
-    DnsVerificationName(String),
-    DnsVerificationValue(String),
+    /// What it reads; its JSON keeps the shape it had before [`Ref`].
+    pub value: RefOrValue,
 }
 
 /// Checks one spec against the catalog and its own files, and lowers it.

@@ -17,7 +17,7 @@ pub(super) fn outputs(
         outputs.push(Output {
             name: "endpoints_security_group_id".into(),
             description: "ID of the security group created for the interface endpoints".into(),
-            value: OutputValue::SecurityGroupId,
+            value: RefOrValue::Ref(Ref::security_group_id(SHARED_GROUP)),
         });
     }
     expose_outputs(exposes, &mut outputs);
@@ -31,7 +31,7 @@ fn endpoint_outputs(endpoints: &[Endpoint], outputs: &mut Vec<Output>) {
         outputs.push(Output {
             name: format!("{}_endpoint_id", e.ident),
             description: format!("ID of the {} endpoint for {}", type_word(e.kind), e.key),
-            value: OutputValue::EndpointId(e.ident.clone()),
+            value: RefOrValue::Ref(Ref::endpoint(&e.ident, Attr::Id)),
         });
         if e.kind == EndpointType::Interface {
             outputs.push(Output {
@@ -40,7 +40,7 @@ fn endpoint_outputs(endpoints: &[Endpoint], outputs: &mut Vec<Output>) {
                     "DNS names of the {} endpoint, the regional name first",
                     e.key
                 ),
-                value: OutputValue::EndpointDnsNames(e.ident.clone()),
+                value: RefOrValue::Ref(Ref::endpoint(&e.ident, Attr::DnsNames)),
             });
         }
     }
@@ -51,7 +51,8 @@ fn endpoint_outputs(endpoints: &[Endpoint], outputs: &mut Vec<Output>) {
 fn expose_outputs(exposes: &[Expose], outputs: &mut Vec<Output>) {
     for x in exposes {
         let i = &x.ident;
-        let mut push = |suffix: &str, description: String, value: OutputValue| {
+        let service = |attr| RefOrValue::Ref(Ref::endpoint_service(i, attr));
+        let mut push = |suffix: &str, description: String, value: RefOrValue| {
             outputs.push(Output {
                 name: format!("{i}_{suffix}"),
                 description,
@@ -64,23 +65,23 @@ fn expose_outputs(exposes: &[Expose], outputs: &mut Vec<Output>) {
                 "Endpoint service name of {}, for consumers' interface endpoints",
                 x.key
             ),
-            OutputValue::ServiceName(i.clone()),
+            service(Attr::ServiceName),
         );
         push(
             "service_id",
             format!("ID of the endpoint service of {}", x.key),
-            OutputValue::ServiceId(i.clone()),
+            service(Attr::Id),
         );
         push(
             "nlb_arn",
             format!("ARN of the Network Load Balancer behind {}", x.key),
-            OutputValue::LoadBalancerArn(i.clone()),
+            x.nlb_arn(),
         );
         if matches!(x.load_balancer, LoadBalancer::Create { .. }) {
             push(
                 "nlb_dns_name",
                 format!("DNS name of the Network Load Balancer behind {}", x.key),
-                OutputValue::LoadBalancerDnsName(i.clone()),
+                RefOrValue::Ref(Ref::load_balancer(i, Attr::DnsName)),
             );
             push(
                 "target_group_arn",
@@ -88,7 +89,7 @@ fn expose_outputs(exposes: &[Expose], outputs: &mut Vec<Output>) {
                     "ARN of the target group of {}: register its targets here",
                     x.key
                 ),
-                OutputValue::TargetGroupArn(i.clone()),
+                RefOrValue::Ref(Ref::target_group_arn(i)),
             );
         }
         if x.private_dns_name.is_some() {
@@ -98,7 +99,7 @@ fn expose_outputs(exposes: &[Expose], outputs: &mut Vec<Output>) {
                     "Name of the TXT record that verifies the private DNS name of {}",
                     x.key
                 ),
-                OutputValue::DnsVerificationName(i.clone()),
+                service(Attr::PrivateDnsVerificationName),
             );
             push(
                 "dns_verification_value",
@@ -106,7 +107,7 @@ fn expose_outputs(exposes: &[Expose], outputs: &mut Vec<Output>) {
                     "Value of the TXT record that verifies the private DNS name of {}",
                     x.key
                 ),
-                OutputValue::DnsVerificationValue(i.clone()),
+                service(Attr::PrivateDnsVerificationValue),
             );
         }
     }
@@ -119,19 +120,19 @@ fn connect_outputs(connects: &[Endpoint], outputs: &mut Vec<Output>) {
         outputs.push(Output {
             name: format!("{}_endpoint_id", c.ident),
             description: format!("ID of the interface endpoint connecting to {key}"),
-            value: OutputValue::EndpointId(c.ident.clone()),
+            value: RefOrValue::Ref(Ref::endpoint(&c.ident, Attr::Id)),
         });
         outputs.push(Output {
             name: format!("{}_endpoint_dns_names", c.ident),
             description: format!(
                 "DNS names of the endpoint connecting to {key}, the regional name first"
             ),
-            value: OutputValue::EndpointDnsNames(c.ident.clone()),
+            value: RefOrValue::Ref(Ref::endpoint(&c.ident, Attr::DnsNames)),
         });
         outputs.push(Output {
             name: format!("{}_security_group_id", c.ident),
             description: format!("ID of the security group of the endpoint connecting to {key}"),
-            value: OutputValue::SecurityGroupOf(c.ident.clone()),
+            value: RefOrValue::Ref(Ref::security_group_id(&c.ident)),
         });
     }
 }

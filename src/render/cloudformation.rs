@@ -4,8 +4,8 @@ use super::yaml::{Cfn, Written, json_quoted};
 use super::{CfnFormat, Engine, File, pascal};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    CreatedSecurityGroup, InputKind, LoadBalancer, Model, OutputValue, ReachGroups, SHARED_GROUP,
-    SecurityGroups, ServiceName, Value,
+    Attr, CreatedSecurityGroup, InputKind, LoadBalancer, Model, ReachGroups, Ref, RefOrValue,
+    ResourceId, ResourceKind, SHARED_GROUP, SecurityGroups, ServiceName, Value,
 };
 use crate::spec::{EndpointType, TargetType};
 use serde::Serialize;
@@ -226,12 +226,64 @@ fn network(v: &Value) -> Result<Cfn, String> {
     })
 }
 
+/// The logical ID of a created resource: the ident in PascalCase, then
+/// the kind (`OrdersLoadBalancer`).
+fn logical_id(id: &ResourceId) -> String {
+    let kind = match id.kind {
+        ResourceKind::Endpoint => "Endpoint",
+        ResourceKind::SecurityGroup => "SecurityGroup",
+        ResourceKind::LoadBalancer => "LoadBalancer",
+        ResourceKind::TargetGroup => "TargetGroup",
+        ResourceKind::Listener => "Listener",
+        ResourceKind::EndpointService => "EndpointService",
+    };
+    format!("{}{kind}", pascal(&id.name))
+}
+
+/// The one place a [`Ref`] becomes CloudFormation: the logical ID, then
+/// `Ref`, `GetAtt`, `Sub` or `Join` per attribute.
+fn reference(x: &Ref) -> Result<Cfn, String> {
+    let id = logical_id(&x.id);
+    Ok(match (x.id.kind, x.attr) {
+        (ResourceKind::SecurityGroup, Attr::Id) => Cfn::GetAtt(id, "GroupId".into()),
+        (_, Attr::Id | Attr::Arn) => Cfn::Ref(id),
+        (_, Attr::DnsName) => Cfn::GetAtt(id, "DNSName".into()),
+        (_, Attr::DnsNames) => {
+            Cfn::Join(",".into(), Box::new(Cfn::GetAtt(id, "DnsEntries".into())))
+        }
+        (_, Attr::ServiceName) => {
+            Cfn::Sub(format!("com.amazonaws.vpce.${{AWS::Region}}.${{{id}}}"))
+        }
+        // `check` refuses a private DNS name (E041) before any emit.
+        (_, Attr::PrivateDnsVerificationName | Attr::PrivateDnsVerificationValue) => {
+            return Err(format!(
+                "internal error: expose `{}`'s private DNS name reached the CloudFormation backend, whose check refuses it ({})",
+                x.id.name,
+                Code::E041
+            ));
+        }
+    })
+}
+
+/// A reference, or the value the spec gave in its place.
+fn ref_or_value(v: &RefOrValue) -> Result<Cfn, String> {
+    match v {
+        RefOrValue::Ref(x) => reference(x),
+        RefOrValue::Given { value, .. } => network(value),
+    }
+}
+
+/// The groups an endpoint placed in `g` lists.
+fn group_ids(g: &CreatedSecurityGroup) -> Result<Cfn, String> {
+    Ok(Cfn::List(vec![reference(&g.id_ref())?]))
+}
+
 fn group_id(ident: &str) -> String {
-    format!("{}SecurityGroup", pascal(ident))
+    logical_id(&ResourceId::new(ResourceKind::SecurityGroup, ident))
 }
 
 fn endpoint_id(ident: &str) -> String {
-    format!("{}Endpoint", pascal(ident))
+    logical_id(&ResourceId::new(ResourceKind::Endpoint, ident))
 }
 
 fn security_group(
@@ -418,10 +470,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
     let reach_groups = match model.reach_groups() {
         Some(ReachGroups::Created(g)) => {
             resources.push(security_group(model, &g, &vpc_id)?);
-            Some(Cfn::List(vec![Cfn::GetAtt(
-                group_id(&g.ident),
-                "GroupId".into(),
-            )]))
+            Some(group_ids(&g)?)
         }
         Some(ReachGroups::Existing(v)) => Some(network(v)?),
         None => None,
@@ -434,7 +483,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
     }
     for x in &model.exposes {
         let base = pascal(&x.ident);
-        let lb_ref = match &x.load_balancer {
+        match &x.load_balancer {
             LoadBalancer::Create {
                 name,
                 port,
@@ -480,7 +529,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                     properties: Cfn::Map(vec![
                         (
                             "LoadBalancerArn".into(),
-                            Cfn::Ref(format!("{base}LoadBalancer")),
+                            reference(&Ref::load_balancer(&x.ident, Attr::Arn))?,
                         ),
                         ("Port".into(), Cfn::Int(*port as i64)),
                         ("Protocol".into(), Cfn::Str("TCP".into())),
@@ -490,16 +539,16 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                                 ("Type".into(), Cfn::Str("forward".into())),
                                 (
                                     "TargetGroupArn".into(),
-                                    Cfn::Ref(format!("{base}TargetGroup")),
+                                    reference(&Ref::target_group_arn(&x.ident))?,
                                 ),
                             ])]),
                         ),
                     ]),
                 });
-                Cfn::Ref(format!("{base}LoadBalancer"))
             }
-            LoadBalancer::Existing(v) => network(v)?,
+            LoadBalancer::Existing(_) => {}
         };
+        let lb_ref = ref_or_value(&x.nlb_arn())?;
         resources.push(ResourceView {
             logical_id: format!("{base}EndpointService"),
             kind: "AWS::EC2::VPCEndpointService".into(),
@@ -519,7 +568,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                 properties: Cfn::Map(vec![
                     (
                         "ServiceId".into(),
-                        Cfn::Ref(format!("{base}EndpointService")),
+                        reference(&Ref::endpoint_service(&x.ident, Attr::Id))?,
                     ),
                     (
                         "AllowedPrincipals".into(),
@@ -540,7 +589,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
             .as_ref()
             .expect("a connect has its own group");
         resources.push(security_group(model, g, &vpc_id)?);
-        let groups = Cfn::List(vec![Cfn::GetAtt(group_id(&g.ident), "GroupId".into())]);
+        let groups = group_ids(g)?;
         resources.push(endpoint(model, c, &vpc_id, Some(groups), &mut policies)?);
     }
 
@@ -549,11 +598,13 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
         .iter()
         .map(|o| {
             let logical_id = pascal(&o.name);
-            let lb = |x: &str| format!("{}LoadBalancer", pascal(x));
             Ok(OutputView {
                 description: Cfn::Str(match &o.value {
                     // CloudFormation gives `hosted-zone-id:dns-name` entries, not bare names.
-                    OutputValue::EndpointDnsNames(_) => o
+                    RefOrValue::Ref(Ref {
+                        attr: Attr::DnsNames,
+                        ..
+                    }) => o
                         .description
                         .replace(
                             "DNS names",
@@ -562,32 +613,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                         .into(),
                     _ => o.description.clone().into(),
                 }),
-                value: match &o.value {
-                    OutputValue::EndpointId(e) => Cfn::Ref(endpoint_id(e)),
-                    OutputValue::EndpointDnsNames(e) => Cfn::Join(
-                        ",".into(),
-                        Box::new(Cfn::GetAtt(endpoint_id(e), "DnsEntries".into())),
-                    ),
-                    OutputValue::SecurityGroupId => {
-                        Cfn::GetAtt(group_id(SHARED_GROUP), "GroupId".into())
-                    }
-                    OutputValue::SecurityGroupOf(g) => Cfn::GetAtt(group_id(g), "GroupId".into()),
-                    OutputValue::ServiceName(x) => Cfn::Sub(format!(
-                        "com.amazonaws.vpce.${{AWS::Region}}.${{{}EndpointService}}",
-                        pascal(x)
-                    )),
-                    OutputValue::ServiceId(x) => Cfn::Ref(format!("{}EndpointService", pascal(x))),
-                    OutputValue::LoadBalancerArn(x) => match model.existing_nlb(x) {
-                        Some(v) => network(v)?,
-                        None => Cfn::Ref(lb(x)),
-                    },
-                    OutputValue::LoadBalancerDnsName(x) => Cfn::GetAtt(lb(x), "DNSName".into()),
-                    OutputValue::TargetGroupArn(x) => Cfn::Ref(format!("{}TargetGroup", pascal(x))),
-                    // `check` refuses a private DNS name (E041) before any emit.
-                    OutputValue::DnsVerificationName(x) | OutputValue::DnsVerificationValue(x) => {
-                        return Err(format!("internal error: expose `{x}`'s private DNS name reached the CloudFormation backend, whose check refuses it ({})", Code::E041));
-                    }
-                },
+                value: ref_or_value(&o.value)?,
                 export: Cfn::Map(vec![(
                     "Name".into(),
                     Cfn::Sub(format!("${{AWS::StackName}}-{logical_id}")),
