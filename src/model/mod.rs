@@ -457,6 +457,13 @@ mod testing {
         }
     }
 
+    /// The model of `toml` (no other specs linked); panics if it has none.
+    pub fn model(toml: &str) -> Model {
+        let t = load(toml, &[]);
+        let mut d = Diagnostics::default();
+        lower(&t.spec, t.file, &t.sources, &Links::default(), &mut d).expect("a model")
+    }
+
     /// The codes reported, in order.
     pub fn codes(d: &Diagnostics) -> Vec<Code> {
         d.iter().map(|x| x.code).collect()
@@ -465,12 +472,12 @@ mod testing {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::load;
+    use super::testing::model;
     use super::*;
 
     #[test]
     fn a_connect_keeps_its_own_key_and_prints_under_its_section() {
-        let t = load(
+        let m = model(
             r#"version = 1
 name = "app"
 [reach]
@@ -478,10 +485,7 @@ services = ["sts"]
 [connect.ledger]
 service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123"
 "#,
-            &[],
         );
-        let mut d = Diagnostics::default();
-        let m = lower(&t.spec, t.file, &t.sources, &Links::default(), &mut d).expect("a model");
         let c = &m.connects[0];
         assert_eq!(c.key, EndpointKey::Connect("ledger".into()));
         assert_eq!(
@@ -510,7 +514,7 @@ service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123"
 
     #[test]
     fn the_vpc_cidr_is_read_once_for_every_group_that_admits_it() {
-        let t = load(
+        let m = model(
             r#"version = 1
 name = "app"
 [vpc]
@@ -520,10 +524,7 @@ services = ["sts"]
 [connect.ledger]
 service_name = { input = "ledger_service_name" }
 "#,
-            &[],
         );
-        let mut d = Diagnostics::default();
-        let m = lower(&t.spec, t.file, &t.sources, &Links::default(), &mut d).expect("a model");
         let inputs: Vec<(&str, InputKind)> =
             m.inputs.iter().map(|i| (i.name.as_str(), i.kind)).collect();
         // Sorted by kind, then name; the CIDR input once though two groups use it.

@@ -136,3 +136,76 @@ fn connect_outputs(connects: &[Endpoint], outputs: &mut Vec<Output>) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::model;
+    use super::*;
+
+    /// The outputs of a spec with endpoints, an expose and a connect: names
+    /// and values (in the model JSON's shape) as before outputs were [`Ref`]s.
+    #[test]
+    fn every_created_resource_has_its_outputs() {
+        let m = model(
+            r#"version = 1
+name = "app"
+[reach]
+services = ["s3", "sts"]
+[expose.orders]
+load_balancer = { port = 443, target_port = 8443, target_type = "ip" }
+allowed_principals = ["arn:aws:iam::444455556666:root"]
+[expose.legacy]
+load_balancer = { input = "legacy_nlb_arn" }
+[connect.ledger]
+service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123"
+"#,
+        );
+        let got: Vec<(&str, String)> = m
+            .outputs
+            .iter()
+            .map(|o| {
+                (
+                    o.name.as_str(),
+                    serde_json::to_string(&o.value).expect("serializes"),
+                )
+            })
+            .collect();
+        let want = [
+            ("s3_endpoint_id", r#"{"endpoint_id":"s3"}"#),
+            ("sts_endpoint_id", r#"{"endpoint_id":"sts"}"#),
+            ("sts_endpoint_dns_names", r#"{"endpoint_dns_names":"sts"}"#),
+            ("endpoints_security_group_id", r#""security_group_id""#),
+            ("orders_service_name", r#"{"service_name":"orders"}"#),
+            ("orders_service_id", r#"{"service_id":"orders"}"#),
+            ("orders_nlb_arn", r#"{"load_balancer_arn":"orders"}"#),
+            (
+                "orders_nlb_dns_name",
+                r#"{"load_balancer_dns_name":"orders"}"#,
+            ),
+            (
+                "orders_target_group_arn",
+                r#"{"target_group_arn":"orders"}"#,
+            ),
+            ("legacy_service_name", r#"{"service_name":"legacy"}"#),
+            ("legacy_service_id", r#"{"service_id":"legacy"}"#),
+            ("legacy_nlb_arn", r#"{"load_balancer_arn":"legacy"}"#),
+            (
+                "connect_ledger_endpoint_id",
+                r#"{"endpoint_id":"connect_ledger"}"#,
+            ),
+            (
+                "connect_ledger_endpoint_dns_names",
+                r#"{"endpoint_dns_names":"connect_ledger"}"#,
+            ),
+            (
+                "connect_ledger_security_group_id",
+                r#"{"security_group_of":"connect_ledger"}"#,
+            ),
+        ];
+        let want: Vec<(&str, String)> = want.iter().map(|(n, v)| (*n, v.to_string())).collect();
+        assert_eq!(got, want);
+        let legacy = &m.outputs[11].value;
+        let given = Value::Input("legacy_nlb_arn".into());
+        assert!(matches!(legacy, RefOrValue::Given { value, .. } if *value == given));
+    }
+}

@@ -694,6 +694,63 @@ mod tests {
         assert!(e.contains(Code::E041.as_str()), "{e}");
     }
 
+    /// Each attribute as the outputs and resources wrote it before [`Ref`].
+    #[test]
+    fn each_reference_translates_as_before() {
+        use super::{Attr, Cfn, Ref, RefOrValue, Value, ref_or_value};
+        let get = |id: &str, attr: &str| Cfn::GetAtt(id.into(), attr.into());
+        let cases = [
+            (Ref::endpoint("s3", Attr::Id), Cfn::Ref("S3Endpoint".into())),
+            (
+                Ref::endpoint("s3", Attr::DnsNames),
+                Cfn::Join(",".into(), Box::new(get("S3Endpoint", "DnsEntries"))),
+            ),
+            (
+                Ref::security_group_id("endpoints"),
+                get("EndpointsSecurityGroup", "GroupId"),
+            ),
+            (
+                Ref::security_group_id("connect_b"),
+                get("ConnectBSecurityGroup", "GroupId"),
+            ),
+            (
+                Ref::endpoint_service("x", Attr::ServiceName),
+                Cfn::Sub("com.amazonaws.vpce.${AWS::Region}.${XEndpointService}".into()),
+            ),
+            (
+                Ref::endpoint_service("x", Attr::Id),
+                Cfn::Ref("XEndpointService".into()),
+            ),
+            (
+                Ref::load_balancer("x", Attr::Arn),
+                Cfn::Ref("XLoadBalancer".into()),
+            ),
+            (
+                Ref::load_balancer("x", Attr::DnsName),
+                get("XLoadBalancer", "DNSName"),
+            ),
+            (Ref::target_group_arn("x"), Cfn::Ref("XTargetGroup".into())),
+        ];
+        for (x, want) in cases {
+            assert_eq!(ref_or_value(&RefOrValue::Ref(x)), Ok(want));
+        }
+        let existing = RefOrValue::Given {
+            of: Ref::load_balancer("x", Attr::Arn),
+            value: Value::Input("reports_nlb_arn".into()),
+        };
+        assert_eq!(
+            ref_or_value(&existing),
+            Ok(Cfn::Ref("ReportsNlbArn".into()))
+        );
+        for attr in [
+            Attr::PrivateDnsVerificationName,
+            Attr::PrivateDnsVerificationValue,
+        ] {
+            let e = ref_or_value(&RefOrValue::Ref(Ref::endpoint_service("x", attr)));
+            assert!(e.is_err_and(|e| e.contains(Code::E041.as_str())));
+        }
+    }
+
     #[test]
     fn the_pipeline_runs_the_check_before_any_emit() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

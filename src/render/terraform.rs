@@ -484,3 +484,56 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each attribute as the outputs and resources wrote it before [`Ref`].
+    #[test]
+    fn each_reference_translates_as_before() {
+        let given = Value::Input("reports_nlb_arn".into());
+        let cases = [
+            (Ref::endpoint("s3", Attr::Id), "aws_vpc_endpoint.s3.id"),
+            (
+                Ref::endpoint("s3", Attr::DnsNames),
+                "[for entry in aws_vpc_endpoint.s3.dns_entry : entry.dns_name]",
+            ),
+            (
+                Ref::security_group_id("endpoints"),
+                "aws_security_group.endpoints.id",
+            ),
+            (
+                Ref::security_group_id("connect_b"),
+                "aws_security_group.connect_b.id",
+            ),
+            (
+                Ref::endpoint_service("x", Attr::ServiceName),
+                "aws_vpc_endpoint_service.x.service_name",
+            ),
+            (
+                Ref::endpoint_service("x", Attr::Id),
+                "aws_vpc_endpoint_service.x.id",
+            ),
+            (Ref::load_balancer("x", Attr::Arn), "aws_lb.x.arn"),
+            (Ref::load_balancer("x", Attr::DnsName), "aws_lb.x.dns_name"),
+            (Ref::target_group_arn("x"), "aws_lb_target_group.x.arn"),
+            (
+                Ref::endpoint_service("x", Attr::PrivateDnsVerificationName),
+                "try(aws_vpc_endpoint_service.x.private_dns_name_configuration[0].name, null)",
+            ),
+            (
+                Ref::endpoint_service("x", Attr::PrivateDnsVerificationValue),
+                "try(aws_vpc_endpoint_service.x.private_dns_name_configuration[0].value, null)",
+            ),
+        ];
+        for (x, want) in cases {
+            assert_eq!(ref_or_value(&RefOrValue::Ref(x)), r(want));
+        }
+        let existing = RefOrValue::Given {
+            of: Ref::load_balancer("x", Attr::Arn),
+            value: given,
+        };
+        assert_eq!(ref_or_value(&existing), r("var.reports_nlb_arn"));
+    }
+}
