@@ -48,6 +48,8 @@ struct Filter {
 #[derive(Serialize)]
 struct SecurityGroupView {
     ident: String,
+    /// What its rules' `security_group_id` reads.
+    id: Expr,
     name: Expr,
     description: Expr,
     tags: Expr,
@@ -101,6 +103,9 @@ struct CreateLbView {
     lb_tags: Expr,
     tg_tags: Expr,
     listener_tags: Expr,
+    /// What the listener reads.
+    load_balancer_arn: Expr,
+    target_group_arn: Expr,
 }
 
 #[derive(Serialize)]
@@ -164,6 +169,7 @@ fn network(v: &Value, data: &str) -> Expr {
 fn group_view(g: &CreatedSecurityGroup) -> SecurityGroupView {
     SecurityGroupView {
         ident: g.ident.clone(),
+        id: reference(&g.id_ref()),
         name: s(g.name.clone()),
         description: s(g.description.clone()),
         tags: tags_with_name(&g.name),
@@ -359,6 +365,8 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                     lb_tags: tags_with_name(&x.name_tag),
                     tg_tags: tags_with_name(&x.target_group_tag()),
                     listener_tags: tags_with_name(&format!("{}-tcp-{port}", x.name_tag)),
+                    load_balancer_arn: reference(&Ref::load_balancer(i, Attr::Arn)),
+                    target_group_arn: reference(&Ref::target_group_arn(i)),
                 }),
                 LoadBalancer::Existing(_) => None,
             };
