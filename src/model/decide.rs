@@ -1,12 +1,10 @@
 //! Decisions both backends need, made here once from the model, so that a
 //! backend only translates them into its own syntax: whether a rule's CIDR
-//! is IPv6, which security groups the reach endpoints use, which NLB an
-//! expose's ARN output names, how a created NLB's targets are
-//! health-checked and named.
+//! is IPv6, which security groups the reach endpoints use, how a created
+//! NLB's targets are health-checked and named. (Which NLB an expose's ARN
+//! names, and what any output reads, are references: `refs.rs`.)
 
-use super::{
-    CreatedSecurityGroup, Expose, IngressRule, LoadBalancer, Model, SecurityGroups, Value,
-};
+use super::{CreatedSecurityGroup, Expose, IngressRule, Model, SecurityGroups, Value};
 use crate::spec::{EndpointType, TargetType};
 
 /// The ident of the group vpcegen creates for the reach endpoints (its
@@ -32,21 +30,6 @@ pub enum ReachGroups<'a> {
 }
 
 impl Model {
-    /// The existing NLB behind the expose `ident`, whose ARN its `nlb_arn`
-    /// output gives as the spec wrote it; `None` when vpcegen creates the
-    /// NLB (the output is then the created resource's ARN).
-    pub fn existing_nlb(&self, ident: &str) -> Option<&Value> {
-        match &self
-            .exposes
-            .iter()
-            .find(|x| x.ident == ident)?
-            .load_balancer
-        {
-            LoadBalancer::Existing(v) => Some(v),
-            LoadBalancer::Create { .. } => None,
-        }
-    }
-
     /// A security group rule admits the VPC's own CIDR and the spec does not
     /// give it: each target reads it from the VPC at deploy time (a data
     /// source, a Parameter).

@@ -6,8 +6,9 @@
 //! decides: `services` (which services, and their endpoint types),
 //! `endpoints` (names, service names, private DNS), `policies`, `network`
 //! (VPC, subnets, route tables, the VPC CIDR), `security_groups`, `exposes`,
-//! `connects`, `lints`, `outputs` and `inputs` (merging the inputs every pass
-//! declared); `origins` records where each value was written, for `explain`.
+//! `connects`, `lints`, `outputs` (each a [`Ref`] to a resource's
+//! attribute, `refs`) and `inputs` (merging the inputs every pass declared);
+//! `origins` records where each value was written, for `explain`.
 
 use crate::catalog::Catalog;
 use crate::check::Links;
@@ -30,6 +31,7 @@ mod origins;
 mod outputs;
 mod policies;
 mod reasons;
+mod refs;
 mod security_groups;
 mod services;
 
@@ -40,6 +42,7 @@ pub use exposes::{built_nlb_name, nlb_name, short_hash};
 pub use naming::{Naming, SnakeCase};
 pub use policies::org_policy;
 pub use reasons::{Reason, connect_label};
+pub use refs::{Attr, Ref, RefOrValue, ResourceId, ResourceKind};
 
 // Helpers the passes share, in scope for each pass through `use super::*`.
 use endpoints::type_word;
@@ -327,25 +330,8 @@ pub struct Input {
 pub struct Output {
     pub name: String,
     pub description: String,
-    pub value: OutputValue,
-}
-
-#[derive(Debug, Serialize, Clone)]
-#[serde(rename_all = "snake_case")]
-pub enum OutputValue {
-    EndpointId(String),
-    EndpointDnsNames(String),
-    SecurityGroupId,
-    /// A connect's own group, by its ident.
-    SecurityGroupOf(String),
-    ServiceName(String),
-    ServiceId(String),
-    /// An expose's NLB, by its ident: see [`Model::existing_nlb`].
-    LoadBalancerArn(String),
-    LoadBalancerDnsName(String),
-    TargetGroupArn(String),
-    DnsVerificationName(String),
-    DnsVerificationValue(String),
+    /// What it reads; its JSON keeps the shape it had before [`Ref`].
+    pub value: RefOrValue,
 }
 
 /// Checks one spec against the catalog and its own files, and lowers it.
@@ -486,6 +472,21 @@ mod testing {
         }
     }
 
+    /// The model of `toml` (no other specs linked); panics if it has none.
+    pub fn model(toml: &str) -> Model {
+        let t = load(toml, &[]);
+        let mut d = Diagnostics::default();
+        lower(
+            &t.spec,
+            t.file,
+            &t.sources,
+            &Links::default(),
+            &SnakeCase,
+            &mut d,
+        )
+        .expect("a model")
+    }
+
     /// The codes reported, in order.
     pub fn codes(d: &Diagnostics) -> Vec<Code> {
         d.iter().map(|x| x.code).collect()
@@ -494,12 +495,12 @@ mod testing {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::load;
+    use super::testing::model;
     use super::*;
 
     #[test]
     fn a_connect_keeps_its_own_key_and_prints_under_its_section() {
-        let t = load(
+        let m = model(
             r#"version = 1
 name = "app"
 [reach]
@@ -507,18 +508,7 @@ services = ["sts"]
 [connect.ledger]
 service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123"
 "#,
-            &[],
         );
-        let mut d = Diagnostics::default();
-        let m = lower(
-            &t.spec,
-            t.file,
-            &t.sources,
-            &Links::default(),
-            &SnakeCase,
-            &mut d,
-        )
-        .expect("a model");
         let c = &m.connects[0];
         assert_eq!(c.key, EndpointKey::Connect("ledger".into()));
         assert_eq!(
@@ -547,7 +537,7 @@ service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123"
 
     #[test]
     fn the_vpc_cidr_is_read_once_for_every_group_that_admits_it() {
-        let t = load(
+        let m = model(
             r#"version = 1
 name = "app"
 [vpc]
@@ -557,18 +547,7 @@ services = ["sts"]
 [connect.ledger]
 service_name = { input = "ledger_service_name" }
 "#,
-            &[],
         );
-        let mut d = Diagnostics::default();
-        let m = lower(
-            &t.spec,
-            t.file,
-            &t.sources,
-            &Links::default(),
-            &SnakeCase,
-            &mut d,
-        )
-        .expect("a model");
         let inputs: Vec<(&str, InputKind)> =
             m.inputs.iter().map(|i| (i.name.as_str(), i.kind)).collect();
         // Sorted by kind, then name; the CIDR input once though two groups use it.

@@ -4,8 +4,8 @@ use super::yaml::{Cfn, Written, json_quoted};
 use super::{CfnFormat, Engine, File, pascal};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    CreatedSecurityGroup, Input, InputKind, LoadBalancer, Model, Naming, OutputValue, ReachGroups,
-    SHARED_GROUP, SecurityGroups, ServiceName, Value,
+    Attr, CreatedSecurityGroup, Input, InputKind, LoadBalancer, Model, Naming, ReachGroups, Ref,
+    RefOrValue, ResourceId, ResourceKind, SHARED_GROUP, SecurityGroups, ServiceName, Value,
 };
 use crate::spec::{EndpointType, TargetType};
 use serde::Serialize;
@@ -135,7 +135,7 @@ impl View<Cfn> {
                 ("Description".into(), p.description),
             ];
             m.extend(p.allowed_pattern.map(|a| ("AllowedPattern".into(), a)));
-            Ok((logical_id(p.logical_id)?, Cfn::Map(m)))
+            Ok((checked_logical_id(p.logical_id)?, Cfn::Map(m)))
         });
         let parameters = parameters.collect::<Result<Vec<_>, String>>()?;
         if !parameters.is_empty() {
@@ -152,7 +152,7 @@ impl View<Cfn> {
                 ("Type".into(), Cfn::Str(r.kind.into())),
                 ("Properties".into(), r.properties),
             ];
-            Ok((logical_id(r.logical_id)?, Cfn::Map(m)))
+            Ok((checked_logical_id(r.logical_id)?, Cfn::Map(m)))
         });
         top.push((
             "Resources".into(),
@@ -164,7 +164,7 @@ impl View<Cfn> {
                 ("Value".into(), o.value),
                 ("Export".into(), o.export),
             ];
-            Ok((logical_id(o.logical_id)?, Cfn::Map(m)))
+            Ok((checked_logical_id(o.logical_id)?, Cfn::Map(m)))
         });
         let outputs = outputs.collect::<Result<Vec<_>, String>>()?;
         if !outputs.is_empty() {
@@ -175,7 +175,7 @@ impl View<Cfn> {
 }
 
 /// A logical ID as a JSON key: checked, as the `logical_id` filter does.
-fn logical_id(id: String) -> Result<Cow<'static, str>, String> {
+fn checked_logical_id(id: String) -> Result<Cow<'static, str>, String> {
     if super::is_logical_id(&id) {
         Ok(id.into())
     } else {
@@ -379,12 +379,64 @@ fn network(v: &Value) -> Result<Cfn, String> {
     })
 }
 
+/// The logical ID of a created resource: the ident in PascalCase, then
+/// the kind (`OrdersLoadBalancer`).
+fn logical_id(id: &ResourceId) -> String {
+    let kind = match id.kind {
+        ResourceKind::Endpoint => "Endpoint",
+        ResourceKind::SecurityGroup => "SecurityGroup",
+        ResourceKind::LoadBalancer => "LoadBalancer",
+        ResourceKind::TargetGroup => "TargetGroup",
+        ResourceKind::Listener => "Listener",
+        ResourceKind::EndpointService => "EndpointService",
+    };
+    format!("{}{kind}", pascal(&id.name))
+}
+
+/// The one place a [`Ref`] becomes CloudFormation: the logical ID, then
+/// `Ref`, `GetAtt`, `Sub` or `Join` per attribute.
+fn reference(x: &Ref) -> Result<Cfn, String> {
+    let id = logical_id(&x.id);
+    Ok(match (x.id.kind, x.attr) {
+        (ResourceKind::SecurityGroup, Attr::Id) => Cfn::GetAtt(id, "GroupId".into()),
+        (_, Attr::Id | Attr::Arn) => Cfn::Ref(id),
+        (_, Attr::DnsName) => Cfn::GetAtt(id, "DNSName".into()),
+        (_, Attr::DnsNames) => {
+            Cfn::Join(",".into(), Box::new(Cfn::GetAtt(id, "DnsEntries".into())))
+        }
+        (_, Attr::ServiceName) => {
+            Cfn::Sub(format!("com.amazonaws.vpce.${{AWS::Region}}.${{{id}}}"))
+        }
+        // `check` refuses a private DNS name (E041) before any emit.
+        (_, Attr::PrivateDnsVerificationName | Attr::PrivateDnsVerificationValue) => {
+            return Err(format!(
+                "internal error: expose `{}`'s private DNS name reached the CloudFormation backend, whose check refuses it ({})",
+                x.id.name,
+                Code::E041
+            ));
+        }
+    })
+}
+
+/// A reference, or the value the spec gave in its place.
+fn ref_or_value(v: &RefOrValue) -> Result<Cfn, String> {
+    match v {
+        RefOrValue::Ref(x) => reference(x),
+        RefOrValue::Given { value, .. } => network(value),
+    }
+}
+
+/// The groups an endpoint placed in `g` lists.
+fn group_ids(g: &CreatedSecurityGroup) -> Result<Cfn, String> {
+    Ok(Cfn::List(vec![reference(&g.id_ref())?]))
+}
+
 fn group_id(ident: &str) -> String {
-    format!("{}SecurityGroup", pascal(ident))
+    logical_id(&ResourceId::new(ResourceKind::SecurityGroup, ident))
 }
 
 fn endpoint_id(ident: &str) -> String {
-    format!("{}Endpoint", pascal(ident))
+    logical_id(&ResourceId::new(ResourceKind::Endpoint, ident))
 }
 
 fn security_group(
@@ -571,10 +623,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
     let reach_groups = match model.reach_groups() {
         Some(ReachGroups::Created(g)) => {
             resources.push(security_group(model, &g, &vpc_id)?);
-            Some(Cfn::List(vec![Cfn::GetAtt(
-                group_id(&g.ident),
-                "GroupId".into(),
-            )]))
+            Some(group_ids(&g)?)
         }
         Some(ReachGroups::Existing(v)) => Some(network(v)?),
         None => None,
@@ -587,7 +636,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
     }
     for x in &model.exposes {
         let base = pascal(&x.ident);
-        let lb_ref = match &x.load_balancer {
+        match &x.load_balancer {
             LoadBalancer::Create {
                 name,
                 port,
@@ -633,7 +682,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                     properties: Cfn::Map(vec![
                         (
                             "LoadBalancerArn".into(),
-                            Cfn::Ref(format!("{base}LoadBalancer")),
+                            reference(&Ref::load_balancer(&x.ident, Attr::Arn))?,
                         ),
                         ("Port".into(), Cfn::Int(*port as i64)),
                         ("Protocol".into(), Cfn::Str("TCP".into())),
@@ -643,16 +692,16 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                                 ("Type".into(), Cfn::Str("forward".into())),
                                 (
                                     "TargetGroupArn".into(),
-                                    Cfn::Ref(format!("{base}TargetGroup")),
+                                    reference(&Ref::target_group_arn(&x.ident))?,
                                 ),
                             ])]),
                         ),
                     ]),
                 });
-                Cfn::Ref(format!("{base}LoadBalancer"))
             }
-            LoadBalancer::Existing(v) => network(v)?,
+            LoadBalancer::Existing(_) => {}
         };
+        let lb_ref = ref_or_value(&x.nlb_arn())?;
         resources.push(ResourceView {
             logical_id: format!("{base}EndpointService"),
             kind: "AWS::EC2::VPCEndpointService".into(),
@@ -672,7 +721,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                 properties: Cfn::Map(vec![
                     (
                         "ServiceId".into(),
-                        Cfn::Ref(format!("{base}EndpointService")),
+                        reference(&Ref::endpoint_service(&x.ident, Attr::Id))?,
                     ),
                     (
                         "ConnectionNotificationArn".into(),
@@ -697,7 +746,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                 properties: Cfn::Map(vec![
                     (
                         "ServiceId".into(),
-                        Cfn::Ref(format!("{base}EndpointService")),
+                        reference(&Ref::endpoint_service(&x.ident, Attr::Id))?,
                     ),
                     (
                         "AllowedPrincipals".into(),
@@ -718,7 +767,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
             .as_ref()
             .expect("a connect has its own group");
         resources.push(security_group(model, g, &vpc_id)?);
-        let groups = Cfn::List(vec![Cfn::GetAtt(group_id(&g.ident), "GroupId".into())]);
+        let groups = group_ids(g)?;
         resources.push(endpoint(model, c, &vpc_id, Some(groups), &mut policies)?);
     }
 
@@ -727,11 +776,13 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
         .iter()
         .map(|o| {
             let logical_id = pascal(&o.name);
-            let lb = |x: &str| format!("{}LoadBalancer", pascal(x));
             Ok(OutputView {
                 description: Cfn::Str(match &o.value {
                     // CloudFormation gives `hosted-zone-id:dns-name` entries, not bare names.
-                    OutputValue::EndpointDnsNames(_) => o
+                    RefOrValue::Ref(Ref {
+                        attr: Attr::DnsNames,
+                        ..
+                    }) => o
                         .description
                         .replace(
                             "DNS names",
@@ -740,32 +791,7 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
                         .into(),
                     _ => o.description.clone().into(),
                 }),
-                value: match &o.value {
-                    OutputValue::EndpointId(e) => Cfn::Ref(endpoint_id(e)),
-                    OutputValue::EndpointDnsNames(e) => Cfn::Join(
-                        ",".into(),
-                        Box::new(Cfn::GetAtt(endpoint_id(e), "DnsEntries".into())),
-                    ),
-                    OutputValue::SecurityGroupId => {
-                        Cfn::GetAtt(group_id(SHARED_GROUP), "GroupId".into())
-                    }
-                    OutputValue::SecurityGroupOf(g) => Cfn::GetAtt(group_id(g), "GroupId".into()),
-                    OutputValue::ServiceName(x) => Cfn::Sub(format!(
-                        "com.amazonaws.vpce.${{AWS::Region}}.${{{}EndpointService}}",
-                        pascal(x)
-                    )),
-                    OutputValue::ServiceId(x) => Cfn::Ref(format!("{}EndpointService", pascal(x))),
-                    OutputValue::LoadBalancerArn(x) => match model.existing_nlb(x) {
-                        Some(v) => network(v)?,
-                        None => Cfn::Ref(lb(x)),
-                    },
-                    OutputValue::LoadBalancerDnsName(x) => Cfn::GetAtt(lb(x), "DNSName".into()),
-                    OutputValue::TargetGroupArn(x) => Cfn::Ref(format!("{}TargetGroup", pascal(x))),
-                    // `check` refuses a private DNS name (E041) before any emit.
-                    OutputValue::DnsVerificationName(x) | OutputValue::DnsVerificationValue(x) => {
-                        return Err(format!("internal error: expose `{x}`'s private DNS name reached the CloudFormation backend, whose check refuses it ({})", Code::E041));
-                    }
-                },
+                value: ref_or_value(&o.value)?,
                 export: Cfn::Map(vec![(
                     "Name".into(),
                     Cfn::Sub(format!("${{AWS::StackName}}-{logical_id}")),
@@ -848,6 +874,63 @@ mod tests {
     fn a_private_dns_name_that_skipped_the_check_is_an_error() {
         let e = emit_unchecked("expose-private-dns-name").unwrap_err();
         assert!(e.contains(Code::E041.as_str()), "{e}");
+    }
+
+    /// Each attribute as the outputs and resources wrote it before [`Ref`].
+    #[test]
+    fn each_reference_translates_as_before() {
+        use super::{Attr, Cfn, Ref, RefOrValue, Value, ref_or_value};
+        let get = |id: &str, attr: &str| Cfn::GetAtt(id.into(), attr.into());
+        let cases = [
+            (Ref::endpoint("s3", Attr::Id), Cfn::Ref("S3Endpoint".into())),
+            (
+                Ref::endpoint("s3", Attr::DnsNames),
+                Cfn::Join(",".into(), Box::new(get("S3Endpoint", "DnsEntries"))),
+            ),
+            (
+                Ref::security_group_id("endpoints"),
+                get("EndpointsSecurityGroup", "GroupId"),
+            ),
+            (
+                Ref::security_group_id("connect_b"),
+                get("ConnectBSecurityGroup", "GroupId"),
+            ),
+            (
+                Ref::endpoint_service("x", Attr::ServiceName),
+                Cfn::Sub("com.amazonaws.vpce.${AWS::Region}.${XEndpointService}".into()),
+            ),
+            (
+                Ref::endpoint_service("x", Attr::Id),
+                Cfn::Ref("XEndpointService".into()),
+            ),
+            (
+                Ref::load_balancer("x", Attr::Arn),
+                Cfn::Ref("XLoadBalancer".into()),
+            ),
+            (
+                Ref::load_balancer("x", Attr::DnsName),
+                get("XLoadBalancer", "DNSName"),
+            ),
+            (Ref::target_group_arn("x"), Cfn::Ref("XTargetGroup".into())),
+        ];
+        for (x, want) in cases {
+            assert_eq!(ref_or_value(&RefOrValue::Ref(x)), Ok(want));
+        }
+        let existing = RefOrValue::Given {
+            of: Ref::load_balancer("x", Attr::Arn),
+            value: Value::Input("reports_nlb_arn".into()),
+        };
+        assert_eq!(
+            ref_or_value(&existing),
+            Ok(Cfn::Ref("ReportsNlbArn".into()))
+        );
+        for attr in [
+            Attr::PrivateDnsVerificationName,
+            Attr::PrivateDnsVerificationValue,
+        ] {
+            let e = ref_or_value(&RefOrValue::Ref(Ref::endpoint_service("x", attr)));
+            assert!(e.is_err_and(|e| e.contains(Code::E041.as_str())));
+        }
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use super::hcl::{Expr, Part};
 use super::{Engine, File};
 use crate::model::{
-    CreatedSecurityGroup, Endpoint, InputKind, LoadBalancer, Model, OutputValue, ReachGroups,
-    SHARED_GROUP, ServiceName, Value,
+    Attr, CreatedSecurityGroup, Endpoint, InputKind, LoadBalancer, Model, ReachGroups, Ref,
+    RefOrValue, ResourceKind, ServiceName, Value,
 };
 use crate::spec::EndpointType;
 use serde::Serialize;
@@ -48,6 +48,8 @@ struct Filter {
 #[derive(Serialize)]
 struct SecurityGroupView {
     ident: String,
+    /// What its rules' `security_group_id` reads.
+    id: Expr,
     name: Expr,
     description: Expr,
     tags: Expr,
@@ -92,6 +94,7 @@ struct ExposeView {
 /// `aws_vpc_endpoint_connection_notification` (it takes no tags).
 #[derive(Serialize)]
 struct NotifyView {
+    service_id: Expr,
     topic_arn: Expr,
     events: Expr,
 }
@@ -109,6 +112,9 @@ struct CreateLbView {
     lb_tags: Expr,
     tg_tags: Expr,
     listener_tags: Expr,
+    /// What the listener reads.
+    load_balancer_arn: Expr,
+    target_group_arn: Expr,
 }
 
 #[derive(Serialize)]
@@ -172,6 +178,7 @@ fn network(v: &Value, data: &str) -> Expr {
 fn group_view(g: &CreatedSecurityGroup) -> SecurityGroupView {
     SecurityGroupView {
         ident: g.ident.clone(),
+        id: reference(&g.id_ref()),
         name: s(g.name.clone()),
         description: s(g.description.clone()),
         tags: tags_with_name(&g.name),
@@ -232,8 +239,40 @@ fn endpoint(
     }
 }
 
-fn group_ids(ident: &str) -> Expr {
-    Expr::List(vec![r(format!("aws_security_group.{ident}.id"))])
+/// The one place a [`Ref`] becomes HCL: the resource type per kind, then
+/// the expression per attribute.
+fn reference(x: &Ref) -> Expr {
+    let kind = match x.id.kind {
+        ResourceKind::Endpoint => "aws_vpc_endpoint",
+        ResourceKind::SecurityGroup => "aws_security_group",
+        ResourceKind::LoadBalancer => "aws_lb",
+        ResourceKind::TargetGroup => "aws_lb_target_group",
+        ResourceKind::Listener => "aws_lb_listener",
+        ResourceKind::EndpointService => "aws_vpc_endpoint_service",
+    };
+    let res = format!("{kind}.{}", x.id.name);
+    let dns_config = |field| format!("try({res}.private_dns_name_configuration[0].{field}, null)");
+    r(match x.attr {
+        Attr::Id => format!("{res}.id"),
+        Attr::Arn => format!("{res}.arn"),
+        Attr::DnsName => format!("{res}.dns_name"),
+        Attr::ServiceName => format!("{res}.service_name"),
+        Attr::DnsNames => format!("[for entry in {res}.dns_entry : entry.dns_name]"),
+        Attr::PrivateDnsVerificationName => dns_config("name"),
+        Attr::PrivateDnsVerificationValue => dns_config("value"),
+    })
+}
+
+/// A reference, or the value the spec gave in its place.
+fn ref_or_value(v: &RefOrValue) -> Expr {
+    match v {
+        RefOrValue::Ref(x) => reference(x),
+        RefOrValue::Given { value, .. } => network(value, ""),
+    }
+}
+
+fn group_ids(g: &CreatedSecurityGroup) -> Expr {
+    Expr::List(vec![reference(&g.id_ref())])
 }
 
 /// The Terraform backend: a module that expresses every model (tag
@@ -282,7 +321,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
     };
 
     let (security_group, reach_groups) = match model.reach_groups() {
-        Some(ReachGroups::Created(g)) => (Some(group_view(&g)), Some(group_ids(&g.ident))),
+        Some(ReachGroups::Created(g)) => (Some(group_view(&g)), Some(group_ids(&g))),
         Some(ReachGroups::Existing(v)) => (None, Some(network(v, ""))),
         None => (None, None),
     };
@@ -309,12 +348,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 .expect("a connect has its own group");
             ConnectView {
                 security_group: group_view(g),
-                endpoint: endpoint(
-                    c,
-                    Some(group_ids(&g.ident)),
-                    &mut needs_region,
-                    &mut policies,
-                ),
+                endpoint: endpoint(c, Some(group_ids(g)), &mut needs_region, &mut policies),
             }
         })
         .collect();
@@ -323,39 +357,39 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         .iter()
         .map(|x| {
             let i = &x.ident;
-            let (create, nlb_arn) = match &x.load_balancer {
+            let create = match &x.load_balancer {
                 LoadBalancer::Create {
                     name,
                     port,
                     target_port,
                     target_type,
-                } => (
-                    Some(CreateLbView {
-                        name: s(name.clone()),
-                        health_check_protocol: s(target_type.health_check().protocol),
-                        health_check_port: s(target_type.health_check().port),
-                        health_check_path: target_type.health_check().path.map(s),
-                        port: Expr::Num(*port as i64),
-                        target_port: Expr::Num(*target_port as i64),
-                        target_type: s(target_type.name()),
-                        lb_tags: tags_with_name(&x.name_tag),
-                        tg_tags: tags_with_name(&x.target_group_tag()),
-                        listener_tags: tags_with_name(&format!("{}-tcp-{port}", x.name_tag)),
-                    }),
-                    r(format!("aws_lb.{i}.arn")),
-                ),
-                LoadBalancer::Existing(v) => (None, network(v, "")),
+                } => Some(CreateLbView {
+                    name: s(name.clone()),
+                    health_check_protocol: s(target_type.health_check().protocol),
+                    health_check_port: s(target_type.health_check().port),
+                    health_check_path: target_type.health_check().path.map(s),
+                    port: Expr::Num(*port as i64),
+                    target_port: Expr::Num(*target_port as i64),
+                    target_type: s(target_type.name()),
+                    lb_tags: tags_with_name(&x.name_tag),
+                    tg_tags: tags_with_name(&x.target_group_tag()),
+                    listener_tags: tags_with_name(&format!("{}-tcp-{port}", x.name_tag)),
+                    load_balancer_arn: reference(&Ref::load_balancer(i, Attr::Arn)),
+                    target_group_arn: reference(&Ref::target_group_arn(i)),
+                }),
+                LoadBalancer::Existing(_) => None,
             };
             ExposeView {
                 ident: i.clone(),
                 create,
-                nlb_arn,
+                nlb_arn: ref_or_value(&x.nlb_arn()),
                 acceptance_required: Expr::Bool(x.acceptance_required),
                 allowed_principals: Expr::List(
                     x.allowed_principals.iter().map(|p| s(p.as_str())).collect(),
                 ),
                 private_dns_name: x.private_dns_name.as_ref().map(|n| s(n.clone())),
                 notify: x.notify.as_ref().map(|n| NotifyView {
+                    service_id: reference(&Ref::endpoint_service(i, Attr::Id)),
                     topic_arn: s(n.topic_arn.clone()),
                     events: Expr::List(n.events.iter().map(|e| s(e.as_str())).collect()),
                 }),
@@ -406,26 +440,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         .map(|o| OutputView {
             name: o.name.clone(),
             description: s(o.description.clone()),
-            value: match &o.value {
-                OutputValue::EndpointId(e) => r(format!("aws_vpc_endpoint.{e}.id")),
-                OutputValue::EndpointDnsNames(e) => r(format!("[for entry in aws_vpc_endpoint.{e}.dns_entry : entry.dns_name]")),
-                OutputValue::SecurityGroupId => r(format!("aws_security_group.{SHARED_GROUP}.id")),
-                OutputValue::SecurityGroupOf(g) => r(format!("aws_security_group.{g}.id")),
-                OutputValue::ServiceName(x) => r(format!("aws_vpc_endpoint_service.{x}.service_name")),
-                OutputValue::ServiceId(x) => r(format!("aws_vpc_endpoint_service.{x}.id")),
-                OutputValue::LoadBalancerArn(x) => match model.existing_nlb(x) {
-                    Some(v) => network(v, ""),
-                    None => r(format!("aws_lb.{x}.arn")),
-                },
-                OutputValue::LoadBalancerDnsName(x) => r(format!("aws_lb.{x}.dns_name")),
-                OutputValue::TargetGroupArn(x) => r(format!("aws_lb_target_group.{x}.arn")),
-                OutputValue::DnsVerificationName(x) => {
-                    r(format!("try(aws_vpc_endpoint_service.{x}.private_dns_name_configuration[0].name, null)"))
-                }
-                OutputValue::DnsVerificationValue(x) => {
-                    r(format!("try(aws_vpc_endpoint_service.{x}.private_dns_name_configuration[0].value, null)"))
-                }
-            },
+            value: ref_or_value(&o.value),
         })
         .collect();
 
@@ -490,4 +505,57 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             contents,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each attribute as the outputs and resources wrote it before [`Ref`].
+    #[test]
+    fn each_reference_translates_as_before() {
+        let given = Value::Input("reports_nlb_arn".into());
+        let cases = [
+            (Ref::endpoint("s3", Attr::Id), "aws_vpc_endpoint.s3.id"),
+            (
+                Ref::endpoint("s3", Attr::DnsNames),
+                "[for entry in aws_vpc_endpoint.s3.dns_entry : entry.dns_name]",
+            ),
+            (
+                Ref::security_group_id("endpoints"),
+                "aws_security_group.endpoints.id",
+            ),
+            (
+                Ref::security_group_id("connect_b"),
+                "aws_security_group.connect_b.id",
+            ),
+            (
+                Ref::endpoint_service("x", Attr::ServiceName),
+                "aws_vpc_endpoint_service.x.service_name",
+            ),
+            (
+                Ref::endpoint_service("x", Attr::Id),
+                "aws_vpc_endpoint_service.x.id",
+            ),
+            (Ref::load_balancer("x", Attr::Arn), "aws_lb.x.arn"),
+            (Ref::load_balancer("x", Attr::DnsName), "aws_lb.x.dns_name"),
+            (Ref::target_group_arn("x"), "aws_lb_target_group.x.arn"),
+            (
+                Ref::endpoint_service("x", Attr::PrivateDnsVerificationName),
+                "try(aws_vpc_endpoint_service.x.private_dns_name_configuration[0].name, null)",
+            ),
+            (
+                Ref::endpoint_service("x", Attr::PrivateDnsVerificationValue),
+                "try(aws_vpc_endpoint_service.x.private_dns_name_configuration[0].value, null)",
+            ),
+        ];
+        for (x, want) in cases {
+            assert_eq!(ref_or_value(&RefOrValue::Ref(x)), r(want));
+        }
+        let existing = RefOrValue::Given {
+            of: Ref::load_balancer("x", Attr::Arn),
+            value: given,
+        };
+        assert_eq!(ref_or_value(&existing), r("var.reports_nlb_arn"));
+    }
 }
