@@ -42,6 +42,19 @@ impl Links {
     pub fn nlb_name_collides(&self, name: &str) -> bool {
         self.colliding_nlb_names.contains(name)
     }
+
+    /// Whether planning the spec of these facts reads anything from this
+    /// table, so that its model from before the link would differ.
+    pub fn changes(&self, f: &Facts) -> bool {
+        f.connects
+            .iter()
+            .any(|(c, _)| self.listener_ports.contains_key(&(f.file, c.clone())))
+            || f.exposes.iter().any(|x| {
+                x.created
+                    .as_ref()
+                    .is_some_and(|(_, name)| self.nlb_name_collides(name))
+            })
+    }
 }
 
 /// What [`link`] needs to know of one checked spec: a few names, spans and

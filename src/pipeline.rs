@@ -26,7 +26,16 @@ pub struct Compiled {
     /// What each spec was found to be, in the same order as `specs`.
     facts: Vec<check::Facts>,
     links: check::Links,
+    /// In a small build, each spec's model from the check, where the link
+    /// changed nothing in it: planning it again would only repeat the work
+    /// (see [`KEEP_CHECKED_MODELS`]). Taken by the first [`Compiled::plan`].
+    checked: Vec<std::sync::Mutex<Option<model::Model>>>,
 }
+
+/// Builds of at most this many specs keep the models their check made
+/// rather than planning each spec a second time: a one-spec build would
+/// otherwise lower twice, and a few models cost no memory worth saving.
+const KEEP_CHECKED_MODELS: usize = 16;
 
 impl Compiled {
     pub fn ok(&self) -> bool {
@@ -55,7 +64,14 @@ impl Compiled {
     /// Plans spec `i` from its spec and the link table. The spec was
     /// checked, so this fails only if a file it reads changed meanwhile.
     pub fn plan(&self, i: usize) -> Result<model::Model, String> {
-        plan_one(&self.specs[i], &self.sources, &self.links)
+        let kept = self
+            .checked
+            .get(i)
+            .and_then(|m| m.lock().ok().and_then(|mut m| m.take()));
+        match kept {
+            Some(m) => Ok(m),
+            None => plan_one(&self.specs[i], &self.sources, &self.links),
+        }
     }
 
     /// Every spec built, planned (for commands and tests that need all).
@@ -173,11 +189,14 @@ pub fn compile_timed(
     t.lap("parse");
     let mut facts = Vec::new();
     let mut links = check::Links::default();
+    let mut checked = Vec::new();
     if !d.has_errors() {
         catalog::Catalog::get();
         t.lap("catalog");
         let backend = target.map(Target::backend);
-        let (found, target_said) = check_all(&specs, &referenced, &sources, backend, &mut d);
+        let keep = specs.len() <= KEEP_CHECKED_MODELS;
+        let (found, kept, target_said) =
+            check_all(&specs, &referenced, &sources, backend, keep, &mut d);
         let names: Vec<&Sp<String>> = specs.iter().map(|s| &s.spec.name).collect();
         check_names(&names, &mut d);
         t.lap("lower");
@@ -190,6 +209,12 @@ pub fn compile_timed(
         }
         facts = found;
         facts.truncate(specs.len());
+        // A model the link would change is planned again, from the table.
+        checked = kept
+            .into_iter()
+            .zip(&facts)
+            .map(|(m, f)| std::sync::Mutex::new(m.filter(|_| !links.changes(f))))
+            .collect();
     }
     t.lap("link");
     if deny_warnings {
@@ -200,6 +225,7 @@ pub fn compile_timed(
         specs.clear();
         referenced.clear();
         facts.clear();
+        checked.clear();
     }
     Compiled {
         sources,
@@ -208,6 +234,7 @@ pub fn compile_timed(
         referenced,
         facts,
         links,
+        checked,
     }
 }
 
@@ -218,16 +245,18 @@ pub fn compile_timed(
 pub const NAMING: &dyn model::Naming = &render::cloudformation::Names;
 
 /// Lowers every spec (built, then referenced) in parallel to check it,
-/// keeping only its facts; the target's checks run on the specs built.
-/// Diagnostics come back in spec order, exactly as one thread gives them;
-/// the target's come separately, to be shown only if the link passes.
+/// keeping only its facts (and, with `keep`, the models of the specs
+/// built); the target's checks run on the specs built. Diagnostics come
+/// back in spec order, exactly as one thread gives them; the target's
+/// come separately, to be shown only if the link passes.
 fn check_all(
     built: &[spec::Loaded],
     referenced: &[spec::Loaded],
     sources: &SourceMap,
     backend: Option<&dyn render::Backend>,
+    keep: bool,
     d: &mut Diagnostics,
-) -> (Vec<check::Facts>, Diagnostics) {
+) -> (Vec<check::Facts>, Vec<Option<model::Model>>, Diagnostics) {
     let all: Vec<(&spec::Loaded, bool)> = built
         .iter()
         .map(|s| (s, true))
@@ -235,13 +264,14 @@ fn check_all(
         .collect();
     let unlinked = check::Links::default();
     let mut facts = Vec::with_capacity(all.len());
+    let mut models = Vec::new();
     let mut target_said = Diagnostics::default();
-    for (found, lowering, target) in in_chunks(&all, 16, |chunk| {
+    for (found, kept, lowering, target) in in_chunks(&all, 16, |chunk| {
         let mut d = Diagnostics::default();
         let mut target_d = Diagnostics::default();
         let mut facts = Vec::with_capacity(chunk.len());
+        let mut kept = Vec::new();
         for &(s, is_built) in chunk {
-            // The model is dropped here: only its facts are kept.
             let Some(m) = model::lower(&s.spec, s.file, sources, &unlinked, NAMING, &mut d) else {
                 continue;
             };
@@ -250,14 +280,19 @@ fn check_all(
                 b.names(&m, &mut target_d);
             }
             facts.push(check::Facts::of(&m, s.file));
+            // Otherwise the model is dropped here: only its facts are kept.
+            if keep && is_built {
+                kept.push(Some(m));
+            }
         }
-        (facts, d, target_d)
+        (facts, kept, d, target_d)
     }) {
         facts.extend(found);
+        models.extend(kept);
         d.append(lowering);
         target_said.append(target);
     }
-    (facts, target_said)
+    (facts, models, target_said)
 }
 
 /// Runs `f` over contiguous chunks of `items`, one per core, and returns
@@ -356,4 +391,57 @@ pub fn render_model(
     format: CfnFormat,
 ) -> Result<Vec<render::File>, String> {
     target.backend().emit(m, engine, format)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The specs a scenario builds: its `build` file's list, else `spec.toml`.
+    fn scenario(dir: &std::path::Path) -> Vec<PathBuf> {
+        match std::fs::read_to_string(dir.join("build")) {
+            Ok(list) => list.lines().map(|l| dir.join(l.trim())).collect(),
+            Err(_) => vec![dir.join("spec.toml")],
+        }
+    }
+
+    /// A model kept from the check is the model planning again gives, for
+    /// every scenario (those whose link changes a spec plan it again).
+    #[test]
+    fn kept_models_are_the_models_planning_gives() {
+        let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+        let mut kept = 0;
+        for entry in std::fs::read_dir(cases).unwrap() {
+            let paths = scenario(&entry.unwrap().path());
+            let c = compile(&paths, Some(Target::Terraform), false);
+            assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
+            for i in 0..c.len() {
+                kept += usize::from(c.checked[i].lock().unwrap().is_some());
+                let first = c.plan(i).unwrap();
+                assert!(c.checked[i].lock().unwrap().is_none(), "taken once");
+                let again = c.plan(i).unwrap();
+                assert_eq!(
+                    serde_json::to_string(&first).unwrap(),
+                    serde_json::to_string(&again).unwrap(),
+                    "{paths:?}"
+                );
+                assert_eq!(first.origins, again.origins);
+            }
+        }
+        assert!(kept > 10, "small builds keep their models ({kept} kept)");
+    }
+
+    /// A model the link changes is never kept: a connect's port comes from
+    /// the provider's listener.
+    #[test]
+    fn a_model_the_link_changes_is_planned_again() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases/connect-two-specs");
+        let c = compile(&scenario(&dir), Some(Target::Terraform), false);
+        assert!(c.ok());
+        let kept: Vec<bool> = (0..c.len())
+            .map(|i| c.checked[i].lock().unwrap().is_some())
+            .collect();
+        assert!(kept.contains(&false), "the consumer is planned again: {kept:?}");
+    }
 }
