@@ -7,7 +7,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::model::{self, LoadBalancer, Model, Reference};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SourceMap, Span};
 use crate::spec::{AccountId, Principal};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -87,10 +87,10 @@ struct ExposeFacts {
 
 impl Facts {
     /// The facts of a model lowered before the link.
-    pub fn of(m: &Model, file: FileId) -> Facts {
+    pub fn of(m: &Model, file: FileId, sources: &SourceMap) -> Facts {
         Facts {
             file,
-            identity: identity(&m.spans.path),
+            identity: sources.get(file).identity().to_path_buf(),
             shown: m.spans.shown.clone(),
             name: m.name.clone(),
             account: m.account.clone().zip(m.spans.account),
@@ -127,10 +127,15 @@ impl ExposeFacts {
 pub fn link(facts: &[Facts], built: usize, d: &mut Diagnostics) -> Links {
     let by_path: HashMap<&Path, &Facts> = facts.iter().map(|f| (f.identity.as_path(), f)).collect();
     let mut links = Links::default();
+    // Many connects name the same few specs: each path is resolved once.
+    let mut resolved: HashMap<&Path, PathBuf> = HashMap::new();
     for consumer in facts {
         for (connect, r) in &consumer.connects {
+            let id = resolved
+                .entry(r.path.as_path())
+                .or_insert_with(|| identity(&r.path));
             // Missing files are reported while loading.
-            let Some(provider) = by_path.get(identity(&r.path).as_path()) else {
+            let Some(provider) = by_path.get(id.as_path()) else {
                 continue;
             };
             let Some(x) = provider.exposes.iter().find(|x| x.key == r.expose.value) else {

@@ -279,7 +279,7 @@ fn check_all(
                 b.check(&m, &mut target_d);
                 b.names(&m, &mut target_d);
             }
-            facts.push(check::Facts::of(&m, s.file));
+            facts.push(check::Facts::of(&m, s.file, sources));
             // Otherwise the model is dropped here: only its facts are kept.
             if keep && is_built {
                 kept.push(Some(m));
@@ -332,7 +332,7 @@ fn load_references(
 ) -> Vec<spec::Loaded> {
     let mut known: std::collections::HashSet<PathBuf> = specs
         .iter()
-        .map(|s| check::identity(&sources.get(s.file).path))
+        .map(|s| sources.get(s.file).identity().to_path_buf())
         .collect();
     let mut wanted = Vec::new();
     for s in specs {
@@ -435,13 +435,16 @@ mod tests {
     /// the provider's listener.
     #[test]
     fn a_model_the_link_changes_is_planned_again() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/cases/connect-two-specs");
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/connect-two-specs");
         let c = compile(&scenario(&dir), Some(Target::Terraform), false);
         assert!(c.ok());
         let kept: Vec<bool> = (0..c.len())
             .map(|i| c.checked[i].lock().unwrap().is_some())
             .collect();
-        assert!(kept.contains(&false), "the consumer is planned again: {kept:?}");
+        assert!(
+            kept.contains(&false),
+            "the consumer is planned again: {kept:?}"
+        );
     }
 }

@@ -38,9 +38,25 @@ pub struct SourceFile {
     /// format may be anything (`/proc/self/environ`, a key file), so
     /// diagnostics give only `file:line:col` and the parser's message.
     pub quotable: bool,
+    /// [`portable`] and the resolved path, each found once: both ask the
+    /// file system, and a spec is planned more than once.
+    portable: std::sync::OnceLock<String>,
+    identity: std::sync::OnceLock<PathBuf>,
 }
 
 impl SourceFile {
+    /// The path headers name the file by: [`portable`], found once.
+    pub fn portable(&self) -> &str {
+        self.portable.get_or_init(|| portable(&self.path))
+    }
+
+    /// The file's resolved path, how another spec naming it is recognised
+    /// (`check::identity`), found once.
+    pub fn identity(&self) -> &Path {
+        self.identity
+            .get_or_init(|| crate::check::identity(&self.path))
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     /// The 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
@@ -107,6 +123,8 @@ impl SourceMap {
             text,
             line_starts,
             quotable: true,
+            portable: std::sync::OnceLock::new(),
+            identity: std::sync::OnceLock::new(),
         });
         self.extended_by.push(None);
         FileId(self.files.len() as u32 - 1)

@@ -407,7 +407,7 @@ pub fn lower(
     };
     Some(Model {
         name: spec.name.value.clone(),
-        source: crate::source::portable(&sources.get(file).path),
+        source: sources.get(file).portable().to_string(),
         region: spec.region.as_ref().map(|r| r.value.to_string()),
         tags: spec
             .tags

@@ -4,8 +4,8 @@
 use super::hcl::{Expr, Part};
 use super::{Engine, File};
 use crate::model::{
-    Attr, CreatedSecurityGroup, Endpoint, InputKind, LoadBalancer, Model, ReachGroups, Ref,
-    RefOrValue, ResourceKind, ServiceName, Value,
+    Attr, CreatedSecurityGroup, Endpoint, Expose, Input, InputKind, LoadBalancer, Model,
+    ReachGroups, Ref, RefOrValue, ResourceKind, ServiceName, Value,
 };
 use crate::spec::EndpointType;
 use serde::Serialize;
@@ -295,37 +295,12 @@ impl super::Backend for Terraform {
 }
 
 fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
-    let uses_vpc = model.uses_vpc();
-    let vpc_id = uses_vpc.then(|| network(&model.vpc_id, "data.aws_vpc.this.id"));
-    let needs_vpc_data =
-        (uses_vpc && matches!(model.vpc_id, Value::Lookup(_))) || model.reads_vpc_cidr();
-    let data_vpc = needs_vpc_data.then(|| match &model.vpc_id {
-        Value::Lookup(tags) => DataSource {
-            id: None,
-            vpc_id: None,
-            filters: lookup_filters(tags),
-        },
-        other => DataSource {
-            id: Some(network(other, "")),
-            vpc_id: None,
-            filters: Vec::new(),
-        },
-    });
-    let data_for = |v: &Option<Value>| match v {
-        Some(Value::Lookup(tags)) => Some(DataSource {
-            id: None,
-            vpc_id: Some(r("local.vpc_id")),
-            filters: lookup_filters(tags),
-        }),
-        _ => None,
-    };
-
+    let net = network_view(model);
     let (security_group, reach_groups) = match model.reach_groups() {
         Some(ReachGroups::Created(g)) => (Some(group_view(&g)), Some(group_ids(&g))),
         Some(ReachGroups::Existing(v)) => (None, Some(network(v, ""))),
         None => (None, None),
     };
-
     let mut needs_region = false;
     let mut policies = super::Policies::new();
     let endpoints = model
@@ -352,98 +327,6 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             }
         })
         .collect();
-    let exposes = model
-        .exposes
-        .iter()
-        .map(|x| {
-            let i = &x.ident;
-            let create = match &x.load_balancer {
-                LoadBalancer::Create {
-                    name,
-                    port,
-                    target_port,
-                    target_type,
-                } => Some(CreateLbView {
-                    name: s(name.clone()),
-                    health_check_protocol: s(target_type.health_check().protocol),
-                    health_check_port: s(target_type.health_check().port),
-                    health_check_path: target_type.health_check().path.map(s),
-                    port: Expr::Num(*port as i64),
-                    target_port: Expr::Num(*target_port as i64),
-                    target_type: s(target_type.name()),
-                    lb_tags: tags_with_name(&x.name_tag),
-                    tg_tags: tags_with_name(&x.target_group_tag()),
-                    listener_tags: tags_with_name(&format!("{}-tcp-{port}", x.name_tag)),
-                    load_balancer_arn: reference(&Ref::load_balancer(i, Attr::Arn)),
-                    target_group_arn: reference(&Ref::target_group_arn(i)),
-                }),
-                LoadBalancer::Existing(_) => None,
-            };
-            ExposeView {
-                ident: i.clone(),
-                create,
-                nlb_arn: ref_or_value(&x.nlb_arn()),
-                acceptance_required: Expr::Bool(x.acceptance_required),
-                allowed_principals: Expr::List(
-                    x.allowed_principals.iter().map(|p| s(p.as_str())).collect(),
-                ),
-                private_dns_name: x.private_dns_name.as_ref().map(|n| s(n.clone())),
-                notify: x.notify.as_ref().map(|n| NotifyView {
-                    service_id: reference(&Ref::endpoint_service(i, Attr::Id)),
-                    topic_arn: s(n.topic_arn.clone()),
-                    events: Expr::List(n.events.iter().map(|e| s(e.as_str())).collect()),
-                }),
-                tags: tags_with_name(&x.name_tag),
-            }
-        })
-        .collect();
-
-    let variables = model
-        .inputs
-        .iter()
-        .map(|i| {
-            let var = format!("var.{}", i.name);
-            let (kind, condition, error) = match i.kind {
-                InputKind::VpcId => ("string", format!("can(regex(\"^vpc-[0-9a-f]+$\", {var}))"), "must be a VPC ID (vpc-...)."),
-                InputKind::VpcCidr => ("string", format!("can(cidrhost({var}, 0))"), "must be a CIDR block such as 10.0.0.0/16."),
-                InputKind::SubnetIds => {
-                    ("list(string)", format!("length({var}) > 0"), "must name at least one subnet, at most one per Availability Zone.")
-                }
-                InputKind::RouteTableIds => ("list(string)", format!("length({var}) > 0"), "must name at least one route table."),
-                InputKind::SecurityGroupIds => {
-                    ("list(string)", format!("length({var}) > 0"), "must name at least one security group.")
-                }
-                InputKind::ServiceName => (
-                    "string",
-                    format!("length({var}) > 0"),
-                    "must be an endpoint service name such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0.",
-                ),
-                InputKind::LoadBalancerArn => (
-                    "string",
-                    format!("can(regex(\":loadbalancer/net/\", {var}))"),
-                    "must be the ARN of a Network Load Balancer.",
-                ),
-            };
-            VariableView {
-                name: i.name.clone(),
-                kind: r(kind),
-                description: s(i.description.clone()),
-                condition: Some(r(condition)),
-                error_message: Some(s(format!("The {} variable {error}", i.name))),
-            }
-        })
-        .collect();
-
-    let outputs = model
-        .outputs
-        .iter()
-        .map(|o| OutputView {
-            name: o.name.clone(),
-            description: s(o.description.clone()),
-            value: ref_or_value(&o.value),
-        })
-        .collect();
-
     let header = super::header("#", &model.source);
     let view = View {
         header: header.clone(),
@@ -455,6 +338,68 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 .collect(),
         ),
         needs_region,
+        vpc_id: net.vpc_id,
+        subnet_ids: net.subnet_ids,
+        route_table_ids: net.route_table_ids,
+        data_vpc: net.data_vpc,
+        data_subnets: net.data_subnets,
+        data_route_tables: net.data_route_tables,
+        security_group,
+        endpoints,
+        exposes: model.exposes.iter().map(expose_view).collect(),
+        connects,
+        variables: model.inputs.iter().map(variable).collect(),
+        outputs: model
+            .outputs
+            .iter()
+            .map(|o| OutputView {
+                name: o.name.clone(),
+                description: s(o.description.clone()),
+                value: ref_or_value(&o.value),
+            })
+            .collect(),
+    };
+    write(model, engine, &view, &header)
+}
+
+/// Where the VPC, subnets and route tables come from: literals, variables
+/// or data sources (tag lookups, and the VPC's CIDR when a rule reads it).
+struct NetworkView {
+    vpc_id: Option<Expr>,
+    subnet_ids: Option<Expr>,
+    route_table_ids: Option<Expr>,
+    data_vpc: Option<DataSource>,
+    data_subnets: Option<DataSource>,
+    data_route_tables: Option<DataSource>,
+}
+
+fn network_view(model: &Model) -> NetworkView {
+    let uses_vpc = model.uses_vpc();
+    let vpc_id = uses_vpc.then(|| network(&model.vpc_id, "data.aws_vpc.this.id"));
+    let needs_vpc_data =
+        (uses_vpc && matches!(model.vpc_id, Value::Lookup(_))) || model.reads_vpc_cidr();
+    let data_vpc = needs_vpc_data.then(|| match &model.vpc_id {
+        Value::Lookup(tags) => DataSource {
+            id: None,
+            vpc_id: None,
+            filters: lookup_filters(tags),
+        },
+        other => DataSource {
+            id: Some(network(other, "")),
+            vpc_id: None,
+            filters: Vec::new(),
+        },
+    });
+    let data_for = |v: &Option<Value>| match v {
+        Some(Value::Lookup(tags)) => Some(DataSource {
+            id: None,
+            vpc_id: Some(r("local.vpc_id")),
+            filters: lookup_filters(tags),
+        }),
+        _ => None,
+    };
+
+    NetworkView {
         vpc_id,
         subnet_ids: model
             .subnets
@@ -467,14 +412,105 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         data_vpc,
         data_subnets: data_for(&model.subnets),
         data_route_tables: data_for(&model.route_tables),
-        security_group,
-        endpoints,
-        exposes,
-        connects,
-        variables,
-        outputs,
-    };
+    }
+}
 
+/// An expose: its NLB, target group and listener when created, the
+/// endpoint service, its connection notification.
+fn expose_view(x: &Expose) -> ExposeView {
+    let i = &x.ident;
+    let create = match &x.load_balancer {
+        LoadBalancer::Create {
+            name,
+            port,
+            target_port,
+            target_type,
+        } => Some(CreateLbView {
+            name: s(name.clone()),
+            health_check_protocol: s(target_type.health_check().protocol),
+            health_check_port: s(target_type.health_check().port),
+            health_check_path: target_type.health_check().path.map(s),
+            port: Expr::Num(*port as i64),
+            target_port: Expr::Num(*target_port as i64),
+            target_type: s(target_type.name()),
+            lb_tags: tags_with_name(&x.name_tag),
+            tg_tags: tags_with_name(&x.target_group_tag()),
+            listener_tags: tags_with_name(&format!("{}-tcp-{port}", x.name_tag)),
+            load_balancer_arn: reference(&Ref::load_balancer(i, Attr::Arn)),
+            target_group_arn: reference(&Ref::target_group_arn(i)),
+        }),
+        LoadBalancer::Existing(_) => None,
+    };
+    ExposeView {
+        ident: i.clone(),
+        create,
+        nlb_arn: ref_or_value(&x.nlb_arn()),
+        acceptance_required: Expr::Bool(x.acceptance_required),
+        allowed_principals: Expr::List(
+            x.allowed_principals.iter().map(|p| s(p.as_str())).collect(),
+        ),
+        private_dns_name: x.private_dns_name.as_ref().map(|n| s(n.clone())),
+        notify: x.notify.as_ref().map(|n| NotifyView {
+            service_id: reference(&Ref::endpoint_service(i, Attr::Id)),
+            topic_arn: s(n.topic_arn.clone()),
+            events: Expr::List(n.events.iter().map(|e| s(e.as_str())).collect()),
+        }),
+        tags: tags_with_name(&x.name_tag),
+    }
+}
+
+/// A variable per input, with the type and validation its kind needs.
+fn variable(i: &Input) -> VariableView {
+    let var = format!("var.{}", i.name);
+    let (kind, condition, error) = match i.kind {
+        InputKind::VpcId => (
+            "string",
+            format!("can(regex(\"^vpc-[0-9a-f]+$\", {var}))"),
+            "must be a VPC ID (vpc-...).",
+        ),
+        InputKind::VpcCidr => (
+            "string",
+            format!("can(cidrhost({var}, 0))"),
+            "must be a CIDR block such as 10.0.0.0/16.",
+        ),
+        InputKind::SubnetIds => (
+            "list(string)",
+            format!("length({var}) > 0"),
+            "must name at least one subnet, at most one per Availability Zone.",
+        ),
+        InputKind::RouteTableIds => (
+            "list(string)",
+            format!("length({var}) > 0"),
+            "must name at least one route table.",
+        ),
+        InputKind::SecurityGroupIds => (
+            "list(string)",
+            format!("length({var}) > 0"),
+            "must name at least one security group.",
+        ),
+        InputKind::ServiceName => (
+            "string",
+            format!("length({var}) > 0"),
+            "must be an endpoint service name such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0.",
+        ),
+        InputKind::LoadBalancerArn => (
+            "string",
+            format!("can(regex(\":loadbalancer/net/\", {var}))"),
+            "must be the ARN of a Network Load Balancer.",
+        ),
+    };
+    VariableView {
+        name: i.name.clone(),
+        kind: r(kind),
+        description: s(i.description.clone()),
+        condition: Some(r(condition)),
+        error_message: Some(s(format!("The {} variable {error}", i.name))),
+    }
+}
+
+/// The module's files through their templates, laid out as `terraform
+/// fmt` would, each with the mark.
+fn write(model: &Model, engine: &Engine, view: &View, header: &str) -> Result<Vec<File>, String> {
     let mut names = vec!["versions.tf", "variables.tf", "main.tf"];
     if !model.endpoints.is_empty() {
         names.push("endpoints.tf");
@@ -493,8 +529,8 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
     let spread = model.endpoints.len() + model.connects.len() >= 64;
     let texts = engine.render_all(
         &templates,
-        &view,
-        |t| super::with_header(super::hcl::format(&t), &header),
+        view,
+        |t| super::with_header(super::hcl::format(&t), header),
         spread,
     )?;
     Ok(names
