@@ -15,13 +15,8 @@ struct View {
     header: String,
     tags: Expr,
     needs_region: bool,
-    /// `None` when nothing is created in the VPC.
-    vpc_id: Option<Expr>,
-    subnet_ids: Option<Expr>,
-    route_table_ids: Option<Expr>,
-    data_vpc: Option<DataSource>,
-    data_subnets: Option<DataSource>,
-    data_route_tables: Option<DataSource>,
+    #[serde(flatten)]
+    network: NetworkView,
     /// The group shared by the reach endpoints, when vpcegen creates it.
     security_group: Option<SecurityGroupView>,
     endpoints: Vec<EndpointView>,
@@ -295,7 +290,6 @@ impl super::Backend for Terraform {
 }
 
 fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
-    let net = network_view(model);
     let (security_group, reach_groups) = match model.reach_groups() {
         Some(ReachGroups::Created(g)) => (Some(group_view(&g)), Some(group_ids(&g))),
         Some(ReachGroups::Existing(v)) => (None, Some(network(v, ""))),
@@ -338,12 +332,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 .collect(),
         ),
         needs_region,
-        vpc_id: net.vpc_id,
-        subnet_ids: net.subnet_ids,
-        route_table_ids: net.route_table_ids,
-        data_vpc: net.data_vpc,
-        data_subnets: net.data_subnets,
-        data_route_tables: net.data_route_tables,
+        network: network_view(model),
         security_group,
         endpoints,
         exposes: model.exposes.iter().map(expose_view).collect(),
@@ -364,7 +353,9 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
 
 /// Where the VPC, subnets and route tables come from: literals, variables
 /// or data sources (tag lookups, and the VPC's CIDR when a rule reads it).
+#[derive(Serialize)]
 struct NetworkView {
+    /// `None` when nothing is created in the VPC.
     vpc_id: Option<Expr>,
     subnet_ids: Option<Expr>,
     route_table_ids: Option<Expr>,
