@@ -182,3 +182,72 @@ pub fn az_check(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{codes, model};
+    use super::*;
+    use crate::source::FileId;
+
+    #[test]
+    fn a_connect_gets_its_ports_once_each_and_a_group_admitting_them() {
+        let m = model(
+            r#"version = 1
+name = "app"
+[vpc]
+cidr = "10.1.0.0/16"
+[connect.ledger]
+service_name = "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"
+ports = [8443, 443]
+"#,
+        );
+        let c = &m.connects[0];
+        assert_eq!(c.key, EndpointKey::Connect("ledger".into()));
+        assert_eq!(c.ident, "connect_ledger");
+        assert_eq!(c.name_tag, "app-ledger");
+        assert_eq!(c.ports, [443, 8443], "sorted");
+        let g = c.own_security_group.as_ref().expect("its own group");
+        assert_eq!(g.name, "app-ledger-endpoint");
+        let rules: Vec<(u16, &Value)> = g.rules.iter().map(|r| (r.port, &r.cidr)).collect();
+        let cidr = Value::Literal("10.1.0.0/16".into());
+        assert_eq!(rules, [(443, &cidr), (8443, &cidr)]);
+        assert!(m.inputs.iter().all(|i| i.kind != InputKind::ServiceName));
+    }
+
+    #[test]
+    fn a_connect_by_input_asks_for_the_service_name() {
+        let m = model(
+            r#"version = 1
+name = "app"
+[connect.ledger]
+service_name = { input = "ledger_service" }
+"#,
+        );
+        assert_eq!(
+            m.connects[0].service_name,
+            ServiceName::Input("ledger_service".into())
+        );
+        assert_eq!(m.connects[0].ports, [443], "the default port");
+        assert!(
+            m.inputs
+                .iter()
+                .any(|i| i.name == "ledger_service" && i.kind == InputKind::ServiceName)
+        );
+    }
+
+    #[test]
+    fn az_check_reports_no_shared_az_as_an_error_and_some_as_a_warning() {
+        let span = Span::new(FileId(0), 0..1);
+        let check = |ours: &[&str], theirs: &[&str]| {
+            let mut d = Diagnostics::default();
+            az_check("`x`", ours, theirs, span, span, &mut d);
+            codes(&d)
+        };
+        assert_eq!(check(&["use1-az1"], &["use1-az2"]), [Code::E052]);
+        assert_eq!(
+            check(&["use1-az1", "use1-az2"], &["use1-az2"]),
+            [Code::W111]
+        );
+        assert!(check(&["use1-az2"], &["use1-az1", "use1-az2"]).is_empty());
+    }
+}

@@ -274,3 +274,56 @@ pub fn ident_of(key: &str) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::model;
+    use super::*;
+
+    #[test]
+    fn endpoints_are_sorted_named_and_typed_from_the_catalog() {
+        let m = model(
+            r#"version = 1
+name = "app"
+[reach]
+services = ["sts", "s3", "ecr.dkr"]
+"#,
+        );
+        let keys: Vec<String> = m.endpoints.iter().map(|e| e.key.to_string()).collect();
+        assert_eq!(keys, ["ecr.dkr", "s3", "sts"], "sorted by key");
+        let ecr = &m.endpoints[0];
+        assert_eq!(ecr.ident, "ecr_dkr");
+        assert_eq!(ecr.name_tag, "app-ecr-dkr");
+        assert_eq!(ecr.kind, EndpointType::Interface);
+        assert_eq!(ecr.ports, [443]);
+        assert_eq!(ecr.private_dns, Some(true));
+        let s3 = &m.endpoints[1];
+        assert_eq!(s3.kind, EndpointType::Gateway, "S3 is a gateway by default");
+        assert!(s3.ports.is_empty() && s3.private_dns.is_none());
+        assert!(!s3.dns_options_all_resolvers);
+    }
+
+    #[test]
+    fn an_s3_interface_endpoint_with_private_dns_writes_the_resolver_option() {
+        let m = model(
+            r#"version = 1
+name = "app"
+[reach]
+services = ["s3"]
+[service.s3]
+type = "interface"
+"#,
+        );
+        let s3 = &m.endpoints[0];
+        assert_eq!(s3.kind, EndpointType::Interface);
+        assert_eq!(s3.private_dns, Some(true));
+        assert!(s3.dns_options_all_resolvers);
+    }
+
+    #[test]
+    fn identifiers_are_snake_case_keys() {
+        assert_eq!(ident_of("ecr.dkr"), "ecr_dkr");
+        assert_eq!(ident_of("execute-api"), "execute_api");
+        assert_eq!(ident_of("s3"), "s3");
+    }
+}

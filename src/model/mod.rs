@@ -474,17 +474,23 @@ mod testing {
 
     /// The model of `toml` (no other specs linked); panics if it has none.
     pub fn model(toml: &str) -> Model {
-        let t = load(toml, &[]);
+        lowered(toml, &[]).0.expect("a model")
+    }
+
+    /// Lowers `toml` (with `files` beside it), no other specs linked: the
+    /// model, if any, and what lowering said.
+    pub fn lowered(toml: &str, files: &[(&str, &str)]) -> (Option<Model>, Diagnostics) {
+        let t = load(toml, files);
         let mut d = Diagnostics::default();
-        lower(
+        let m = lower(
             &t.spec,
             t.file,
             &t.sources,
             &Links::default(),
             &SnakeCase,
             &mut d,
-        )
-        .expect("a model")
+        );
+        (m, d)
     }
 
     /// The codes reported, in order.

@@ -191,3 +191,56 @@ fn lookup(tags: &[(Sp<String>, Vec<Sp<String>>)]) -> Vec<(String, Vec<String>)> 
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::model;
+    use super::*;
+
+    fn input_names(m: &Model) -> Vec<&str> {
+        m.inputs.iter().map(|i| i.name.as_str()).collect()
+    }
+
+    #[test]
+    fn gateway_endpoints_need_route_tables_not_subnets() {
+        let m = model("version = 1\nname = \"app\"\n[reach]\nservices = [\"s3\"]\n");
+        assert_eq!(m.vpc_id, Value::Input("vpc_id".into()));
+        assert_eq!(m.subnets, None);
+        assert_eq!(m.route_tables, Some(Value::Input("route_table_ids".into())));
+        assert_eq!(input_names(&m), ["vpc_id", "route_table_ids"]);
+    }
+
+    #[test]
+    fn literal_values_need_no_inputs() {
+        let m = model(
+            r#"version = 1
+name = "app"
+[vpc]
+id = "vpc-0123456789abcdef0"
+subnets = ["subnet-0123456789abcdef0"]
+[reach]
+services = ["sts"]
+"#,
+        );
+        assert_eq!(m.vpc_id, Value::Literal("vpc-0123456789abcdef0".into()));
+        assert_eq!(
+            m.subnets,
+            Some(Value::LiteralList(vec!["subnet-0123456789abcdef0".into()]))
+        );
+        assert!(m.inputs.is_empty(), "{:?}", input_names(&m));
+    }
+
+    #[test]
+    fn an_endpoint_service_on_an_existing_nlb_needs_no_vpc() {
+        let m = model(
+            r#"version = 1
+name = "app"
+[expose.api]
+load_balancer = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/api/0123456789abcdef"
+allowed_principals = ["arn:aws:iam::444455556666:root"]
+"#,
+        );
+        assert!(!m.uses_vpc());
+        assert!(input_names(&m).is_empty(), "{:?}", input_names(&m));
+    }
+}

@@ -63,3 +63,35 @@ pub(super) fn origins(spec: &Spec, sources: &SourceMap) -> Vec<(String, String)>
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::load;
+    use super::*;
+
+    #[test]
+    fn a_value_from_a_baseline_is_traced_to_the_baseline() {
+        let t = load(
+            "version = 1\nname = \"app\"\nextends = [\"base.toml\"]\n[reach]\nservices = [\"sts\"]\n",
+            &[(
+                "base.toml",
+                "version = 1\nname = \"base\"\nregion = \"eu-west-1\"\n",
+            )],
+        );
+        let o = origins(&t.spec, &t.sources);
+        let find = |k: &str| {
+            o.iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, at)| at.as_str())
+        };
+        assert!(
+            find("region").is_some_and(|at| at.ends_with("base.toml:3")),
+            "{o:?}"
+        );
+        assert!(
+            find("name").is_some_and(|at| at.ends_with("spec.toml:2")),
+            "{o:?}"
+        );
+        assert_eq!(o[0].0, "name", "in spec order");
+    }
+}

@@ -168,3 +168,44 @@ pub fn org_policy(org: &str) -> serde_json::Value {
         }]
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{codes, lowered};
+    use super::*;
+
+    const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]}"#;
+
+    #[test]
+    fn endpoints_naming_one_file_share_one_document() {
+        let (m, _) = lowered(
+            "version = 1\nname = \"app\"\n[reach]\nservices = [\"sts\", \"logs\"]\npolicy = \"p.json\"\n",
+            &[("p.json", POLICY)],
+        );
+        let m = m.expect("a model");
+        let (a, b) = (&m.endpoints[0], &m.endpoints[1]);
+        let (pa, pb) = (a.policy.as_ref().unwrap(), b.policy.as_ref().unwrap());
+        assert!(Arc::ptr_eq(pa, pb), "read and parsed once");
+        assert!(a.policy_source.as_deref().unwrap().ends_with("p.json"));
+    }
+
+    #[test]
+    fn a_json_file_that_is_no_policy_document_is_refused() {
+        let (m, d) = lowered(
+            "version = 1\nname = \"app\"\n[reach]\nservices = [\"sts\"]\npolicy = \"p.json\"\n",
+            &[("p.json", r#"{"Version": "2012-10-17"}"#)],
+        );
+        assert!(m.is_none());
+        assert_eq!(codes(&d), [Code::E031]);
+    }
+
+    #[test]
+    fn the_organisation_preset_admits_only_that_organisation() {
+        let doc = org_policy("o-a1b2c3d4e5");
+        assert_eq!(
+            doc["Statement"][0]["Condition"]["StringEquals"]["aws:PrincipalOrgID"],
+            "o-a1b2c3d4e5"
+        );
+        assert_eq!(doc["Statement"].as_array().map(Vec::len), Some(1));
+    }
+}
