@@ -92,6 +92,9 @@ pub enum Command {
     Services {
         /// Only entries whose name, title or alias contains this text.
         filter: Option<String>,
+        /// Only services botocore's endpoint data lists in this Region.
+        #[arg(long, value_name = "REGION")]
+        region: Option<String>,
     },
 }
 

@@ -26,6 +26,7 @@ pub mod explain;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod regions;
 pub mod render;
 pub mod source;
 pub mod spec;

@@ -23,6 +23,7 @@ const PRINTERS: &[&[&str]] = &[
     &["schema"],
     &["man"],
     &["services"],
+    &["services", "--region", "eu-west-1"],
     &["explain", "specs/seed-article/service-a.toml"],
     &["validate", "specs/seed-article/service-a.toml"],
     &["--help"],

@@ -293,6 +293,32 @@ fn init_writes_a_starter_that_builds_as_it_is() {
     );
 }
 
+/// `services --region`: only what botocore lists in the Region; an unknown
+/// Region is E061 with the closest name, and fails.
+#[test]
+fn services_by_region() {
+    let o = vpcegen(root(), &["services", "fips", "--region", "us-east-1"]);
+    assert!(o.status.success());
+    assert!(text(&o.stdout).contains("\nsts-fips "));
+    let o = vpcegen(root(), &["services", "fips", "--region", "eu-west-1"]);
+    assert!(o.status.success());
+    let out = text(&o.stdout);
+    assert!(
+        !out.contains("\nsts-fips ") && out.contains("\nkms-fips "),
+        "{out}"
+    );
+    let o = vpcegen(root(), &["services", "--region", "eu-west-9"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert_eq!(
+        text(&o.stderr),
+        "error[E061]: `eu-west-9` is not an AWS Region\n  \
+         = note: the Regions vpcegen knows are botocore 1.44.8's (docs/spec.md, \"Region facts\")\n  \
+         = help: did you mean `eu-west-1`?\n\n\
+         error: 1 error found\n"
+    );
+}
+
 #[test]
 fn completions_for_every_shell() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {

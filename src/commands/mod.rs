@@ -64,7 +64,9 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
         Command::Completions { shell } => completions::run(*shell, stdout),
         Command::Man => man::run(stdout),
         Command::Schema => schema::run(stdout),
-        Command::Services { filter } => services::run(filter.as_deref(), stdout),
+        Command::Services { filter, region } => {
+            services::run(filter.as_deref(), region.as_deref(), stdout, stderr)
+        }
     }
 }
 

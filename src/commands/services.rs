@@ -1,24 +1,52 @@
-//! `vpcegen services`: the catalog as a table, then the bundles.
+//! `vpcegen services`: the catalog as a table, then the bundles; with
+//! `--region`, only what botocore's endpoint data lists in that Region.
 
 use crate::catalog;
+use crate::diagnostic::Diagnostics;
+use crate::regions::{Offer, offer};
 use std::io::Write;
 
-pub(crate) fn run(filter: Option<&str>, stdout: &mut dyn Write) -> i32 {
-    let _ = stdout.write_all(services_table(filter).as_bytes());
-    0
+pub(crate) fn run(
+    filter: Option<&str>,
+    region: Option<&str>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> i32 {
+    match region {
+        Some(r) if crate::regions::region(r).is_none() => {
+            let mut d = Diagnostics::default();
+            d.push(crate::regions::unknown_region(r));
+            let text = d.render(&crate::source::SourceMap::default(), false);
+            let _ = stderr.write_all(text.as_bytes());
+            crate::EXIT_INVALID
+        }
+        _ => {
+            let _ = stdout.write_all(table(filter, region).as_bytes());
+            0
+        }
+    }
 }
 
 /// `vpcegen services`: the catalog as a table, then the bundles.
 pub fn services_table(filter: Option<&str>) -> String {
+    table(filter, None)
+}
+
+/// The table, limited to `region` (a Region that exists) when given: a
+/// service or bundle member botocore does not list there is left out;
+/// one botocore does not know stays (vpcegen never refuses it).
+fn table(filter: Option<&str>, region: Option<&str>) -> String {
     use std::fmt::Write as _;
     let c = catalog::Catalog::get();
+    let refused = |s: &str| region.is_some_and(|r| matches!(offer(s, r), Offer::NotOffered { .. }));
     let matches = |s: &catalog::Service| {
-        filter.is_none_or(|f| {
-            let f = f.to_lowercase();
-            s.suffix.contains(&f)
-                || s.title.to_lowercase().contains(&f)
-                || s.aliases.iter().any(|a| a.contains(&f))
-        })
+        !refused(&s.suffix)
+            && filter.is_none_or(|f| {
+                let f = f.to_lowercase();
+                s.suffix.contains(&f)
+                    || s.title.to_lowercase().contains(&f)
+                    || s.aliases.iter().any(|a| a.contains(&f))
+            })
     };
     let rows: Vec<&catalog::Service> = c.services.iter().filter(|s| matches(s)).collect();
     let width = rows
@@ -54,6 +82,7 @@ pub fn services_table(filter: Option<&str>) -> String {
         .iter()
         .filter(|b| {
             filter.is_none_or(|f| b.name.contains(f) || b.services.iter().any(|s| s.contains(f)))
+                && !b.services.iter().any(|s| refused(s))
         })
         .collect();
     if !bundles.is_empty() {
@@ -63,5 +92,55 @@ pub fn services_table(filter: Option<&str>) -> String {
         }
     }
     let _ = writeln!(out, "\n{} of {} services", rows.len(), c.services.len());
+    if let Some(r) = region {
+        let _ = writeln!(out, "{}", region_note(r));
+    }
     out
+}
+
+/// What `--region` left out, and what it could not judge.
+fn region_note(region: &str) -> String {
+    let known = crate::regions::region(region).is_some_and(|(_, r)| r.services_known);
+    let version = crate::regions::BOTOCORE;
+    if known {
+        format!(
+            "in {region}: services botocore {version}'s endpoint data does not list there are left out; services it does not know are kept (vpcegen never refuses them)"
+        )
+    } else {
+        format!(
+            "in {region}: botocore {version}'s endpoint data has no service facts for this Region, so nothing is left out"
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_region_leaves_out_what_botocore_does_not_list_there() {
+        let all = table(Some("fips"), None);
+        let east = table(Some("fips"), Some("us-east-1"));
+        let ireland = table(Some("fips"), Some("eu-west-1"));
+        assert!(all.contains("\nsts-fips ") && east.contains("\nsts-fips "));
+        assert!(!ireland.contains("\nsts-fips "), "{ireland}");
+        // Not known to botocore: kept.
+        assert!(table(Some("ssmmessages"), Some("eu-west-1")).contains("\nssmmessages "));
+        assert!(ireland.contains("left out"));
+        assert!(table(None, Some("us-gov-west-1")).contains("nothing is left out"));
+    }
+
+    #[test]
+    fn an_unknown_region_is_e061_and_fails() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run(None, Some("eu-west-9"), &mut out, &mut err);
+        assert_eq!(code, crate::EXIT_INVALID);
+        assert!(out.is_empty());
+        let err = String::from_utf8(err).expect("utf-8");
+        assert!(
+            err.starts_with("error[E061]: `eu-west-9` is not an AWS Region"),
+            "{err}"
+        );
+        assert!(err.contains("did you mean `eu-west-1`?"), "{err}");
+    }
 }

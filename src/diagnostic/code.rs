@@ -141,6 +141,18 @@ codes! {
     E052 Error
         r#"no AZ ID in common between the consumer's `vpc.az_ids` and the service's (the provider's `vpc.az_ids`, or `connect.<name>.az_ids`)"#
         => r#"put subnets in an AZ the service serves, or offer the service there"#;
+    E061 Error
+        r#"`region` is not an AWS Region (a did-you-mean gives the closest one); the Regions are those of every partition in botocore's endpoint data (`data/aws-region-facts.toml`). Also `vpcegen services --region` with such a name"#
+        => r#"write the Region's code, such as `eu-west-1`"#;
+    E062 Error
+        r#"a service in `reach.services` that botocore's endpoint data does not list in the spec's `region` (services botocore does not know, and those with their own `service_name`, are never refused)"#
+        => r#"remove it, or build for a Region that offers it (`vpcegen services --region <region>` lists them)"#;
+    E063 Error
+        r#"a bundle in `reach.bundles` includes a service botocore's endpoint data does not list in the spec's `region`; the error points at the bundle"#
+        => r#"add the service to `reach.without`, or list the bundle's other members instead"#;
+    E064 Error
+        r#"a FIPS variant (`kms-fips`, ...) used in a `region` where botocore's endpoint data lists no FIPS endpoint of that service (the note lists the Regions that have one)"#
+        => r#"use the standard endpoint, or deploy in a Region with FIPS endpoints"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;

@@ -4,6 +4,7 @@
 //!
 //! [`lower`] runs one pass per concern, each in the file named after what it
 //! decides: `services` (which services, and their endpoint types),
+//! `regions` (whether the spec's Region exists and offers them),
 //! `endpoints` (names, service names, private DNS), `policies`, `network`
 //! (VPC, subnets, route tables, the VPC CIDR), `security_groups`, `exposes`,
 //! `connects`, `lints`, `outputs` (each a [`Ref`] to a resource's
@@ -32,6 +33,7 @@ mod outputs;
 mod policies;
 mod reasons;
 mod refs;
+mod regions;
 mod security_groups;
 mod services;
 
@@ -353,6 +355,7 @@ pub fn lower(
 ) -> Option<Model> {
     let errors_before = d.count(crate::diagnostic::Severity::Error);
     let wanted = services::wanted(spec, sources, d);
+    regions::check(spec, &wanted, d);
     let (endpoints, dns_off) = endpoints::lower_endpoints(spec, &wanted, sources, naming, d);
     lints::private_dns_off(&dns_off, d);
 

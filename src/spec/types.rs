@@ -235,8 +235,10 @@ pub struct Region(String);
 impl Region {
     pub fn parse(s: &str) -> Result<Region, String> {
         let parts: Vec<&str> = s.split('-').collect();
+        // The first part is 2 letters, or 4 (`eusc-de-east-1`, the European
+        // Sovereign Cloud); whether the Region exists is the Region facts'.
         let ok = parts.len() >= 3
-            && parts[0].len() == 2
+            && matches!(parts[0].len(), 2 | 4)
             && parts[..parts.len() - 1]
                 .iter()
                 .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
@@ -497,7 +499,12 @@ mod tests {
     fn regions_are_codes() {
         accepts(
             Region::parse,
-            &["eu-west-1", "us-gov-west-1", "ap-southeast-2"],
+            &[
+                "eu-west-1",
+                "us-gov-west-1",
+                "ap-southeast-2",
+                "eusc-de-east-1",
+            ],
         );
         let m = "write a Region code such as `eu-west-1`, or leave `region` out for region-agnostic output";
         refuses(
