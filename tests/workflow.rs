@@ -317,6 +317,19 @@ fn services_by_region() {
          = help: did you mean `eu-west-1`?\n\n\
          error: 1 error found\n"
     );
+    let o = vpcegen(
+        root(),
+        &[
+            "--message-format",
+            "json",
+            "services",
+            "--region",
+            "eu-west-9",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let line: serde_json::Value = serde_json::from_str(text(&o.stderr).trim()).unwrap();
+    assert_eq!(line["code"], "E061");
 }
 
 #[test]

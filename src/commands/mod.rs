@@ -65,7 +65,7 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
         Command::Man => man::run(stdout),
         Command::Schema => schema::run(stdout),
         Command::Services { filter, region } => {
-            services::run(filter.as_deref(), region.as_deref(), stdout, stderr)
+            services::run(filter.as_deref(), region.as_deref(), report, stdout, stderr)
         }
     }
 }
@@ -80,9 +80,19 @@ pub(crate) struct Report {
 
 impl Report {
     pub(crate) fn print(self, c: &Compiled, stderr: &mut dyn Write) {
+        self.print_diagnostics(&c.diagnostics, &c.sources, stderr);
+    }
+
+    /// Diagnostics that need not come from a compile (`services --region`).
+    pub(crate) fn print_diagnostics(
+        self,
+        d: &crate::diagnostic::Diagnostics,
+        sources: &crate::source::SourceMap,
+        stderr: &mut dyn Write,
+    ) {
         let text = match self.format {
-            MessageFormat::Human => c.diagnostics.render(&c.sources, self.building),
-            MessageFormat::Json => c.diagnostics.render_json(&c.sources),
+            MessageFormat::Human => d.render(sources, self.building),
+            MessageFormat::Json => d.render_json(sources),
         };
         let _ = stderr.write_all(text.as_bytes());
     }

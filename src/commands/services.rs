@@ -6,9 +6,11 @@ use crate::diagnostic::Diagnostics;
 use crate::regions::{Offer, offer};
 use std::io::Write;
 
+/// Prints the table; an unknown `--region` is E061, as in a spec.
 pub(crate) fn run(
     filter: Option<&str>,
     region: Option<&str>,
+    report: super::Report,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> i32 {
@@ -16,8 +18,7 @@ pub(crate) fn run(
         Some(r) if crate::regions::region(r).is_none() => {
             let mut d = Diagnostics::default();
             d.push(crate::regions::unknown_region(r));
-            let text = d.render(&crate::source::SourceMap::default(), false);
-            let _ = stderr.write_all(text.as_bytes());
+            report.print_diagnostics(&d, &crate::source::SourceMap::default(), stderr);
             crate::EXIT_INVALID
         }
         _ => {
@@ -133,7 +134,11 @@ mod tests {
     #[test]
     fn an_unknown_region_is_e061_and_fails() {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = run(None, Some("eu-west-9"), &mut out, &mut err);
+        let report = super::super::Report {
+            format: crate::cli::MessageFormat::Human,
+            building: false,
+        };
+        let code = run(None, Some("eu-west-9"), report, &mut out, &mut err);
         assert_eq!(code, crate::EXIT_INVALID);
         assert!(out.is_empty());
         let err = String::from_utf8(err).expect("utf-8");
