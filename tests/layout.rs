@@ -129,3 +129,111 @@ fn the_old_flat_layout_is_reported_then_removed() {
     let o = vpcegen(d, &["build", "x.toml"]);
     assert_eq!(text(&o.stderr), "", "no note once the old files are gone");
 }
+
+/// A folder of specs: a baseline (abstract), two teams extending it in
+/// nested folders, a hidden folder, and a spec named as a file.
+fn org(d: &Path) {
+    let files = [
+        (
+            "specs/baseline.toml",
+            "version = 1\nname = \"org\"\nabstract = true\n[reach]\nservices = [\"s3\"]\n"
+                .to_string(),
+        ),
+        (
+            "specs/teams/b.toml",
+            spec("team-b").replace(
+                "version = 1\n",
+                "version = 1\nextends = [\"../baseline.toml\"]\n",
+            ),
+        ),
+        ("specs/a.toml", spec("team-a")),
+        ("specs/teams/deep/c.toml", spec("team-c")),
+        ("specs/.drafts/d.toml", spec("team-d")),
+        ("specs/notes.md", "not a spec\n".to_string()),
+        ("other/x.toml", spec("x")),
+    ];
+    for (file, text) in files {
+        let p = d.join(file);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+#[test]
+fn a_folder_builds_every_spec_under_it_in_sorted_order() {
+    let work = tempfile::tempdir().unwrap();
+    let d = work.path();
+    org(d);
+    let o = vpcegen(d, &["build", "specs", "other/x.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let wrote = "wrote out/team-a/terraform/ (5 files)\nwrote out/team-b/terraform/ (5 files)\nwrote out/team-c/terraform/ (5 files)\nwrote out/x/terraform/ (5 files)\n";
+    assert_eq!(text(&o.stdout), wrote);
+    // The same order whatever order the folder lists its files in, and
+    // the same files; the baseline is extended, never built.
+    let o = vpcegen(d, &["build", "other/x.toml", "specs/"]);
+    assert!(text(&o.stdout).starts_with("wrote out/x/terraform/"));
+    assert!(!d.join("out/org").exists() && !d.join("out/team-d").exists());
+    let o = vpcegen(d, &["build", "--check", "specs", "other/x.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    let o = vpcegen(d, &["validate", "specs"]);
+    assert_eq!(
+        text(&o.stdout),
+        "specs/a.toml: ok (2 endpoints)\nspecs/teams/b.toml: ok (2 endpoints)\nspecs/teams/deep/c.toml: ok (2 endpoints)\n"
+    );
+}
+
+#[test]
+fn an_abstract_baseline_is_refused_alone_and_validated_as_such() {
+    let work = tempfile::tempdir().unwrap();
+    let d = work.path();
+    org(d);
+    let o = vpcegen(d, &["build", "specs/baseline.toml", "specs/a.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = text(&o.stderr);
+    assert!(
+        e.starts_with("error[E053]: `specs/baseline.toml` is an abstract baseline: it is only ever extended, never built alone\n --> specs/baseline.toml:3:12\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("= help: build the specs that extend it (`extends = [...]`); `vpcegen build DIR` builds every spec under DIR and skips abstract baselines"),
+        "{e}"
+    );
+    assert!(!d.join("out").exists(), "nothing is written");
+    let o = vpcegen(d, &["validate", "specs/baseline.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        "specs/baseline.toml: ok (abstract baseline, 1 endpoint; built only through the specs that extend it)\n"
+    );
+    // Not inherited: the team that extends it builds.
+    let o = vpcegen(d, &["build", "specs/teams/b.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+#[test]
+fn a_folder_with_no_spec_to_build_is_an_error() {
+    let work = tempfile::tempdir().unwrap();
+    let d = work.path();
+    std::fs::create_dir_all(d.join("empty/.git")).unwrap();
+    std::fs::write(d.join("empty/.git/x.toml"), spec("x")).unwrap();
+    let o = vpcegen(d, &["build", "empty"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).starts_with(
+            "error[E054]: no spec in `empty`: no `*.toml` file under it, outside hidden folders\n"
+        ),
+        "{}",
+        text(&o.stderr)
+    );
+    org(d);
+    std::fs::remove_dir_all(d.join("specs/teams")).unwrap();
+    std::fs::remove_file(d.join("specs/a.toml")).unwrap();
+    let o = vpcegen(d, &["validate", "specs"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).starts_with("error[E054]: no spec to build in `specs`: its 1 `*.toml` file(s) are all baselines marked `abstract = true`\n"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!d.join("out").exists());
+}

@@ -35,6 +35,8 @@ pub(crate) fn run(a: &Args, report: Report, stdout: &mut dyn Write, stderr: &mut
         let engine = engine.join().expect("parsing templates does not panic");
         (engine, compiled)
     });
+    let mut compiled = compiled;
+    compiled.refuse_abstract();
     let engine = match engine {
         Ok(e) => e,
         Err(e) => return fail(stderr, &e),

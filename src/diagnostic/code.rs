@@ -141,6 +141,12 @@ codes! {
     E052 Error
         r#"no AZ ID in common between the consumer's `vpc.az_ids` and the service's (the provider's `vpc.az_ids`, or `connect.<name>.az_ids`)"#
         => r#"put subnets in an AZ the service serves, or offer the service there"#;
+    E053 Error
+        r#"`vpcegen build` of a spec marked `abstract = true`: a baseline, only ever extended, is not built alone"#
+        => r#"build the specs that extend it; `vpcegen build DIR` builds every spec under DIR and skips abstract baselines"#;
+    E054 Error
+        r#"a folder given on the command line holds no spec to build: no `*.toml` outside hidden folders, or only abstract baselines"#
+        => r#"check the folder, or name the spec files"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;
