@@ -237,3 +237,85 @@ fn a_folder_with_no_spec_to_build_is_an_error() {
     );
     assert!(!d.join("out").exists());
 }
+
+/// Every file under `dir` with its bytes, hidden ones included.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
+}
+
+/// Builds `x.toml` in `d`, then moves the module into the old flat layout
+/// (`out/x/`) beside a note of the user's.
+fn flat_build(d: &Path) {
+    std::fs::write(d.join("x.toml"), spec("x")).unwrap();
+    assert!(vpcegen(d, &["build", "x.toml"]).status.success());
+    let (flat, tf) = (d.join("out/x"), d.join("out/x/terraform"));
+    for e in std::fs::read_dir(&tf).unwrap() {
+        let e = e.unwrap();
+        std::fs::rename(e.path(), flat.join(e.file_name())).unwrap();
+    }
+    std::fs::remove_dir(&tf).unwrap();
+    std::fs::write(flat.join("notes.md"), "mine\n").unwrap();
+}
+
+/// A build that removes the old flat layout, killed at every step of its
+/// write: recovering gives exactly the flat layout (before the commit
+/// point) or exactly the new one (after it), and never touches the note.
+#[cfg(unix)]
+#[test]
+fn a_build_leaving_the_flat_layout_killed_at_any_step_is_finished_or_undone() {
+    use std::io::BufRead;
+    let work = tempfile::tempdir().unwrap();
+    let expect = work.path().join("expect");
+    std::fs::create_dir(&expect).unwrap();
+    flat_build(&expect);
+    let before = contents(&expect.join("out"));
+    assert!(vpcegen(&expect, &["build", "x.toml"]).status.success());
+    let after = contents(&expect.join("out"));
+    let mut steps: Vec<String> = ["journal", "staged", "planned", "committed", "cleanup:1"]
+        .map(String::from)
+        .to_vec();
+    steps.extend((1..=12).map(|n| format!("rename:{n}")));
+    let mut killed = 0;
+    for step in &steps {
+        let run = work.path().join(step.replace(':', "-"));
+        std::fs::create_dir(&run).unwrap();
+        flat_build(&run);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vpcegen"))
+            .args(["build", "x.toml"])
+            .current_dir(&run)
+            .env("VPCEGEN_TEST_PAUSE_AFTER", step)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let paused = stderr
+            .lines()
+            .map_while(Result::ok)
+            .any(|l| l == format!("vpcegen: paused after {step}"));
+        let out = run.join("out");
+        if !paused {
+            assert!(child.wait().unwrap().success(), "{step}");
+            assert_eq!(contents(&out), after, "{step}");
+            continue;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        killed += 1;
+        let notes = vpcegen::output::recover(&out).unwrap();
+        assert_eq!(notes.len(), 1, "{step}: {notes:?}");
+        let whole = if step == "committed" || step.starts_with("cleanup") {
+            &after
+        } else {
+            &before
+        };
+        assert_eq!(&contents(&out), whole, "{step}: {notes:?}");
+    }
+    assert!(killed >= 10, "{killed} kills");
+}
