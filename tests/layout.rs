@@ -90,16 +90,8 @@ fn both_targets_are_written_side_by_side() {
 fn the_old_flat_layout_is_reported_then_removed() {
     let work = tempfile::tempdir().unwrap();
     let d = work.path();
-    std::fs::write(d.join("x.toml"), spec("x")).unwrap();
-    assert!(vpcegen(d, &["build", "x.toml"]).status.success());
-    // Move it into the old layout, and add a note of the user's.
-    let (flat, tf) = (d.join("out/x"), d.join("out/x/terraform"));
-    for e in std::fs::read_dir(&tf).unwrap() {
-        let e = e.unwrap();
-        std::fs::rename(e.path(), flat.join(e.file_name())).unwrap();
-    }
-    std::fs::remove_dir(&tf).unwrap();
-    std::fs::write(flat.join("notes.md"), "mine\n").unwrap();
+    flat_build(d);
+    let flat = d.join("out/x");
 
     let o = vpcegen(d, &["build", "x.toml", "--check"]);
     assert_eq!(o.status.code(), Some(1));

@@ -102,28 +102,30 @@ fn undoing_a_build_that_created_the_spec_folder_leaves_nothing() {
     assert_eq!(tree(&out), Vec::<String>::new());
 }
 
+/// Writes `main.tf` to `out/x/terraform/`, failing the n-th filesystem
+/// step for n = 0, 1, ... until it succeeds: after each failure `out` is
+/// as `before`. Returns the successful write and how many failed.
+fn fail_each_step(out: &Path, before: &[String]) -> (Written, usize) {
+    let files = vec![file("main.tf")];
+    let produce = move |_: usize| Ok(Cow::Owned(files.clone()));
+    for n in 0..50 {
+        let mut faults = Faults::at(n, ErrorKind::StorageFull);
+        let dirs = [out.join("x/terraform")];
+        match write_stream(Some(out), &dirs, &produce, Ranks::PerFolder, &mut faults) {
+            Ok(w) => return (w, n),
+            Err(e) => assert_eq!(tree(out), before, "failure at step {n}: {e}"),
+        }
+    }
+    panic!("the write never completed");
+}
+
 #[test]
 fn a_failed_stage_removes_the_spec_folder_it_created() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    let files = vec![file("main.tf")];
-    let produce = move |_: usize| Ok(Cow::Owned(files.clone()));
-    for n in 0.. {
-        assert!(n < 50, "the write never completed");
-        let mut faults = Faults::at(n, ErrorKind::StorageFull);
-        let r = write_stream(
-            Some(&out),
-            &[out.join("x/terraform")],
-            &produce,
-            Ranks::PerFolder,
-            &mut faults,
-        );
-        if r.is_ok() {
-            break;
-        }
-        assert_eq!(tree(&out), Vec::<String>::new(), "failure at step {n}");
-    }
+    let (_, failed) = fail_each_step(&out, &[]);
+    assert!(failed >= 4, "{failed} steps");
     assert!(out.join("x/terraform/main.tf").is_file());
 }
 
@@ -209,29 +211,8 @@ fn a_failed_write_puts_the_flat_layout_back() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     write(&out, "x", &["main.tf", "outputs.tf"]).unwrap();
-    let before = tree(&out);
-    let files = vec![file("main.tf")];
-    let produce = move |_: usize| Ok(Cow::Owned(files.clone()));
-    let mut n = 0;
-    loop {
-        let mut faults = Faults::at(n, ErrorKind::Other);
-        let r = write_stream(
-            Some(&out),
-            &[out.join("x/terraform")],
-            &produce,
-            Ranks::PerFolder,
-            &mut faults,
-        );
-        match r {
-            Ok(w) => {
-                assert_eq!(w.flat.len(), 1);
-                break;
-            }
-            Err(e) => assert_eq!(tree(&out), before, "failure at step {n}: {e}"),
-        }
-        n += 1;
-        assert!(n < 50);
-    }
-    assert!(n >= 5, "{n} steps");
+    let (w, failed) = fail_each_step(&out, &tree(&out));
+    assert_eq!(w.flat.len(), 1);
+    assert!(failed >= 5, "{failed} steps");
     assert_eq!(tree(&out), ["x/", "x/terraform/", "x/terraform/main.tf"]);
 }
