@@ -1299,11 +1299,15 @@ fn inside(
     plan: Option<&Plan>,
     shown: &str,
 ) -> Result<(), String> {
-    let journal = folders
-        .iter()
-        .flat_map(|f| std::iter::once(&f.name).chain(&f.parents));
-    for name in journal {
-        names::resolve(root, name, shown)?;
+    for f in folders {
+        names::resolve(root, &f.name, shown)?;
+        for p in &f.parents {
+            names::resolve(root, p, shown)?;
+            if !f.name.starts_with(&format!("{p}/")) {
+                let what = &format!("a folder around `{}` in", f.name.escape_debug());
+                return Err(names::refused(root, p, shown, what));
+            }
+        }
     }
     for pf in plan.map(|p| &p.folders[..]).unwrap_or_default() {
         names::resolve(root, &pf.name, shown)?;

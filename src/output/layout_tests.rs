@@ -146,6 +146,8 @@ fn a_name_in_a_journal_cannot_escape_the_output_folder() {
         ),
         r#"{"vpcegen_transaction":1,"folders":[{"name":"x","created":false,"parents":["x/.."]}]}"#
             .to_string(),
+        r#"{"vpcegen_transaction":1,"folders":[{"name":"x/terraform","created":false,"parents":["y"]}]}"#
+            .to_string(),
     ];
     let bad_plans = [
         r#"{"vpcegen_transaction":1,"folders":[{"name":"x/..","entries":[{"op":"create","file":"main.tf"}]}]}"#,

@@ -49,12 +49,18 @@ pub(super) fn resolve(root: &Path, name: &str, shown: &str) -> Result<PathBuf, S
     if is_folder_name(name) {
         Ok(root.join(name))
     } else {
-        Err(format!(
-            "cannot recover the interrupted build `{shown}`: it names `{}`, which is not a folder inside `{}`; nothing was changed (if `{shown}` is not vpcegen's, move it away)",
-            name.escape_debug(),
-            root.display()
-        ))
+        Err(refused(root, name, shown, "a folder inside"))
     }
+}
+
+/// Why the transaction `shown` is not recovered: it names `name`, which
+/// is not `what` `root`.
+pub(super) fn refused(root: &Path, name: &str, shown: &str, what: &str) -> String {
+    format!(
+        "cannot recover the interrupted build `{shown}`: it names `{}`, which is not {what} `{}`; nothing was changed (if `{shown}` is not vpcegen's, move it away)",
+        name.escape_debug(),
+        root.display()
+    )
 }
 
 /// The folder that held a spec's files in the old flat layout: the spec
