@@ -154,7 +154,7 @@ fn report_drift(drift: &output::Drift, stdout: &mut dyn Write) -> i32 {
 
 /// The folder of a target's files in a spec's output folder, so that
 /// building one target never touches the other's files.
-pub(crate) fn folder(target: Target) -> &'static str {
+fn folder(target: Target) -> &'static str {
     match target {
         Target::Terraform => "terraform",
         Target::Cloudformation => "cloudformation",
