@@ -31,7 +31,8 @@ pub enum MessageFormat {
 pub enum Command {
     /// Validate specs and write a Terraform module or CloudFormation template for each.
     Build {
-        /// Spec files (TOML).
+        /// Spec files (TOML), or folders: every `*.toml` under a folder,
+        /// sorted, hidden folders and `abstract = true` baselines left out.
         #[arg(required = true)]
         specs: Vec<PathBuf>,
         #[arg(long, short, value_enum, default_value_t = Target::Terraform)]
@@ -39,7 +40,8 @@ pub enum Command {
         /// CloudFormation template format.
         #[arg(long, value_enum, default_value_t = CfnFormat::Yaml)]
         format: CfnFormat,
-        /// Output folder; each spec is written to OUT/<name>/.
+        /// Output folder; each spec is written to OUT/<name>/terraform/ or
+        /// OUT/<name>/cloudformation/, so both targets stay side by side.
         #[arg(long, short, default_value = "out")]
         out: PathBuf,
         /// Folder of templates overriding the built-in ones (same relative names).
@@ -52,6 +54,7 @@ pub enum Command {
     },
     /// Check specs and print diagnostics; writes nothing.
     Validate {
+        /// Spec files (TOML), or folders of them, as for `build`.
         #[arg(required = true)]
         specs: Vec<PathBuf>,
         /// Also run the checks of this target.

@@ -8,11 +8,20 @@
 //! can be a user's file:
 //!
 //! ```text
-//! out/.vpcegen-txn-<pid>-<nonce>/        journal   the spec folders, and which it creates
-//!                                        plan      per spec folder: n create|replace|remove FILE
-//!                                        committed empty; its creation is the commit point
-//! out/<spec>/.vpcegen-txn-<pid>-<nonce>/ <n>.new   staged files, <n>.old backups
+//! out/.vpcegen-txn-<pid>-<nonce>/   journal   the spec folders (`<spec>/<target>`, relative
+//!                                             to `out`), and which of them and of their
+//!                                             parents it creates
+//!                                   plan      per spec folder: n create|replace|remove FILE
+//!                                             (`flat`: FILE is in the parent, `out/<spec>/`)
+//!                                   committed empty; its creation is the commit point
+//! out/<spec>/<target>/.vpcegen-txn-<pid>-<nonce>/
+//!                                   <n>.new   staged files, <n>.old backups
 //! ```
+//!
+//! Generated files an older vpcegen wrote straight in `out/<spec>/` (the
+//! old flat layout) are removed in the same transaction, as stale files
+//! are. Names read back from a journal or plan never leave `out`
+//! ([`names`]).
 //!
 //! The journal is written before anything is staged and the plan before
 //! the first rename; then old files move to their backups and staged
@@ -38,6 +47,10 @@ use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+#[cfg(test)]
+mod layout_tests;
+mod names;
+
 /// The files of one spec's output folder. The folders of one write share
 /// one parent (`--out`), which holds the transaction.
 pub struct Folder {
@@ -62,6 +75,10 @@ pub struct Written {
     /// What was done about builds that were interrupted before this one,
     /// one sentence each.
     pub recovered: Vec<String>,
+    /// Spec folders that held generated files in the old flat layout: the
+    /// old folder, the new one, and how many files were removed from the
+    /// old one (not counted in `removed`).
+    pub flat: Vec<(PathBuf, PathBuf, usize)>,
 }
 
 /// How much of a file decides whether vpcegen wrote it.
@@ -243,6 +260,10 @@ struct Journal {
 struct JournalFolder {
     name: String,
     created: bool,
+    /// The folders between `--out` and this one that the build creates,
+    /// outermost first (`payments-prod` for `payments-prod/terraform`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    parents: Vec<String>,
 }
 
 /// The plan: per spec folder, what happens to each file; an entry's
@@ -263,6 +284,10 @@ struct PlanFolder {
 struct PlanEntry {
     op: Op,
     file: String,
+    /// The file is in the spec folder's parent, where the old flat layout
+    /// wrote it (only ever removed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    flat: bool,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Debug)]
@@ -277,10 +302,33 @@ enum Op {
 }
 
 /// The folder that holds every spec folder of a write (`--out`), and the
-/// spec folders' names in it.
-fn layout(dirs: &[PathBuf]) -> Result<(PathBuf, Vec<String>), String> {
+/// spec folders' names in it, relative to it (`payments-prod/terraform`).
+/// Without `root` (a write of folders given one by one), the folders'
+/// common parent.
+fn layout(root: Option<&Path>, dirs: &[PathBuf]) -> Result<(PathBuf, Vec<String>), String> {
+    let root = match root {
+        Some(r) if !r.as_os_str().is_empty() => r.to_path_buf(),
+        Some(_) => PathBuf::from("."),
+        None => common_parent(dirs)?,
+    };
+    let names = dirs
+        .iter()
+        .map(|dir| {
+            names::relative(&root, dir).ok_or_else(|| {
+                format!(
+                    "cannot write `{}`: every spec folder of a build must be in one output folder, `{}`",
+                    dir.display(),
+                    root.display()
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((root, names))
+}
+
+/// The one parent of every folder in `dirs`.
+fn common_parent(dirs: &[PathBuf]) -> Result<PathBuf, String> {
     let mut root: Option<&Path> = None;
-    let mut names = Vec::with_capacity(dirs.len());
     for dir in dirs {
         let parent = dir.parent();
         let name = dir.file_name().and_then(|n| n.to_str());
@@ -297,13 +345,11 @@ fn layout(dirs: &[PathBuf]) -> Result<(PathBuf, Vec<String>), String> {
             ));
         }
         root = Some(parent);
-        names.push(name.to_string());
     }
-    let root = match root {
+    Ok(match root {
         Some(r) if !r.as_os_str().is_empty() => r.to_path_buf(),
         _ => PathBuf::from("."),
-    };
-    Ok((root, names))
+    })
 }
 
 /// A path that is a symbolic link which cannot be followed.
@@ -497,7 +543,7 @@ pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written
     let dirs: Vec<PathBuf> = folders.iter().map(|f| f.dir.clone()).collect();
     // Already rendered: borrowed.
     let produce = |i: usize| Ok(Cow::Borrowed(&folders[i].files[..]));
-    write_stream(&dirs, &produce, Ranks::PerFolder, faults)
+    write_stream(None, &dirs, &produce, Ranks::PerFolder, faults)
 }
 
 /// Writes folder `i` of `dirs` with the files `produce(i)` gives, every
@@ -508,6 +554,7 @@ pub fn write_all_with(folders: &[Folder], faults: &mut Faults) -> Result<Written
 /// stops the staging, and the folders not yet seen are still rendered and
 /// checked, without writing, to find it.
 fn write_stream(
+    root: Option<&Path>,
     dirs: &[PathBuf],
     produce: &Produce,
     ranks: Ranks,
@@ -522,7 +569,7 @@ fn write_stream(
         Ranks::MarksFirst => precheck(dirs, produce, ranks, Stop::Mark).unwrap_or(e),
         Ranks::PerFolder => e,
     };
-    let (root, names) = layout(dirs).map_err(early)?;
+    let (root, names) = layout(root, dirs).map_err(early)?;
     // 1. Finish or undo what an interrupted build left (only vpcegen's
     // own files); each folder is refused, if it is, before it is staged.
     result.recovered = recover(&root).map_err(early)?;
@@ -560,6 +607,7 @@ fn write_stream(
 /// One build's transaction: its private folder in `--out`, and the id
 /// that names its private folder in each spec folder.
 struct Txn {
+    root: PathBuf,
     dir: PathBuf,
     id: String,
 }
@@ -575,7 +623,8 @@ impl Txn {
             let dir = root.join(txn_name(&id));
             match faults.step().and_then(|_| std::fs::create_dir(&dir)) {
                 Ok(()) => {
-                    return Ok(Txn { dir, id });
+                    let root = root.to_path_buf();
+                    return Ok(Txn { root, dir, id });
                 }
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => nonce = nonce.wrapping_add(1),
                 Err(e) => return Err(io_error("create", &dir, &e)),
@@ -602,6 +651,7 @@ impl Txn {
                 .map(|(dir, name)| JournalFolder {
                     name: name.clone(),
                     created: !dir.exists(),
+                    parents: missing_parents(&self.root, dir),
                 })
                 .collect(),
         };
@@ -634,6 +684,7 @@ impl Txn {
                         .map(|e| PlanEntry {
                             op: e.op,
                             file: e.file.clone(),
+                            flat: e.flat,
                         })
                         .collect(),
                 })
@@ -726,6 +777,7 @@ impl Txn {
         result.files = staged.iter().map(|s| s.files).collect();
         for (i, s) in staged.iter().enumerate() {
             result.unchanged += s.unchanged;
+            let mut flat = 0;
             for (n, e) in s.entries.iter().enumerate() {
                 match e.op {
                     Op::Create => result.written += 1,
@@ -733,11 +785,18 @@ impl Txn {
                         result.written += 1;
                         let _ = std::fs::remove_file(s.old_path(n));
                     }
+                    Op::Remove if e.flat => {
+                        flat += 1;
+                        let _ = std::fs::remove_file(s.old_path(n));
+                    }
                     Op::Remove => {
                         result.removed += 1;
                         let _ = std::fs::remove_file(s.old_path(n));
                     }
                 }
+            }
+            if let (Some(from), true) = (s.up.first(), flat > 0) {
+                result.flat.push((from.clone(), s.dir.clone(), flat));
             }
             if let Some(txn) = &s.txn {
                 clean &= std::fs::remove_dir(txn).is_ok();
@@ -782,6 +841,11 @@ struct Staged {
     dir: PathBuf,
     /// The folder itself, when this write created it.
     created: bool,
+    /// The folders between `--out` and this one, innermost first; the
+    /// first is where the old flat layout wrote this spec's files.
+    up: Vec<PathBuf>,
+    /// Those of `up` this write created, outermost first.
+    parents: Vec<PathBuf>,
     /// The private folder, once something had to be staged.
     txn: Option<PathBuf>,
     entries: Vec<Entry>,
@@ -794,6 +858,8 @@ struct Entry {
     op: Op,
     file: String,
     target: PathBuf,
+    /// In the old flat layout's folder (`up[0]`).
+    flat: bool,
 }
 
 impl Staged {
@@ -819,6 +885,9 @@ impl Staged {
         }
         if self.created {
             let _ = std::fs::remove_dir(&self.dir);
+        }
+        for p in self.parents.iter().rev() {
+            let _ = std::fs::remove_dir(p);
         }
         true
     }
@@ -885,10 +954,18 @@ type StageResult = Result<Staged, (String, bool)>;
 
 /// Stages one folder; on failure, removes what it staged and created.
 fn stage(dir: &Path, files: &[File], name: &str, id: &str, faults: &Faults) -> StageResult {
+    let depth = name.split('/').count();
     let mut staged = Staged {
         name: name.to_string(),
         dir: dir.to_path_buf(),
         created: false,
+        up: dir
+            .ancestors()
+            .skip(1)
+            .take(depth - 1)
+            .map(Path::to_path_buf)
+            .collect(),
+        parents: Vec::new(),
         txn: None,
         entries: Vec::new(),
         unchanged: 0,
@@ -903,6 +980,13 @@ fn stage(dir: &Path, files: &[File], name: &str, id: &str, faults: &Faults) -> S
 fn stage_into(s: &mut Staged, files: &[File], id: &str, faults: &Faults) -> Result<(), String> {
     let dir = &s.dir.clone();
     if !dir.exists() {
+        for p in s.up.clone().iter().rev().filter(|p| !p.exists()) {
+            faults
+                .step()
+                .and_then(|_| std::fs::create_dir(p))
+                .map_err(|e| io_error("create", p, &e))?;
+            s.parents.push(p.clone());
+        }
         faults
             .step()
             .and_then(|_| std::fs::create_dir(dir))
@@ -944,6 +1028,7 @@ fn stage_into(s: &mut Staged, files: &[File], id: &str, faults: &Faults) -> Resu
             op,
             file: f.path.clone(),
             target: target.clone(),
+            flat: false,
         });
         let path = s.new_path(s.entries.len() - 1);
         let mut tmp = faults
@@ -960,7 +1045,12 @@ fn stage_into(s: &mut Staged, files: &[File], id: &str, faults: &Faults) -> Resu
         // grace period each time it doubles.
         drop(tmp);
     }
-    for target in stale {
+    let flat =
+        s.up.first()
+            .map(|up| self::stale(up, &[]))
+            .unwrap_or_default();
+    let stale = stale.into_iter().map(|t| (t, false));
+    for (target, flat) in stale.chain(flat.into_iter().map(|t| (t, true))) {
         txn_dir(s)?;
         let file = target
             .file_name()
@@ -971,9 +1061,23 @@ fn stage_into(s: &mut Staged, files: &[File], id: &str, faults: &Faults) -> Resu
             op: Op::Remove,
             file,
             target,
+            flat,
         });
     }
     Ok(())
+}
+
+/// The folders between `root` and `dir` that do not exist yet, outermost
+/// first, by their names in `root`.
+fn missing_parents(root: &Path, dir: &Path) -> Vec<String> {
+    let mut missing: Vec<String> = dir
+        .ancestors()
+        .skip(1)
+        .take_while(|a| !a.as_os_str().is_empty() && *a != root && !a.exists())
+        .filter_map(|a| names::relative(root, a))
+        .collect();
+    missing.reverse();
+    missing
 }
 
 /// A new file at `path` with the mode a plain write would give: the old
@@ -1079,7 +1183,8 @@ pub fn leftovers(root: &Path) -> Vec<PathBuf> {
     for (dir, id) in transactions(root) {
         let journal: Option<Journal> = read_json(&dir.join(JOURNAL));
         out.push(dir);
-        for f in journal.map(|j| j.folders).unwrap_or_default() {
+        let folders = journal.map(|j| j.folders).unwrap_or_default();
+        for f in folders.iter().filter(|f| names::is_folder_name(&f.name)) {
             let part = root.join(&f.name).join(txn_name(&id));
             if part.is_dir() {
                 out.push(part);
@@ -1111,6 +1216,7 @@ fn recover_one(root: &Path, dir: &Path, id: &str) -> Result<String, String> {
     let folders = journal.map(|j| j.folders).unwrap_or_default();
     let part = |name: &str| root.join(name).join(txn_name(id));
     let shown = dir.display();
+    inside(root, &folders, plan.as_ref(), &shown.to_string())?;
     if committed {
         for f in &folders {
             clear(&part(&f.name), true)?;
@@ -1125,7 +1231,11 @@ fn recover_one(root: &Path, dir: &Path, id: &str) -> Result<String, String> {
         for pf in plan.folders.iter().rev() {
             let part = part(&pf.name);
             for (n, e) in pf.entries.iter().enumerate().rev() {
-                let target = root.join(&pf.name).join(&e.file);
+                let folder = root.join(&pf.name);
+                let target = match (e.flat, folder.parent()) {
+                    (true, Some(up)) => up.join(&e.file),
+                    _ => folder.join(&e.file),
+                };
                 match e.op {
                     Op::Replace | Op::Remove => {
                         let old = part.join(format!("{n}.old"));
@@ -1165,6 +1275,9 @@ fn recover_one(root: &Path, dir: &Path, id: &str) -> Result<String, String> {
         if f.created {
             let _ = std::fs::remove_dir(root.join(&f.name));
         }
+        for p in f.parents.iter().rev() {
+            let _ = std::fs::remove_dir(root.join(p));
+        }
     }
     finish(dir, &[PLAN, JOURNAL])?;
     Ok(if restored > 0 {
@@ -1176,6 +1289,45 @@ fn recover_one(root: &Path, dir: &Path, id: &str) -> Result<String, String> {
             "removed what a build interrupted before its commit had staged (`{shown}`); no file had changed"
         )
     })
+}
+
+/// Refuses a journal or plan (of the transaction `shown`) that names a
+/// folder or file outside `root`, before anything is changed.
+fn inside(
+    root: &Path,
+    folders: &[JournalFolder],
+    plan: Option<&Plan>,
+    shown: &str,
+) -> Result<(), String> {
+    for f in folders {
+        names::resolve(root, &f.name, shown)?;
+        for p in &f.parents {
+            names::resolve(root, p, shown)?;
+            if !f.name.starts_with(&format!("{p}/")) {
+                let what = &format!("a folder around `{}` in", f.name.escape_debug());
+                return Err(names::refused(root, p, shown, what));
+            }
+        }
+    }
+    for pf in plan.map(|p| &p.folders[..]).unwrap_or_default() {
+        names::resolve(root, &pf.name, shown)?;
+        for e in &pf.entries {
+            let file = if e.flat && !pf.name.contains('/') {
+                // The flat folder of a top-level folder would be `root`.
+                format!("../{}", e.file)
+            } else {
+                e.file.clone()
+            };
+            if !names::is_plain(&file) {
+                return Err(format!(
+                    "cannot recover the interrupted build `{shown}`: it names the file `{}` in `{}`, which is not a plain file name there; nothing was changed (if `{shown}` is not vpcegen's, move it away)",
+                    e.file.escape_debug(),
+                    pf.name.escape_debug()
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Removes a spec folder's private transaction folder: its staged files,
@@ -1367,7 +1519,13 @@ pub fn write_locked(
             break lock;
         }
     };
-    let result = write_stream(dirs, produce, Ranks::MarksFirst, &mut Faults::none());
+    let result = write_stream(
+        Some(out),
+        dirs,
+        produce,
+        Ranks::MarksFirst,
+        &mut Faults::none(),
+    );
     match &result {
         Ok(w) => w
             .recovered
@@ -1395,7 +1553,7 @@ pub fn check_locked(
     };
     loop {
         let lock = Lock::take(out, false, notice);
-        let drift = check_all(dirs, produce)?;
+        let drift = check_in(Some(out), dirs, produce)?;
         // Without a lock, only a folder that still does not exist proves
         // that no build ran meanwhile.
         if lock.is_some() || !out.is_dir() {
@@ -1413,6 +1571,9 @@ pub struct Drift {
     pub missing: Vec<PathBuf>,
     /// Generated files on disk that the specs no longer produce.
     pub extra: Vec<PathBuf>,
+    /// Generated files an older vpcegen wrote in the old flat layout,
+    /// straight in `--out/<name>/`, which the next build removes.
+    pub flat: Vec<PathBuf>,
     /// What an interrupted build left (see [`leftovers`]).
     pub leftovers: Vec<PathBuf>,
 }
@@ -1422,6 +1583,7 @@ impl Drift {
         self.changed.is_empty()
             && self.missing.is_empty()
             && self.extra.is_empty()
+            && self.flat.is_empty()
             && self.leftovers.is_empty()
     }
 }
@@ -1431,16 +1593,27 @@ impl Drift {
 /// error, in folder order, is returned instead. Takes no lock: see
 /// [`check_locked`].
 pub fn check_all(dirs: &[PathBuf], produce: &Produce) -> Result<Drift, String> {
+    check_in(None, dirs, produce)
+}
+
+/// [`check_all`] of folders in `root` (`--out`; by default their parent).
+fn check_in(root: Option<&Path>, dirs: &[PathBuf], produce: &Produce) -> Result<Drift, String> {
     let mut drift = Drift::default();
-    if let Ok((root, _)) = layout(dirs) {
-        drift.leftovers = leftovers(&root);
+    let root = layout(root, dirs).ok().map(|(root, _)| root);
+    if let Some(root) = &root {
+        drift.leftovers = leftovers(root);
     }
     let stopped = AtomicBool::new(false);
     let parts = in_order(dirs.len(), &stopped, |i, stopped| {
         if stopped {
             return (Ok(Drift::default()), false);
         }
-        let r = produce(i).map(|files| compare(&dirs[i], &files));
+        let r = produce(i).map(|files| {
+            let mut drift = compare(&dirs[i], &files);
+            let up = root.as_ref().and_then(|r| names::flat_parent(r, &dirs[i]));
+            drift.flat = up.map(|up| stale(&up, &[])).unwrap_or_default();
+            drift
+        });
         let failed = r.is_err();
         (r, failed)
     });
@@ -1449,6 +1622,7 @@ pub fn check_all(dirs: &[PathBuf], produce: &Produce) -> Result<Drift, String> {
         drift.changed.extend(part.changed);
         drift.missing.extend(part.missing);
         drift.extra.extend(part.extra);
+        drift.flat.extend(part.flat);
     }
     Ok(drift)
 }

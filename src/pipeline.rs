@@ -61,6 +61,14 @@ impl Compiled {
         self.facts.iter().map(|f| (f.shown.as_str(), f.endpoints))
     }
 
+    /// Whether each spec built is marked `abstract = true`, in the same
+    /// order as [`Compiled::summaries`].
+    pub fn abstracts(&self) -> impl Iterator<Item = bool> {
+        self.specs
+            .iter()
+            .map(|s| s.spec.is_abstract.as_ref().is_some_and(|a| a.value))
+    }
+
     /// Plans spec `i` from its spec and the link table. The spec was
     /// checked, so this fails only if a file it reads changed meanwhile.
     pub fn plan(&self, i: usize) -> Result<model::Model, String> {
@@ -71,6 +79,34 @@ impl Compiled {
         match kept {
             Some(m) => Ok(m),
             None => plan_one(&self.specs[i], &self.sources, &self.links),
+        }
+    }
+
+    /// `build`: a spec marked `abstract = true` is a baseline, only ever
+    /// extended, and is not built alone (E053); a folder's were left out
+    /// already ([`spec::folders`]), so these were named as files. Nothing
+    /// is built when one is.
+    pub fn refuse_abstract(&mut self) {
+        for s in &self.specs {
+            let Some(mark) = s.spec.is_abstract.as_ref().filter(|a| a.value) else {
+                continue;
+            };
+            let shown = &self.sources.get(s.file).display;
+            self.diagnostics.push(
+                diagnostic::Diagnostic::new(
+                    Code::E053,
+                    format!("`{shown}` is an abstract baseline: it is only ever extended, never built alone"),
+                )
+                .at(mark.span, "marked abstract here")
+                .help("build the specs that extend it (`extends = [...]`); `vpcegen build DIR` builds every spec under DIR and skips abstract baselines"),
+            );
+        }
+        if self.diagnostics.has_errors() {
+            self.diagnostics.sort();
+            self.specs.clear();
+            self.referenced.clear();
+            self.facts.clear();
+            self.checked.clear();
         }
     }
 
@@ -183,7 +219,8 @@ pub fn compile_timed(
 ) -> Compiled {
     let mut sources = SourceMap::default();
     let mut d = Diagnostics::default();
-    let mut specs = spec::load(paths, &mut sources, &mut d);
+    let paths = spec::folders::expand(paths, &mut d);
+    let mut specs = spec::load(&paths, &mut sources, &mut d);
     // Specs that are only referenced by a `connect`: checked, never built.
     let mut referenced = load_references(&specs, &mut sources, &mut d);
     t.lap("parse");

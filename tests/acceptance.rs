@@ -90,9 +90,8 @@ fn baseline_plus_team() {
         "vpcegen build fargate-baseline/payments.toml --target terraform",
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    // The next build writes the same folder (and removes these generated files).
     copy_dir(
-        &dir.path().join("out/payments-prod"),
+        &dir.path().join("out/payments-prod/terraform"),
         &dir.path().join("tf"),
     );
     for row in [
@@ -102,15 +101,30 @@ fn baseline_plus_team() {
         let o = vpcegen(dir.path(), row);
         assert!(o.status.success(), "{row}: {}", stderr(&o));
     }
+    // Each target has its own folder: the CloudFormation builds left the
+    // Terraform module as it was.
+    let kept = dir.path().join("out/payments-prod/terraform");
+    assert_eq!(files_under(&kept).len(), 5);
+    for copy in files_under(&dir.path().join("tf")) {
+        let file = kept.join(copy.file_name().unwrap());
+        assert_eq!(std::fs::read(&file).ok(), std::fs::read(&copy).ok());
+    }
 
     // CloudFormation: the endpoints, their types, tags and policies.
     let json: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.path().join("json/payments-prod/template.json")).unwrap(),
+        &std::fs::read_to_string(
+            dir.path()
+                .join("json/payments-prod/cloudformation/template.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     let yaml: serde_json::Value = {
-        let text =
-            std::fs::read_to_string(dir.path().join("out/payments-prod/template.yaml")).unwrap();
+        let text = std::fs::read_to_string(
+            dir.path()
+                .join("out/payments-prod/cloudformation/template.yaml"),
+        )
+        .unwrap();
         let v: yaml_serde::Value = yaml_serde::from_str(&text).unwrap();
         serde_json::to_value(&v).unwrap()
     };
@@ -224,7 +238,11 @@ fn private_eks_builds_for_both_targets_with_the_same_endpoints() {
         assert!(o.status.success(), "{row}: {}", stderr(&o));
     }
     let json: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.path().join("cfn/eks-private/template.json")).unwrap(),
+        &std::fs::read_to_string(
+            dir.path()
+                .join("cfn/eks-private/cloudformation/template.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     let mut cfn: Vec<String> = cfn_endpoints(&json)
@@ -232,7 +250,8 @@ fn private_eks_builds_for_both_targets_with_the_same_endpoints() {
         .map(|(_, p)| service_suffix(p).replace(['.', '-'], "_"))
         .collect();
     cfn.sort();
-    let tf = std::fs::read_to_string(dir.path().join("tf/eks-private/endpoints.tf")).unwrap();
+    let tf =
+        std::fs::read_to_string(dir.path().join("tf/eks-private/terraform/endpoints.tf")).unwrap();
     let body = hcl_edit::parser::parse_body(&tf).unwrap();
     let mut tf: Vec<String> = body
         .blocks()
@@ -303,20 +322,26 @@ fn seed_article() {
             "outputs.tf",
         ] {
             assert!(
-                dir.path().join("out").join(spec).join(file).is_file(),
-                "out/{spec}/{file}"
+                dir.path()
+                    .join("out")
+                    .join(spec)
+                    .join("terraform")
+                    .join(file)
+                    .is_file(),
+                "out/{spec}/terraform/{file}"
             );
         }
     }
     // The connect module takes the service name as an input, named after
     // the expose it refers to, and uses it for its endpoint.
-    let variables = std::fs::read_to_string(dir.path().join("out/service-a/variables.tf")).unwrap();
+    let variables =
+        std::fs::read_to_string(dir.path().join("out/service-a/terraform/variables.tf")).unwrap();
     assert!(
         variables.contains("variable \"service_b_service_name\" {"),
         "{variables}"
     );
     let privatelink =
-        std::fs::read_to_string(dir.path().join("out/service-a/privatelink.tf")).unwrap();
+        std::fs::read_to_string(dir.path().join("out/service-a/terraform/privatelink.tf")).unwrap();
     assert!(
         privatelink.lines().any(|l| {
             let l = l.split_whitespace().collect::<Vec<_>>();
@@ -325,7 +350,8 @@ fn seed_article() {
         "{privatelink}"
     );
     // The provider's module says which service name to pass.
-    let outputs = std::fs::read_to_string(dir.path().join("out/service-b/outputs.tf")).unwrap();
+    let outputs =
+        std::fs::read_to_string(dir.path().join("out/service-b/terraform/outputs.tf")).unwrap();
     assert!(
         outputs.contains("output \"service_b_service_name\" {"),
         "{outputs}"
@@ -441,7 +467,7 @@ fn a_failed_build_writes_nothing() {
 #[test]
 fn hand_written_files_are_never_overwritten() {
     let dir = specs_copy();
-    let target = dir.path().join("out/payments-prod/main.tf");
+    let target = dir.path().join("out/payments-prod/terraform/main.tf");
     std::fs::create_dir_all(target.parent().unwrap()).unwrap();
     std::fs::write(&target, "# mine\n").unwrap();
     let o = vpcegen(dir.path(), "vpcegen build fargate-baseline/payments.toml");
@@ -467,7 +493,7 @@ fn stale_generated_files_are_removed_and_others_kept() {
         "vpcegen build fargate-baseline/payments.toml --target cloudformation",
     );
     assert!(o.status.success());
-    let folder = dir.path().join("out/payments-prod");
+    let folder = dir.path().join("out/payments-prod/cloudformation");
     std::fs::write(folder.join("notes.md"), "kept\n").unwrap();
     let o = vpcegen(
         dir.path(),
@@ -502,7 +528,8 @@ fn build_with_versions_template(template: &str) -> (tempfile::TempDir, Output) {
 fn templates_can_be_overridden() {
     let (dir, o) = build_with_versions_template("{{ header }}\n# org-approved versions\n");
     assert!(o.status.success(), "{}", stderr(&o));
-    let v = std::fs::read_to_string(dir.path().join("out/eks-private/versions.tf")).unwrap();
+    let v =
+        std::fs::read_to_string(dir.path().join("out/eks-private/terraform/versions.tf")).unwrap();
     assert!(
         v.ends_with("# org-approved versions\n") && v.starts_with("# Generated by vpcegen"),
         "{v}"

@@ -588,7 +588,8 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
         extended.extend(extends_of(p, &read_toml(p)));
     }
     for p in &under_specs {
-        if extended.contains(p) {
+        let is_abstract = read_toml(p).get("abstract") == Some(&toml::Value::Boolean(true));
+        if extended.contains(p) || is_abstract {
             notes.push(format!(
                 "{}: a baseline other specs extend, not a scenario",
                 p.display()
@@ -1984,11 +1985,22 @@ fn e2e_terraform_and_cloudformation_on_moto() {
         let source = if s.literal {
             // Overwritten with the build of the rewritten spec after the
             // network-only apply (same path, so `init` stays valid).
-            let dir = tmp.join("lit").join(&s.id).join("tf").join(&s.model.name);
-            copy_dir(&tmp.join("tf").join(&s.id).join(&s.model.name), &dir);
-            format!("../lit/{}/tf/{}", s.id, s.model.name)
+            let dir = tmp
+                .join("lit")
+                .join(&s.id)
+                .join("tf")
+                .join(&s.model.name)
+                .join("terraform");
+            copy_dir(
+                &tmp.join("tf")
+                    .join(&s.id)
+                    .join(&s.model.name)
+                    .join("terraform"),
+                &dir,
+            );
+            format!("../lit/{}/tf/{}/terraform", s.id, s.model.name)
         } else {
-            format!("../tf/{}/{}", s.id, s.model.name)
+            format!("../tf/{}/{}/terraform", s.id, s.model.name)
         };
         r.module(s, &source);
     }
@@ -2098,7 +2110,12 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 ),
             );
             if t == Tgt::Cfn {
-                cfn_templates.insert(s.id.clone(), out.join(&m.name).join("template.yaml"));
+                cfn_templates.insert(
+                    s.id.clone(),
+                    out.join(&m.name)
+                        .join("cloudformation")
+                        .join("template.yaml"),
+                );
             }
             deployed_models.insert((s.id.clone(), t.short()), m);
         }
@@ -2258,6 +2275,7 @@ fn e2e_terraform_and_cloudformation_on_moto() {
             tmp.join("cfn-yaml")
                 .join(&s.id)
                 .join(&s.model.name)
+                .join("cloudformation")
                 .join("template.yaml")
         });
         stacks.push(json!({
@@ -2572,7 +2590,7 @@ fn plan_what_the_emulator_lacks() {
         );
         let c = vpcegen::compile(&[root().join(&spec)], Some(Target::Terraform), false);
         let model = c.plan(0).expect("the case plans");
-        let module = out.join(&model.name);
+        let module = out.join(&model.name).join("terraform");
         fmt_check(&module);
         let inputs: serde_json::Map<String, Json> = model
             .inputs
@@ -2634,7 +2652,10 @@ fn plan_what_the_emulator_lacks() {
                 "{case}: the notification names the endpoint service created with it"
             );
         }
-        let template = cfn.join(&model.name).join("template.yaml");
+        let template = cfn
+            .join(&model.name)
+            .join("cloudformation")
+            .join("template.yaml");
         run(
             Command::new("cfn-lint").arg("--").arg(&template),
             "cfn-lint",

@@ -212,7 +212,7 @@ fn an_output_path_that_is_a_file_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(
-        e.contains("cannot create `out/faulty`: a file is in the way"),
+        e.contains("cannot create `out/faulty/terraform`: a file is in the way"),
         "{e}"
     );
     assert_eq!(
@@ -497,17 +497,32 @@ fn a_build_of_many_specs_stays_within_a_low_open_file_limit() {
             String::from_utf8_lossy(&o.stderr)
         );
     };
-    // A first build creates every file; a second, for the other target,
-    // replaces and removes them all; both stage far more than 64 files.
+    // A first build creates every file; moved into the old flat layout,
+    // a second, for the other target, removes them all; a third puts
+    // them back beside it. Each stages far more than 64 files.
     build("");
     let first = tree(&out);
     assert_eq!(first.len(), 60 * 5, "sixty folders of five files");
+    for i in 0..60 {
+        let spec = out.join(format!("team-{i:02}"));
+        for e in std::fs::read_dir(spec.join("terraform")).unwrap() {
+            let e = e.unwrap();
+            std::fs::rename(e.path(), spec.join(e.file_name())).unwrap();
+        }
+        std::fs::remove_dir(spec.join("terraform")).unwrap();
+    }
     build("--target cloudformation");
     let second = tree(&out);
     assert_eq!(second.len(), 60, "one template per folder");
     assert!(
-        second.keys().all(|k| k.ends_with("/template.yaml")),
+        second
+            .keys()
+            .all(|k| k.ends_with("/cloudformation/template.yaml")),
         "{:?}",
         second.keys().next()
     );
+    build("");
+    let third = tree(&out);
+    assert_eq!(third.len(), 60 * 6, "both targets side by side");
+    assert!(first.iter().all(|(k, v)| third.get(k) == Some(v)));
 }

@@ -394,6 +394,7 @@ fn an_unused_vpc_lookup_builds_for_cloudformation() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let yaml = std::fs::read_to_string(dir.path().join("out/hostile/template.yaml")).unwrap();
+    let yaml = std::fs::read_to_string(dir.path().join("out/hostile/cloudformation/template.yaml"))
+        .unwrap();
     parse_output("template.yaml", &yaml).unwrap();
 }

@@ -438,7 +438,7 @@ fn builds_are_deterministic_and_match_the_library() {
                     .into_iter()
                     .map(|f| {
                         (
-                            format!("{}/{}", model.name, f.path),
+                            format!("{}/{}/{}", model.name, target_folder(target), f.path),
                             f.contents.into_bytes(),
                         )
                     })
@@ -551,4 +551,12 @@ fn snapshots_folder_mirrors_tests() {
         seen += 1;
     }
     assert!(seen > 0, "snapshots/workflow/ is empty");
+}
+
+/// Where a build writes a target's files in a spec's folder.
+fn target_folder(target: Target) -> &'static str {
+    match target {
+        Target::Terraform => "terraform",
+        Target::Cloudformation => "cloudformation",
+    }
 }

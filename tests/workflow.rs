@@ -58,7 +58,7 @@ fn check_is_clean_right_after_build() {
 fn check_shows_a_hand_edit_as_a_diff_and_writes_nothing() {
     let dir = specs();
     assert!(vpcegen(dir.path(), &["build", PAYMENTS]).status.success());
-    let file = dir.path().join("out/payments-prod/endpoints.tf");
+    let file = dir.path().join("out/payments-prod/terraform/endpoints.tf");
     let edited = std::fs::read_to_string(&file)
         .unwrap()
         .replace("private_dns_enabled = false", "private_dns_enabled = true");
@@ -66,7 +66,7 @@ fn check_shows_a_hand_edit_as_a_diff_and_writes_nothing() {
     let o = vpcegen(dir.path(), &["build", PAYMENTS, "--check"]);
     assert_eq!(o.status.code(), Some(1));
     let out = text(&o.stdout);
-    assert!(out.contains("--- out/payments-prod/endpoints.tf (on disk)\n+++ out/payments-prod/endpoints.tf (from the spec)\n"), "{out}");
+    assert!(out.contains("--- out/payments-prod/terraform/endpoints.tf (on disk)\n+++ out/payments-prod/terraform/endpoints.tf (from the spec)\n"), "{out}");
     assert!(
         out.contains("\n-  private_dns_enabled = true\n+  private_dns_enabled = false\n"),
         "{out}"
@@ -86,7 +86,7 @@ fn check_shows_a_hand_edit_as_a_diff_and_writes_nothing() {
 fn check_lists_missing_and_extra_generated_files() {
     let dir = specs();
     assert!(vpcegen(dir.path(), &["build", PAYMENTS]).status.success());
-    let folder = dir.path().join("out/payments-prod");
+    let folder = dir.path().join("out/payments-prod/terraform");
     std::fs::remove_file(folder.join("outputs.tf")).unwrap();
     // A generated file no spec produces any more (it carries the mark)...
     std::fs::copy(folder.join("main.tf"), folder.join("retired.tf")).unwrap();
@@ -96,10 +96,13 @@ fn check_lists_missing_and_extra_generated_files() {
     assert_eq!(o.status.code(), Some(1));
     let out = text(&o.stdout);
     assert!(
-        out.contains("missing: out/payments-prod/outputs.tf"),
+        out.contains("missing: out/payments-prod/terraform/outputs.tf"),
         "{out}"
     );
-    assert!(out.contains("extra: out/payments-prod/retired.tf"), "{out}");
+    assert!(
+        out.contains("extra: out/payments-prod/terraform/retired.tf"),
+        "{out}"
+    );
     assert!(!out.contains("notes.md"), "{out}");
     assert!(out.contains("0 changed, 1 missing, 1 extra"), "{out}");
     assert!(

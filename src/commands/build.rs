@@ -35,6 +35,8 @@ pub(crate) fn run(a: &Args, report: Report, stdout: &mut dyn Write, stderr: &mut
         let engine = engine.join().expect("parsing templates does not panic");
         (engine, compiled)
     });
+    let mut compiled = compiled;
+    compiled.refuse_abstract();
     let engine = match engine {
         Ok(e) => e,
         Err(e) => return fail(stderr, &e),
@@ -45,7 +47,10 @@ pub(crate) fn run(a: &Args, report: Report, stdout: &mut dyn Write, stderr: &mut
     }
     // Each spec's files are rendered when the writer (or the check) gets
     // to its folder, and dropped once staged (or compared).
-    let dirs: Vec<PathBuf> = compiled.names().map(|n| a.out.join(n)).collect();
+    let dirs: Vec<PathBuf> = compiled
+        .names()
+        .map(|n| a.out.join(n).join(folder(a.target)))
+        .collect();
     let produce = |i: usize| {
         let model = compiled.plan(i)?;
         render_model(&model, &engine, a.target, a.format).map(Cow::Owned)
@@ -78,6 +83,9 @@ pub(crate) fn run(a: &Args, report: Report, stdout: &mut dyn Write, stderr: &mut
                     n,
                     if n == 1 { "" } else { "s" }
                 );
+            }
+            for (from, to, n) in &w.flat {
+                let _ = writeln!(stderr, "{}", flat_note(from, to, *n));
             }
             if w.removed > 0 {
                 let _ = writeln!(
@@ -116,6 +124,13 @@ fn report_drift(drift: &output::Drift, stdout: &mut dyn Write) -> i32 {
             display(p)
         );
     }
+    for p in &drift.flat {
+        let _ = writeln!(
+            stdout,
+            "extra: {} (generated in the old flat layout, before each target had its own folder; the next `vpcegen build` removes it)",
+            display(p)
+        );
+    }
     for p in &drift.leftovers {
         let _ = writeln!(
             stdout,
@@ -132,7 +147,30 @@ fn report_drift(drift: &output::Drift, stdout: &mut dyn Write) -> i32 {
         "out of date: {} changed, {} missing, {} extra{left}; run `vpcegen build` with the same arguments without --check",
         drift.changed.len(),
         drift.missing.len(),
-        drift.extra.len()
+        drift.extra.len() + drift.flat.len()
     );
     EXIT_INVALID
+}
+
+/// The folder of a target's files in a spec's output folder, so that
+/// building one target never touches the other's files.
+fn folder(target: Target) -> &'static str {
+    match target {
+        Target::Terraform => "terraform",
+        Target::Cloudformation => "cloudformation",
+    }
+}
+
+/// The note for a spec folder an older vpcegen wrote in the flat layout:
+/// its generated files were removed as the target folder was written.
+fn flat_note(from: &Path, to: &Path, n: usize) -> String {
+    let target = to
+        .file_name()
+        .map(|t| t.to_string_lossy())
+        .unwrap_or_default();
+    format!(
+        "note: {}/ used the old flat layout: removed the {n} file(s) vpcegen had generated there; the {target} files are now in {}/",
+        display(from),
+        display(to)
+    )
 }

@@ -21,12 +21,17 @@ pub(crate) fn run(
     if !compiled.ok() {
         return EXIT_INVALID;
     }
-    for (shown, n) in compiled.summaries() {
-        let _ = writeln!(
-            stdout,
-            "{shown}: ok ({n} endpoint{})",
-            if n == 1 { "" } else { "s" }
-        );
+    for ((shown, n), base) in compiled.summaries().zip(compiled.abstracts()) {
+        let s = if n == 1 { "" } else { "s" };
+        let _ = if base {
+            // Checked as any spec is; `build` refuses it alone.
+            writeln!(
+                stdout,
+                "{shown}: ok (abstract baseline, {n} endpoint{s}; built only through the specs that extend it)"
+            )
+        } else {
+            writeln!(stdout, "{shown}: ok ({n} endpoint{s})")
+        };
     }
     0
 }

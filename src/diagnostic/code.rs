@@ -141,6 +141,12 @@ codes! {
     E052 Error
         r#"no AZ ID in common between the consumer's `vpc.az_ids` and the service's (the provider's `vpc.az_ids`, or `connect.<name>.az_ids`)"#
         => r#"put subnets in an AZ the service serves, or offer the service there"#;
+    E053 Error
+        r#"`vpcegen build` of a spec marked `abstract = true`: a baseline, only ever extended, is not built alone"#
+        => r#"build the specs that extend it; `vpcegen build DIR` builds every spec under DIR and skips abstract baselines"#;
+    E054 Error
+        r#"a folder given on the command line holds no spec to build: no `*.toml` outside hidden folders, or only abstract baselines"#
+        => r#"check the folder, or name the spec files"#;
     E061 Error
         r#"`region` is not an AWS Region (a did-you-mean gives the closest one); the Regions are those of every partition in botocore's endpoint data (`data/aws-region-facts.toml`). Also `vpcegen services --region` with such a name"#
         => r#"write the Region's code, such as `eu-west-1`"#;

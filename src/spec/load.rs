@@ -416,15 +416,28 @@ fn merge_extends(
         }
     }
     if let Some(mut base) = merged {
-        // The extending file's own `extends` stays, so the reader still sees it.
-        let own_extends = table.entries.iter().find(|e| e.key == "extends").cloned();
+        // The extending file's own `extends` stays, so the reader still sees
+        // it; so does its own `abstract`: a baseline's is not inherited.
+        let own = |t: &Table| -> Vec<_> {
+            t.entries
+                .iter()
+                .filter(|e| UNINHERITED.contains(&e.key.as_str()))
+                .cloned()
+                .collect()
+        };
+        let own = own(&table);
         value::merge(&mut base, std::mem::take(&mut table), &mut Vec::new());
-        base.entries.retain(|e| e.key != "extends");
-        base.entries.extend(own_extends);
+        base.entries
+            .retain(|e| !UNINHERITED.contains(&e.key.as_str()));
+        base.entries.extend(own);
         table = base;
     }
     Some((table, height))
 }
+
+/// Top-level keys that say something of the file itself, never merged
+/// from a baseline into the spec that extends it.
+const UNINHERITED: &[&str] = &["extends", "abstract"];
 
 /// Adds a file read for `via` to the source map, linked to the file that
 /// extends it.
@@ -543,6 +556,9 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
         .get("extends")
         .and_then(|n| read::strings(n, "extends", d, read::text))
         .unwrap_or_default();
+    let is_abstract = r
+        .get("abstract")
+        .and_then(|n| read::boolean(n, "abstract", d));
     let tags = r
         .get("tags")
         .map(|n| read_tags(n, "tags", d))
@@ -574,6 +590,7 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
         region,
         account,
         extends,
+        is_abstract,
         tags,
         vpc,
         reach,

@@ -4,6 +4,7 @@
 //! The types double as the JSON Schema (`vpcegen schema`): their doc comments
 //! are what an editor shows on hover.
 
+pub mod folders;
 mod load;
 mod read;
 mod types;
@@ -74,6 +75,11 @@ pub struct Spec {
     /// Paths are relative to this file.
     #[schemars(default)]
     pub extends: Vec<Sp<String>>,
+    /// `true` for a baseline that is only ever extended: `vpcegen build`
+    /// refuses it given alone and skips it in a folder. Not inherited by
+    /// the specs that extend it.
+    #[schemars(rename = "abstract", default, with = "bool")]
+    pub is_abstract: Option<Sp<bool>>,
     /// Tags set on every resource that takes tags, besides `Name`.
     #[schemars(default, with = "BTreeMap<String, String>")]
     pub tags: Vec<(Sp<String>, Sp<String>)>,
