@@ -141,6 +141,9 @@ codes! {
     E052 Error
         r#"no AZ ID in common between the consumer's `vpc.az_ids` and the service's (the provider's `vpc.az_ids`, or `connect.<name>.az_ids`)"#
         => r#"put subnets in an AZ the service serves, or offer the service there"#;
+    E057 Error
+        r#"`[terraform] aws_provider` is not `5` or `6` (the hashicorp/aws majors vpcegen writes modules for)"#
+        => r#"write `aws_provider = 6` (the default) or `aws_provider = 5`, or leave it out"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;
