@@ -344,8 +344,16 @@ fn resource_ids(model: &Model) -> Vec<String> {
         }
         ids.push(endpoint_id(&c.ident));
     }
+    // Not a resource, but a logical ID in the template all the same: an
+    // input is never named like the Region rule either.
+    if model.region.is_some() {
+        ids.push(REGION_RULE.into());
+    }
     ids
 }
+
+/// The logical ID of the Region guard's rule.
+const REGION_RULE: &str = "DeployRegion";
 
 fn tags(model: &Model, name: &str) -> Cfn {
     let mut list: Vec<Cfn> = model
@@ -632,7 +640,7 @@ fn region_rule(model: &Model) -> Option<Cfn> {
         ),
     ]);
     Some(Cfn::Map(vec![(
-        "DeployRegion".into(),
+        REGION_RULE.into(),
         Cfn::Map(vec![("Assertions".into(), Cfn::List(vec![assertion]))]),
     )]))
 }
@@ -1065,6 +1073,26 @@ mod tests {
     fn vpc_cidr_is_reserved_only_when_vpcegen_adds_it() {
         assert_eq!(refused("vpc_cidr", None, false), None);
         assert_eq!(refused("vpc_cidr", None, true), Some(Code::E018));
+    }
+
+    /// The Region rule's logical ID is taken, like a resource's.
+    #[test]
+    fn an_input_named_like_the_region_rule_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("spec.toml");
+        for (region, refused) in [("region = \"eu-west-1\"\n", true), ("", false)] {
+            let spec = format!(
+                "version = 1\nname = \"a\"\n{region}[vpc]\nid = {{ input = \"deploy_region\" }}\n[reach]\nservices = [\"sts\"]\n"
+            );
+            std::fs::write(&path, spec).expect("write spec");
+            let c = crate::compile(
+                std::slice::from_ref(&path),
+                Some(Target::Cloudformation),
+                false,
+            );
+            let got: Vec<Code> = c.diagnostics.iter().map(|d| d.code).collect();
+            assert_eq!(got.contains(&Code::E019), refused, "{region:?}: {got:?}");
+        }
     }
 
     #[test]
