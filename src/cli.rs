@@ -1,6 +1,7 @@
 //! The command line, as clap definitions (also the source of `--help`).
 
 use crate::render::{CfnFormat, Target};
+use crate::spec::AwsProvider;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -51,6 +52,11 @@ pub enum Command {
         /// disk, print a diff, and exit 1 if anything differs.
         #[arg(long)]
         check: bool,
+        /// Major version of the hashicorp/aws provider the Terraform output
+        /// is written for: 5 or 6. Wins over each spec's `[terraform]
+        /// aws_provider` (default 6).
+        #[arg(long, value_name = "MAJOR", value_parser = aws_provider)]
+        aws_provider: Option<AwsProvider>,
     },
     /// Check specs and print diagnostics; writes nothing.
     Validate {
@@ -122,9 +128,28 @@ fn gigabytes(s: &str) -> Result<f64, String> {
     }
 }
 
+/// `--aws-provider`: a hashicorp/aws major vpcegen writes for.
+fn aws_provider(s: &str) -> Result<AwsProvider, String> {
+    s.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(AwsProvider::from_major)
+        .ok_or_else(|| format!("`{s}` is not a provider major vpcegen writes for: give 5 or 6"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::gigabytes;
+    use super::{aws_provider, gigabytes};
+    use crate::spec::AwsProvider;
+
+    #[test]
+    fn aws_provider_is_a_major_vpcegen_writes_for() {
+        assert_eq!(aws_provider("6"), Ok(AwsProvider::V6));
+        assert_eq!(aws_provider("5"), Ok(AwsProvider::V5));
+        for bad in ["4", "7", "6.0", "", "latest", "-6"] {
+            assert!(aws_provider(bad).is_err(), "{bad:?} is refused");
+        }
+    }
 
     #[test]
     fn gigabytes_are_finite_and_not_negative() {

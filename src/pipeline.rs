@@ -30,6 +30,8 @@ pub struct Compiled {
     /// changed nothing in it: planning it again would only repeat the work
     /// (see [`KEEP_CHECKED_MODELS`]). Taken by the first [`Compiled::plan`].
     checked: Vec<std::sync::Mutex<Option<model::Model>>>,
+    /// `--aws-provider`: replaces every planned model's own choice.
+    aws_provider: Option<spec::AwsProvider>,
 }
 
 /// Builds of at most this many specs keep the models their check made
@@ -69,6 +71,13 @@ impl Compiled {
             .map(|s| s.spec.is_abstract.as_ref().is_some_and(|a| a.value))
     }
 
+    /// The hashicorp/aws major the command line asks for (`--aws-provider`),
+    /// which wins over each spec's `[terraform] aws_provider`.
+    pub fn with_aws_provider(mut self, major: Option<spec::AwsProvider>) -> Compiled {
+        self.aws_provider = major;
+        self
+    }
+
     /// Plans spec `i` from its spec and the link table. The spec was
     /// checked, so this fails only if a file it reads changed meanwhile.
     pub fn plan(&self, i: usize) -> Result<model::Model, String> {
@@ -76,10 +85,14 @@ impl Compiled {
             .checked
             .get(i)
             .and_then(|m| m.lock().ok().and_then(|mut m| m.take()));
-        match kept {
-            Some(m) => Ok(m),
-            None => plan_one(&self.specs[i], &self.sources, &self.links),
+        let mut m = match kept {
+            Some(m) => m,
+            None => plan_one(&self.specs[i], &self.sources, &self.links)?,
+        };
+        if let Some(major) = self.aws_provider {
+            m.aws_provider = major;
         }
+        Ok(m)
     }
 
     /// `build`: a spec marked `abstract = true` is a baseline, only ever
@@ -272,6 +285,7 @@ pub fn compile_timed(
         facts,
         links,
         checked,
+        aws_provider: None,
     }
 }
 
@@ -433,6 +447,25 @@ pub fn render_model(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--aws-provider` wins over the spec's `[terraform] aws_provider`,
+    /// for a model kept from the check and one planned again alike.
+    #[test]
+    fn the_command_lines_provider_major_wins_over_the_specs() {
+        use crate::spec::AwsProvider;
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/aws-provider-5");
+        let c = compile(&scenario(&dir), Some(Target::Terraform), false);
+        assert_eq!(
+            c.plan(0).unwrap().aws_provider,
+            AwsProvider::V5,
+            "the spec's"
+        );
+        let c = compile(&scenario(&dir), Some(Target::Terraform), false)
+            .with_aws_provider(Some(AwsProvider::V6));
+        assert_eq!(c.plan(0).unwrap().aws_provider, AwsProvider::V6, "kept");
+        assert_eq!(c.plan(0).unwrap().aws_provider, AwsProvider::V6, "planned");
+    }
 
     /// The specs a scenario builds: its `build` file's list, else `spec.toml`.
     fn scenario(dir: &std::path::Path) -> Vec<PathBuf> {

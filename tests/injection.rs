@@ -272,6 +272,7 @@ fn yaml_to_json(v: &yaml_serde::Value) -> Result<J, String> {
                 }
                 "!Sub" => json!({ "Fn::Sub": inner }),
                 "!Join" => json!({ "Fn::Join": inner }),
+                "!Equals" => json!({ "Fn::Equals": inner }),
                 other => return Err(format!("an unexpected YAML tag {other}")),
             }
         }
@@ -424,7 +425,13 @@ fn cloudformation_structure(cf: &Cf, json: &str) -> Result<(), String> {
     }
     // Second-level keys, as written (4 spaces in) and as parsed.
     let keys_written = json.lines().filter(|l| l.starts_with("    \"")).count();
-    let keys_parsed: usize = ["Metadata", "Parameters", "Resources", "Outputs"]
+    if section("Rules") != usize::from(m.region.is_some()) {
+        return Err(format!(
+            "CloudFormation: {} Rules, one Region guard for a spec with a `region`\n{json}",
+            section("Rules")
+        ));
+    }
+    let keys_parsed: usize = ["Metadata", "Parameters", "Rules", "Resources", "Outputs"]
         .iter()
         .map(|s| section(s))
         .sum();

@@ -17,6 +17,8 @@ pub(crate) struct Args<'a> {
     pub out: &'a Path,
     pub templates: Option<&'a Path>,
     pub check: bool,
+    /// `--aws-provider`, which wins over the specs' own.
+    pub aws_provider: Option<crate::spec::AwsProvider>,
     pub deny_warnings: bool,
 }
 
@@ -31,7 +33,8 @@ pub(crate) fn run(a: &Args, report: Report, stdout: &mut dyn Write, stderr: &mut
     // comes first, alone, as if nothing else had run.
     let (engine, compiled) = std::thread::scope(|scope| {
         let engine = scope.spawn(|| Engine::new(a.templates));
-        let compiled = compile_timed(a.specs, Some(a.target), a.deny_warnings, &mut t);
+        let compiled = compile_timed(a.specs, Some(a.target), a.deny_warnings, &mut t)
+            .with_aws_provider(a.aws_provider);
         let engine = engine.join().expect("parsing templates does not panic");
         (engine, compiled)
     });

@@ -30,6 +30,7 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
             out,
             templates,
             check,
+            aws_provider,
         } => build::run(
             &build::Args {
                 specs,
@@ -38,6 +39,7 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
                 out,
                 templates: templates.as_deref(),
                 check: *check,
+                aws_provider: *aws_provider,
                 deny_warnings: cli.deny_warnings,
             },
             report,

@@ -147,6 +147,9 @@ codes! {
     E054 Error
         r#"a folder given on the command line holds no spec to build: no `*.toml` outside hidden folders, or only abstract baselines"#
         => r#"check the folder, or name the spec files"#;
+    E057 Error
+        r#"`[terraform] aws_provider` is not `5` or `6` (the hashicorp/aws majors vpcegen writes modules for)"#
+        => r#"write `aws_provider = 6` (the default) or `aws_provider = 5`, or leave it out"#;
     E061 Error
         r#"`region` is not an AWS Region (a did-you-mean gives the closest one); the Regions are those of every partition in botocore's endpoint data (`data/aws-region-facts.toml`). Also `vpcegen services --region` with such a name"#
         => r#"write the Region's code, such as `eu-west-1`"#;

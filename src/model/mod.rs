@@ -15,7 +15,9 @@ use crate::catalog::Catalog;
 use crate::check::Links;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceMap, Span};
-use crate::spec::{AccountId, Cidr, EndpointType, Net, Policy, Principal, SecurityGroup, Sp, Spec};
+use crate::spec::{
+    AccountId, AwsProvider, Cidr, EndpointType, Net, Policy, Principal, SecurityGroup, Sp, Spec,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -65,6 +67,12 @@ pub struct Model {
     /// The spec's path as given on the command line, for generated headers.
     pub source: String,
     pub region: Option<String>,
+    /// The hashicorp/aws major the Terraform module is written for: the
+    /// spec's `[terraform] aws_provider` (default 6); a build's
+    /// `--aws-provider` replaces it (`Compiled::plan`, where every model
+    /// that is rendered comes from). Unused by CloudFormation.
+    #[serde(skip_serializing_if = "AwsProvider::is_default")]
+    pub aws_provider: AwsProvider,
     /// Tags from the spec (after `extends`), in the order written.
     pub tags: Vec<(String, String)>,
     pub vpc_id: Value,
@@ -412,6 +420,11 @@ pub fn lower(
         name: spec.name.value.clone(),
         source: sources.get(file).portable().to_string(),
         region: spec.region.as_ref().map(|r| r.value.to_string()),
+        aws_provider: spec
+            .terraform
+            .aws_provider
+            .as_ref()
+            .map_or_else(AwsProvider::default, |p| p.value),
         tags: spec
             .tags
             .iter()
@@ -506,6 +519,41 @@ mod testing {
 mod tests {
     use super::testing::model;
     use super::*;
+
+    #[test]
+    fn the_provider_major_is_the_specs_its_baselines_or_6() {
+        let spec = |extra: &str| {
+            format!("version = 1\nname = \"a\"\n{extra}[reach]\nservices = [\"sts\"]\n")
+        };
+        assert_eq!(model(&spec("")).aws_provider, AwsProvider::V6);
+        let five = spec("[terraform]\naws_provider = 5\n");
+        assert_eq!(model(&five).aws_provider, AwsProvider::V5);
+        let base = ("base.toml", five.as_str());
+        let of = |extra: &str| {
+            let child = spec(&format!("extends = [\"base.toml\"]\n{extra}"));
+            let m = testing::lowered(&child, &[base]).0.expect("a model");
+            m.aws_provider
+        };
+        assert_eq!(of(""), AwsProvider::V5, "inherited from the baseline");
+        assert_eq!(
+            of("[terraform]\naws_provider = 6\n"),
+            AwsProvider::V6,
+            "the child wins"
+        );
+    }
+
+    #[test]
+    fn a_provider_major_vpcegen_does_not_write_for_is_e057() {
+        for bad in ["7", "4", "\"6\"", "6.0", "true", "[6]"] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("spec.toml");
+            let text = format!("version = 1\nname = \"a\"\n[terraform]\naws_provider = {bad}\n");
+            std::fs::write(&path, text).expect("write spec");
+            let (mut sources, mut d) = (SourceMap::default(), Diagnostics::default());
+            crate::spec::load(&[path], &mut sources, &mut d);
+            assert_eq!(testing::codes(&d), [Code::E057], "aws_provider = {bad}");
+        }
+    }
 
     #[test]
     fn a_connect_keeps_its_own_key_and_prints_under_its_section() {

@@ -35,6 +35,10 @@ pub(super) fn origins(spec: &Spec, sources: &SourceMap) -> Vec<(String, String)>
             spec.reach.security_group.as_ref().map(|v| v.span),
         ),
         ("reach.policy", spec.reach.policy.as_ref().map(|v| v.span)),
+        (
+            "terraform.aws_provider",
+            spec.terraform.aws_provider.as_ref().map(|v| v.span),
+        ),
     ] {
         if let Some(span) = span {
             at(key.into(), span);

@@ -27,6 +27,8 @@ pub enum Expr {
     Map(Vec<(String, Expr)>),
     /// A function call whose arguments are written in order.
     Call(String, Vec<Expr>),
+    /// `left == right`, for a condition.
+    Equals(Box<Expr>, Box<Expr>),
     /// An expression written out already, at indent 0, for values that
     /// many resources share (a policy document); made by [`Expr::shared`].
     Written(Arc<str>),
@@ -204,6 +206,11 @@ impl Expr {
                     a.write(indent, out);
                 }
                 out.push(')');
+            }
+            Expr::Equals(left, right) => {
+                left.write(indent, out);
+                out.push_str(" == ");
+                right.write(indent, out);
             }
         }
     }

@@ -106,6 +106,9 @@ impl Serialize for Json<'_> {
             Cfn::Sub(x) => self.one_line(s, |s| function(s, "Fn::Sub", x)),
             Cfn::GetAtt(r, a) => self.one_line(s, |s| function(s, "Fn::GetAtt", &[r, a])),
             Cfn::Join(sep, v) => self.one_line(s, |s| function(s, "Fn::Join", &(sep, self.of(v)))),
+            Cfn::Equals(a, b) => {
+                self.one_line(s, |s| function(s, "Fn::Equals", &(self.of(a), self.of(b))))
+            }
             Cfn::List(items) if !self.value.is_block() => self.one_line(s, |s| self.seq(s, items)),
             Cfn::List(items) => self.seq(s, items),
             Cfn::Map(entries) => {

@@ -14,7 +14,12 @@ use serde::Serialize;
 struct View {
     header: String,
     tags: Expr,
+    /// `required_providers`' constraint: the model's provider major only.
+    aws_provider_version: Expr,
+    /// Whether `data.aws_region.current` is read (for service names built
+    /// at deploy time, or for the Region guard).
     needs_region: bool,
+    region_guard: Option<RegionGuardView>,
     #[serde(flatten)]
     network: NetworkView,
     /// The group shared by the reach endpoints, when vpcegen creates it.
@@ -24,6 +29,16 @@ struct View {
     connects: Vec<ConnectView>,
     variables: Vec<VariableView>,
     outputs: Vec<OutputView>,
+}
+
+/// A `postcondition` on `data.aws_region.current` that fails the plan
+/// when the provider's Region is not the spec's. Not a top-level `check`
+/// block: a failed check assertion is only a warning, and the plan goes on
+/// to create endpoints for another Region's service names.
+#[derive(Serialize)]
+struct RegionGuardView {
+    condition: Expr,
+    error_message: Expr,
 }
 
 #[derive(Serialize)]
@@ -196,9 +211,38 @@ fn group_view(g: &CreatedSecurityGroup) -> SecurityGroupView {
     }
 }
 
+/// The Region's code as the model's provider major reads it from
+/// `data.aws_region.current` (`region` in 6, `name` in 5).
+fn current_region(model: &Model) -> String {
+    format!(
+        "data.aws_region.current.{}",
+        model.aws_provider.region_attribute()
+    )
+}
+
+/// The guard of a spec with a `region`: the condition on `self` and a
+/// message naming both Regions' roles.
+fn region_guard(model: &Model) -> Option<RegionGuardView> {
+    let region = model.region.as_ref()?;
+    let attr = format!("self.{}", model.aws_provider.region_attribute());
+    Some(RegionGuardView {
+        condition: Expr::Equals(Box::new(r(attr.clone())), Box::new(s(region.clone()))),
+        error_message: Expr::Template(vec![
+            Part::Lit(format!(
+                "Region mismatch: the spec's Region is {region} (vpcegen wrote this module for it), but the provider's Region is "
+            )),
+            Part::Ref(attr),
+            Part::Lit(format!(
+                ". Configure the AWS provider for {region}, or set `region` in the spec to the Region you deploy to and build again."
+            )),
+        ]),
+    })
+}
+
 fn endpoint(
     e: &Endpoint,
     security_group_ids: Option<Expr>,
+    current_region: &str,
     needs_region: &mut bool,
     policies: &mut super::Policies<Expr>,
 ) -> EndpointView {
@@ -212,7 +256,7 @@ fn endpoint(
                 .expect("a regional name has {region}");
             Expr::Template(vec![
                 Part::Lit(before.into()),
-                Part::Ref("data.aws_region.current.name".into()),
+                Part::Ref(current_region.into()),
                 Part::Lit(after.into()),
             ])
         }
@@ -295,7 +339,9 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         Some(ReachGroups::Existing(v)) => (None, Some(network(v, ""))),
         None => (None, None),
     };
-    let mut needs_region = false;
+    let region_guard = region_guard(model);
+    let mut needs_region = region_guard.is_some();
+    let current_region = current_region(model);
     let mut policies = super::Policies::new();
     let endpoints = model
         .endpoints
@@ -304,7 +350,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             let groups = (e.kind == EndpointType::Interface)
                 .then(|| reach_groups.clone())
                 .flatten();
-            endpoint(e, groups, &mut needs_region, &mut policies)
+            endpoint(e, groups, &current_region, &mut needs_region, &mut policies)
         })
         .collect();
     let connects = model
@@ -317,7 +363,13 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 .expect("a connect has its own group");
             ConnectView {
                 security_group: group_view(g),
-                endpoint: endpoint(c, Some(group_ids(g)), &mut needs_region, &mut policies),
+                endpoint: endpoint(
+                    c,
+                    Some(group_ids(g)),
+                    &current_region,
+                    &mut needs_region,
+                    &mut policies,
+                ),
             }
         })
         .collect();
@@ -331,7 +383,9 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 .map(|(k, v)| (k.clone(), s(v.clone())))
                 .collect(),
         ),
+        aws_provider_version: s(model.aws_provider.version_constraint()),
         needs_region,
+        region_guard,
         network: network_view(model),
         security_group,
         endpoints,
@@ -537,6 +591,43 @@ fn write(model: &Model, engine: &Engine, view: &View, header: &str) -> Result<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Terraform files of scenario `case`, for provider `major`.
+    fn files(case: &str, major: crate::spec::AwsProvider) -> Vec<File> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases")
+            .join(case)
+            .join("spec.toml");
+        let c = crate::compile(&[path], None, false).with_aws_provider(Some(major));
+        let engine = Engine::new(None).expect("built-in templates");
+        render(&c.plan(0).expect("a plan"), &engine).expect("renders")
+    }
+
+    fn text(files: &[File], name: &str) -> String {
+        let f = files.iter().find(|f| f.path == name);
+        f.expect("the file").contents.clone()
+    }
+
+    /// A spec with a `region` fails the plan in another Region, reading
+    /// the major's attribute; one without has no guard, and reads the
+    /// same attribute for its service names. `versions.tf` pins the major.
+    #[test]
+    fn each_major_reads_its_region_attribute_and_pins_itself() {
+        use crate::spec::AwsProvider;
+        for (major, attr) in [(AwsProvider::V6, "region"), (AwsProvider::V5, "name")] {
+            let main = text(&files("region-guard", major), "main.tf");
+            let want = format!(
+                "    postcondition {{\n      condition     = self.{attr} == \"eu-west-1\"\n      error_message = \"Region mismatch: the spec's Region is eu-west-1 (vpcegen wrote this module for it), but the provider's Region is ${{self.{attr}}}. "
+            );
+            assert!(main.contains(&want), "{main}");
+            let plain = files("aws-provider-5", major);
+            assert!(!text(&plain, "main.tf").contains("postcondition"));
+            let read = format!("${{data.aws_region.current.{attr}}}");
+            assert!(text(&plain, "endpoints.tf").contains(&read), "reads {read}");
+            let pin = format!("version = \"{}\"", major.version_constraint());
+            assert!(text(&plain, "versions.tf").contains(&pin), "{pin}");
+        }
+    }
 
     /// Each attribute as the outputs and resources wrote it before [`Ref`].
     #[test]

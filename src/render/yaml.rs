@@ -17,6 +17,8 @@ pub enum Cfn {
     Sub(String),
     GetAtt(String, String),
     Join(String, Box<Cfn>),
+    /// `Fn::Equals`, for a rule's assertion.
+    Equals(Box<Cfn>, Box<Cfn>),
     Bool(bool),
     Int(i64),
     List(Vec<Cfn>),
@@ -254,6 +256,13 @@ impl Cfn {
                 yaml_quoted_into(sep, out);
                 out.push_str(", ");
                 v.yaml_flow(out);
+                out.push(']');
+            }
+            Cfn::Equals(a, b) => {
+                out.push_str("!Equals [");
+                a.yaml_flow(out);
+                out.push_str(", ");
+                b.yaml_flow(out);
                 out.push(']');
             }
             Cfn::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

@@ -583,6 +583,10 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
         .get("connect")
         .map(|n| read_sections(n, "connect", d, read_connect))
         .unwrap_or_default();
+    let terraform = r
+        .get("terraform")
+        .and_then(|n| read_terraform(n, d))
+        .unwrap_or_default();
     r.finish(d);
     Some(Spec {
         version: version?,
@@ -597,7 +601,40 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
         service,
         expose,
         connect,
+        terraform,
     })
+}
+
+fn read_terraform(n: &Node, d: &mut Diagnostics) -> Option<TerraformSettings> {
+    let mut r = read::table(n, "terraform", d)?;
+    let aws_provider = r.get("aws_provider").and_then(|n| read_aws_provider(n, d));
+    r.finish(d);
+    Some(TerraformSettings { aws_provider })
+}
+
+/// `terraform.aws_provider`: a major vpcegen writes for (E057 otherwise,
+/// whatever the value's type, so the help always lists the majors).
+fn read_aws_provider(n: &Node, d: &mut Diagnostics) -> Option<Sp<AwsProvider>> {
+    let major = match &n.kind {
+        Kind::Int(Some(v)) => AwsProvider::from_major(*v),
+        _ => None,
+    };
+    if major.is_none() {
+        let label = match &n.kind {
+            Kind::Int(Some(v)) => format!("provider {v} is not a major vpcegen writes for"),
+            Kind::Str(_) => "a string: write the number without quotes".into(),
+            other => format!("found {}", other.describe()),
+        };
+        d.push(
+            Diagnostic::new(
+                Code::E057,
+                "`terraform.aws_provider` must be the major version 5 or 6",
+            )
+            .at(n.span, label)
+            .help("write `aws_provider = 6` (hashicorp/aws 6.x, the default) or `aws_provider = 5` (5.x)"),
+        );
+    }
+    major.map(|m| Sp::new(m, n.span))
 }
 
 /// A string read into a value by `parse`; E010 with its hint if it fails.

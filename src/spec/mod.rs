@@ -12,7 +12,7 @@ pub mod value;
 
 pub use load::{Loaded, io_reason, load, load_referenced};
 pub use types::{
-    AccountId, AzId, Cidr, ConnectionEvent, InputName, Principal, Region, SnsTopicArn,
+    AccountId, AwsProvider, AzId, Cidr, ConnectionEvent, InputName, Principal, Region, SnsTopicArn,
 };
 
 use crate::source::Span;
@@ -99,6 +99,22 @@ pub struct Spec {
     /// Services others expose that this VPC consumes (`[connect.<name>]`).
     #[schemars(default, with = "BTreeMap<String, Connect>")]
     pub connect: IndexMap<String, Connect>,
+    /// Settings of the Terraform output only.
+    #[schemars(default)]
+    pub terraform: TerraformSettings,
+}
+
+/// `[terraform]`: how the Terraform module is written. A spec that
+/// `extends` a baseline overrides the baseline's settings key by key.
+#[derive(Clone, Debug, Default, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct TerraformSettings {
+    /// Major version of the hashicorp/aws provider the module is written
+    /// for: `6` (default) or `5`. `required_providers` pins that major, and
+    /// the module uses nothing it deprecates. `--aws-provider` on the
+    /// command line wins over it.
+    #[schemars(with = "Option<u8>", extend("enum" = [5, 6]))]
+    pub aws_provider: Option<Sp<AwsProvider>>,
 }
 
 /// A network input in one of three forms.

@@ -570,3 +570,82 @@ mod tests {
         assert!(ConnectionEvent::parse("").is_err());
     }
 }
+
+/// The major version of the hashicorp/aws provider a Terraform module is
+/// written for (`[terraform] aws_provider`, `--aws-provider`). Decided once,
+/// in the plan ([`crate::model::Model::aws_provider`]); the renderer reads
+/// what each major needs from here, so no template decides it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AwsProvider {
+    /// hashicorp/aws 5.x.
+    V5,
+    /// hashicorp/aws 6.x, the default.
+    #[default]
+    V6,
+}
+
+/// As the spec writes it: the major, a number.
+impl serde::Serialize for AwsProvider {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.major())
+    }
+}
+
+impl AwsProvider {
+    /// The majors vpcegen writes for, as written in a spec.
+    pub const MAJORS: [i64; 2] = [5, 6];
+
+    pub fn from_major(major: i64) -> Option<AwsProvider> {
+        match major {
+            5 => Some(AwsProvider::V5),
+            6 => Some(AwsProvider::V6),
+            _ => None,
+        }
+    }
+
+    pub fn major(self) -> i64 {
+        match self {
+            AwsProvider::V5 => 5,
+            AwsProvider::V6 => 6,
+        }
+    }
+
+    /// The `required_providers` constraint: this major, and no other.
+    pub fn version_constraint(self) -> String {
+        let m = self.major();
+        format!(">= {m}.0, < {}.0", m + 1)
+    }
+
+    /// The attribute of `data.aws_region` holding the Region's code:
+    /// provider 6 deprecates `name` (and `id`) in favour of `region`,
+    /// which provider 5 does not have.
+    pub fn region_attribute(self) -> &'static str {
+        match self {
+            AwsProvider::V5 => "name",
+            AwsProvider::V6 => "region",
+        }
+    }
+
+    pub fn is_default(&self) -> bool {
+        *self == AwsProvider::default()
+    }
+}
+
+#[cfg(test)]
+mod aws_provider_tests {
+    use super::AwsProvider;
+
+    #[test]
+    fn each_major_pins_itself_and_reads_its_region_attribute() {
+        assert_eq!(AwsProvider::default(), AwsProvider::V6);
+        assert_eq!(AwsProvider::V6.version_constraint(), ">= 6.0, < 7.0");
+        assert_eq!(AwsProvider::V5.version_constraint(), ">= 5.0, < 6.0");
+        assert_eq!(AwsProvider::V6.region_attribute(), "region");
+        assert_eq!(AwsProvider::V5.region_attribute(), "name");
+        for m in AwsProvider::MAJORS {
+            assert_eq!(AwsProvider::from_major(m).map(AwsProvider::major), Some(m));
+        }
+        assert_eq!(AwsProvider::from_major(7), None);
+        assert_eq!(AwsProvider::from_major(4), None);
+    }
+}
