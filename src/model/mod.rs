@@ -32,6 +32,7 @@ mod outputs;
 mod policies;
 mod reasons;
 mod refs;
+mod scanner;
 mod security_groups;
 mod services;
 
@@ -43,6 +44,7 @@ pub use naming::{Naming, SnakeCase};
 pub use policies::org_policy;
 pub use reasons::{Reason, connect_label};
 pub use refs::{Attr, Ref, RefOrValue, ResourceId, ResourceKind};
+pub use scanner::{Check, ResourceSkips, Skip};
 
 // Helpers the passes share, in scope for each pass through `use super::*`.
 use endpoints::type_word;
@@ -83,6 +85,10 @@ pub struct Model {
     pub connects: Vec<Endpoint>,
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
+    /// The scanner checks each created resource skips, with the reason
+    /// (`scanner`); left out of the model JSON, which lists no resources.
+    #[serde(skip)]
+    pub scanner_skips: Vec<ResourceSkips>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<AccountId>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -387,6 +393,7 @@ pub fn lower(
     lints::interface_quota(spec, &endpoints, &connects, d);
 
     let outputs = outputs::outputs(&endpoints, security_groups.as_ref(), &exposes, &connects);
+    let scanner_skips = scanner::skips(&exposes);
     let vpc_cidr = cidr.as_ref().map(|c| c.value.clone());
     let mut inputs = dedupe_inputs(inputs, vpc_cidr == Some(Value::VpcCidr), naming, d);
     inputs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
@@ -424,6 +431,7 @@ pub fn lower(
         connects,
         inputs,
         outputs,
+        scanner_skips,
         origins: origins(spec, sources),
         account: spec.account.as_ref().map(|a| a.value.clone()),
         az_ids: spec

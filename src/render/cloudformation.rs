@@ -37,6 +37,8 @@ struct ParameterView<V> {
 struct ResourceView<V> {
     logical_id: String,
     kind: String,
+    /// `checkov: { skip: [...] }`, when a check is skipped on it.
+    metadata: Option<V>,
     properties: V,
 }
 
@@ -86,6 +88,7 @@ impl View<Cfn> {
                     Ok(ResourceView {
                         logical_id: r.logical_id,
                         kind: r.kind,
+                        metadata: r.metadata.map(w).transpose()?,
                         properties: w(r.properties)?,
                     })
                 })
@@ -148,10 +151,9 @@ impl View<Cfn> {
                     r.kind
                 ));
             }
-            let m = vec![
-                ("Type".into(), Cfn::Str(r.kind.into())),
-                ("Properties".into(), r.properties),
-            ];
+            let mut m = vec![("Type".into(), Cfn::Str(r.kind.into()))];
+            m.extend(r.metadata.map(|x| ("Metadata".into(), x)));
+            m.push(("Properties".into(), r.properties));
             Ok((checked_logical_id(r.logical_id)?, Cfn::Map(m)))
         });
         top.push((
@@ -461,6 +463,7 @@ fn security_group(
         })
         .collect::<Result<_, String>>()?;
     Ok(ResourceView {
+        metadata: None,
         logical_id: group_id(&g.ident),
         kind: "AWS::EC2::SecurityGroup".into(),
         properties: Cfn::Map(vec![
@@ -544,6 +547,7 @@ fn endpoint(
     }
     props.push(("Tags".into(), tags(model, &e.name_tag)));
     Ok(ResourceView {
+        metadata: None,
         logical_id: endpoint_id(&e.ident),
         kind: "AWS::EC2::VPCEndpoint".into(),
         properties: Cfn::Map(props),
@@ -669,7 +673,28 @@ fn resources(model: &Model) -> Result<Vec<ResourceView<Cfn>>, String> {
         let groups = group_ids(g)?;
         resources.push(endpoint(model, c, &vpc_id, Some(groups), &mut policies)?);
     }
+    for r in &mut resources {
+        r.metadata = skips(model, &r.logical_id);
+    }
     Ok(resources)
+}
+
+/// The checks skipped on the resource `logical_id`, as checkov reads them:
+/// `Metadata: { checkov: { skip: [{ id, comment }] } }`.
+fn skips(model: &Model, logical_id: &str) -> Option<Cfn> {
+    let of = model
+        .scanner_skips
+        .iter()
+        .find(|r| self::logical_id(&r.resource) == logical_id)?;
+    let skip = |s: &crate::model::Skip| {
+        Cfn::Map(vec![
+            ("id".into(), Cfn::Str(s.check.id().into())),
+            ("comment".into(), Cfn::Str(s.reason.clone().into())),
+        ])
+    };
+    let list = Cfn::List(of.skips.iter().map(skip).collect());
+    let checkov = Cfn::Map(vec![("skip".into(), list)]);
+    Some(Cfn::Map(vec![("checkov".into(), checkov)]))
 }
 
 /// An expose: its NLB, target group and listener when created, the
@@ -690,6 +715,7 @@ fn expose_resources(
     {
         let subnets = network(model.subnets.as_ref().expect("a created NLB has subnets"))?;
         resources.push(ResourceView {
+            metadata: None,
             logical_id: format!("{base}LoadBalancer"),
             kind: "AWS::ElasticLoadBalancingV2::LoadBalancer".into(),
             properties: Cfn::Map(vec![
@@ -711,6 +737,7 @@ fn expose_resources(
             ]),
         });
         resources.push(ResourceView {
+            metadata: None,
             logical_id: format!("{base}TargetGroup"),
             kind: "AWS::ElasticLoadBalancingV2::TargetGroup".into(),
             properties: target_group(
@@ -722,6 +749,7 @@ fn expose_resources(
             ),
         });
         resources.push(ResourceView {
+            metadata: None,
             logical_id: format!("{base}Listener"),
             kind: "AWS::ElasticLoadBalancingV2::Listener".into(),
             properties: Cfn::Map(vec![
@@ -746,6 +774,7 @@ fn expose_resources(
     }
     let lb_ref = ref_or_value(&x.nlb_arn())?;
     resources.push(ResourceView {
+        metadata: None,
         logical_id: format!("{base}EndpointService"),
         kind: "AWS::EC2::VPCEndpointService".into(),
         properties: Cfn::Map(vec![
@@ -759,6 +788,7 @@ fn expose_resources(
     });
     if let Some(n) = &x.notify {
         resources.push(ResourceView {
+            metadata: None,
             logical_id: format!("{base}ConnectionNotification"),
             kind: "AWS::EC2::VPCEndpointConnectionNotification".into(),
             properties: Cfn::Map(vec![
@@ -784,6 +814,7 @@ fn expose_resources(
     }
     if !x.allowed_principals.is_empty() {
         resources.push(ResourceView {
+            metadata: None,
             logical_id: format!("{base}Permissions"),
             kind: "AWS::EC2::VPCEndpointServicePermissions".into(),
             properties: Cfn::Map(vec![
@@ -897,6 +928,32 @@ mod tests {
         Target::Cloudformation
             .backend()
             .emit(&c.plan(0).expect("a plan"), &engine, CfnFormat::Yaml)
+    }
+
+    /// checkov reads a skip from the resource's `Metadata`; resources
+    /// without one get none.
+    #[test]
+    fn skipped_checks_are_in_the_resources_metadata() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases/expose-no-principals/spec.toml");
+        let c = crate::compile(&[path], Some(Target::Cloudformation), false);
+        let engine = Engine::new(None).expect("built-in templates");
+        let files = Target::Cloudformation
+            .backend()
+            .emit(&c.plan(0).expect("a plan"), &engine, CfnFormat::Json)
+            .expect("renders");
+        let doc: serde_json::Value = serde_json::from_str(&files[0].contents).expect("JSON");
+        let resources = &doc["Resources"];
+        let skip = &resources["PreviewLoadBalancer"]["Metadata"]["checkov"]["skip"];
+        assert_eq!(skip[0]["id"], "CKV_AWS_91");
+        assert!(
+            skip[0]["comment"]
+                .as_str()
+                .is_some_and(|c| c.contains("TLS"))
+        );
+        let skip = &resources["PreviewEndpointService"]["Metadata"]["checkov"]["skip"];
+        assert_eq!(skip[0]["id"], "CKV_AWS_123");
+        assert!(resources["PreviewListener"].get("Metadata").is_none());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::hcl::{Expr, Part};
 use super::{Engine, File};
 use crate::model::{
     Attr, CreatedSecurityGroup, Endpoint, Expose, Input, InputKind, LoadBalancer, Model,
-    ReachGroups, Ref, RefOrValue, ResourceKind, ServiceName, Value,
+    ReachGroups, Ref, RefOrValue, ResourceId, ResourceKind, ServiceName, Skip, Value,
 };
 use crate::spec::EndpointType;
 use serde::Serialize;
@@ -77,6 +77,8 @@ struct EndpointView {
 #[derive(Serialize)]
 struct ExposeView {
     ident: String,
+    /// The endpoint service's checkov skips, as comment lines.
+    skips: Vec<Expr>,
     create: Option<CreateLbView>,
     nlb_arn: Expr,
     acceptance_required: Expr,
@@ -96,6 +98,8 @@ struct NotifyView {
 
 #[derive(Serialize)]
 struct CreateLbView {
+    /// The NLB's checkov skips, as comment lines.
+    skips: Vec<Expr>,
     name: Expr,
     /// From [`crate::spec::TargetType::health_check`].
     health_check_protocol: Expr,
@@ -335,7 +339,11 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         network: network_view(model),
         security_group,
         endpoints,
-        exposes: model.exposes.iter().map(expose_view).collect(),
+        exposes: model
+            .exposes
+            .iter()
+            .map(|x| expose_view(model, x))
+            .collect(),
         connects,
         variables: model.inputs.iter().map(variable).collect(),
         outputs: model
@@ -406,9 +414,17 @@ fn network_view(model: &Model) -> NetworkView {
     }
 }
 
+/// The checks skipped on a resource, as checkov reads them: one
+/// `#checkov:skip=<id>:<reason>` line each inside its block.
+fn skips(model: &Model, kind: ResourceKind, ident: &str) -> Vec<Expr> {
+    let id = ResourceId::new(kind, ident);
+    let line = |s: &Skip| Expr::Comment(format!("checkov:skip={}:{}", s.check.id(), s.reason));
+    model.skips_of(&id).iter().map(line).collect()
+}
+
 /// An expose: its NLB, target group and listener when created, the
 /// endpoint service, its connection notification.
-fn expose_view(x: &Expose) -> ExposeView {
+fn expose_view(model: &Model, x: &Expose) -> ExposeView {
     let i = &x.ident;
     let create = match &x.load_balancer {
         LoadBalancer::Create {
@@ -417,6 +433,7 @@ fn expose_view(x: &Expose) -> ExposeView {
             target_port,
             target_type,
         } => Some(CreateLbView {
+            skips: skips(model, ResourceKind::LoadBalancer, i),
             name: s(name.clone()),
             health_check_protocol: s(target_type.health_check().protocol),
             health_check_port: s(target_type.health_check().port),
@@ -434,6 +451,7 @@ fn expose_view(x: &Expose) -> ExposeView {
     };
     ExposeView {
         ident: i.clone(),
+        skips: skips(model, ResourceKind::EndpointService, i),
         create,
         nlb_arn: ref_or_value(&x.nlb_arn()),
         acceptance_required: Expr::Bool(x.acceptance_required),
@@ -536,7 +554,44 @@ fn write(model: &Model, engine: &Engine, view: &View, header: &str) -> Result<Ve
 
 #[cfg(test)]
 mod tests {
+    use super::super::Backend;
     use super::*;
+
+    /// checkov reads a skip from a comment line inside the resource's block.
+    #[test]
+    fn skipped_checks_are_comments_in_their_blocks() {
+        use crate::render::{CfnFormat, Engine, Target};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases/expose-no-principals/spec.toml");
+        let c = crate::compile(&[path], Some(Target::Terraform), false);
+        let engine = Engine::new(None).expect("built-in templates");
+        let files = Terraform
+            .emit(&c.plan(0).expect("a plan"), &engine, CfnFormat::Yaml)
+            .expect("renders");
+        let tf = &files
+            .iter()
+            .find(|f| f.path == "privatelink.tf")
+            .expect("privatelink.tf");
+        let block = |head: &str| {
+            let at = tf.contents.find(head).expect("the block");
+            tf.contents[at..]
+                .split("\n}\n")
+                .next()
+                .expect("its body")
+                .to_string()
+        };
+        let lb = block("resource \"aws_lb\" \"preview\" {");
+        assert!(
+            lb.contains("\n  #checkov:skip=CKV_AWS_91:an NLB writes access logs only for TLS"),
+            "{lb}"
+        );
+        let service = block("resource \"aws_vpc_endpoint_service\" \"preview\" {");
+        assert!(
+            service.contains("\n  #checkov:skip=CKV_AWS_123:"),
+            "{service}"
+        );
+        assert!(!block("resource \"aws_lb_listener\"").contains("checkov"));
+    }
 
     /// Each attribute as the outputs and resources wrote it before [`Ref`].
     #[test]
