@@ -141,6 +141,9 @@ codes! {
     E052 Error
         r#"no AZ ID in common between the consumer's `vpc.az_ids` and the service's (the provider's `vpc.az_ids`, or `connect.<name>.az_ids`)"#
         => r#"put subnets in an AZ the service serves, or offer the service there"#;
+    E070 Error
+        r#"a CloudFormation build whose template would declare more Outputs than CloudFormation's 200"#
+        => r#"split the endpoints over two specs (one stack each), or build for Terraform"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;

@@ -43,7 +43,7 @@ pub use exposes::{built_nlb_name, nlb_name, short_hash};
 pub use naming::{Naming, SnakeCase};
 pub use policies::org_policy;
 pub use reasons::{Reason, connect_label};
-pub use refs::{Attr, Ref, RefOrValue, ResourceId, ResourceKind};
+pub use refs::{Attr, OutputValue, Ref, RefOrValue, ResourceId, ResourceKind};
 pub use scanner::{Check, ResourceSkips, Skip};
 
 // Helpers the passes share, in scope for each pass through `use super::*`.
@@ -337,7 +337,7 @@ pub struct Output {
     pub name: String,
     pub description: String,
     /// What it reads; its JSON keeps the shape it had before [`Ref`].
-    pub value: RefOrValue,
+    pub value: OutputValue,
 }
 
 /// Checks one spec against the catalog and its own files, and lowers it.

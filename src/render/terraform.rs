@@ -5,7 +5,7 @@ use super::hcl::{Expr, Part};
 use super::{Engine, File};
 use crate::model::{
     Attr, CreatedSecurityGroup, Endpoint, Expose, Input, InputKind, LoadBalancer, Model,
-    ReachGroups, Ref, RefOrValue, ResourceId, ResourceKind, ServiceName, Skip, Value,
+    OutputValue, ReachGroups, Ref, RefOrValue, ResourceId, ResourceKind, ServiceName, Skip, Value,
 };
 use crate::spec::EndpointType;
 use serde::Serialize;
@@ -257,6 +257,9 @@ fn reference(x: &Ref) -> Expr {
         Attr::DnsName => format!("{res}.dns_name"),
         Attr::ServiceName => format!("{res}.service_name"),
         Attr::DnsNames => format!("[for entry in {res}.dns_entry : entry.dns_name]"),
+        Attr::DnsEntries => format!("{res}.dns_entry"),
+        Attr::NetworkInterfaceIds => format!("{res}.network_interface_ids"),
+        Attr::PrefixListId => format!("{res}.prefix_list_id"),
         Attr::PrivateDnsVerificationName => dns_config("name"),
         Attr::PrivateDnsVerificationValue => dns_config("value"),
     })
@@ -267,6 +270,23 @@ fn ref_or_value(v: &RefOrValue) -> Expr {
     match v {
         RefOrValue::Ref(x) => reference(x),
         RefOrValue::Given { value, .. } => network(value, ""),
+    }
+}
+
+/// An output's value: one reference, or an object of objects (the map of
+/// every endpoint by service).
+fn output_value(v: &OutputValue) -> Expr {
+    match v {
+        OutputValue::One(v) => ref_or_value(v),
+        OutputValue::ByKey(entries) => Expr::Map(
+            entries
+                .iter()
+                .map(|(key, fields)| {
+                    let fields = fields.iter().map(|(f, x)| (f.to_string(), reference(x)));
+                    (key.clone(), Expr::Map(fields.collect()))
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -352,7 +372,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             .map(|o| OutputView {
                 name: o.name.clone(),
                 description: s(o.description.clone()),
-                value: ref_or_value(&o.value),
+                value: output_value(&o.value),
             })
             .collect(),
     };
@@ -620,6 +640,19 @@ mod tests {
                 "aws_vpc_endpoint_service.x.id",
             ),
             (Ref::load_balancer("x", Attr::Arn), "aws_lb.x.arn"),
+            (Ref::endpoint("s3", Attr::Arn), "aws_vpc_endpoint.s3.arn"),
+            (
+                Ref::endpoint("s3", Attr::DnsEntries),
+                "aws_vpc_endpoint.s3.dns_entry",
+            ),
+            (
+                Ref::endpoint("s3", Attr::NetworkInterfaceIds),
+                "aws_vpc_endpoint.s3.network_interface_ids",
+            ),
+            (
+                Ref::endpoint("s3", Attr::PrefixListId),
+                "aws_vpc_endpoint.s3.prefix_list_id",
+            ),
             (Ref::load_balancer("x", Attr::DnsName), "aws_lb.x.dns_name"),
             (Ref::target_group_arn("x"), "aws_lb_target_group.x.arn"),
             (
