@@ -8,6 +8,10 @@
 #   again only when the requirements file changed since the last install
 #   (its hash is kept in .venv); `.venv/bin` then comes first on PATH, so
 #   the tests' `python3`, `cfn-lint` and `moto_server` are the venv's.
+# - checkov (tests/requirements-checkov.txt, exact pins): into a venv of its
+#   own, `.venv-checkov` (its boto3 pin conflicts with `.venv`'s), the same
+#   way; never put on PATH: its path is exported as VPCEGEN_CHECKOV, which
+#   tests/scanner.rs runs.
 # - terraform and the hashicorp/aws provider mirror: only checked (no
 #   registry is reachable from the test), exit 1 with a message if absent.
 #   The mirror is /opt/tf-plugins unless VPCEGEN_TF_MIRROR says otherwise.
@@ -20,7 +24,8 @@ MIRROR="${VPCEGEN_TF_MIRROR:-/opt/tf-plugins}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 REQUIREMENTS="$ROOT/tests/requirements.txt"
-STAMP="$VENV/.requirements.sha256"
+CHECKOV_VENV="$ROOT/.venv-checkov"
+CHECKOV_REQUIREMENTS="$ROOT/tests/requirements-checkov.txt"
 # The interpreter the venv is made from; only its `venv` module is used.
 PYTHON="${PYTHON:-python3}"
 
@@ -29,26 +34,40 @@ fail() {
     exit 1
 }
 
-[ -f "$REQUIREMENTS" ] || fail "$REQUIREMENTS is missing"
 command -v sha256sum >/dev/null 2>&1 || fail "sha256sum is not on PATH (coreutils)"
-want="$(sha256sum <"$REQUIREMENTS" | cut -d' ' -f1)"
-have="$(cat "$STAMP" 2>/dev/null || true)"
 
-# A changed requirements file (or a venv whose interpreter no longer runs)
-# rebuilds the venv from empty, so a package dropped from the list is gone.
-if [ "$want" != "$have" ] || ! "$VENV/bin/python" -c '' >/dev/null 2>&1; then
-    command -v "$PYTHON" >/dev/null 2>&1 \
-        || fail "$PYTHON is not on PATH (needed to create $VENV for cfn-lint, moto and boto3)"
-    echo "test-tools: installing tests/requirements.txt into .venv" >&2
-    rm -f "$STAMP"
-    "$PYTHON" -m venv --clear "$VENV" >&2 \
-        || fail "$PYTHON -m venv $VENV failed (on Debian/Ubuntu: apt-get install python3-venv)"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        --require-virtualenv -r "$REQUIREMENTS" >&2 \
-        || fail "pip install -r tests/requirements.txt into .venv failed"
-    "$VENV/bin/python" -m pip check >&2 || fail "the packages in .venv do not agree (pip check)"
-    echo "$want" >"$STAMP"
-fi
+# Installs the requirements file $2 into the venv $1, again only when the
+# file changed since the last install (its hash is kept in the venv). A
+# changed file (or a venv whose interpreter no longer runs) rebuilds the
+# venv from empty, so a package dropped from the list is gone.
+install_venv() {
+    local venv="$1" requirements="$2" stamp="$1/.requirements.sha256"
+    local name="${requirements#"$ROOT"/}"
+    [ -f "$requirements" ] || fail "$requirements is missing"
+    local want have
+    want="$(sha256sum <"$requirements" | cut -d' ' -f1)"
+    have="$(cat "$stamp" 2>/dev/null || true)"
+    if [ "$want" != "$have" ] || ! "$venv/bin/python" -c '' >/dev/null 2>&1; then
+        command -v "$PYTHON" >/dev/null 2>&1 \
+            || fail "$PYTHON is not on PATH (needed to create $venv for $name)"
+        echo "test-tools: installing $name into ${venv#"$ROOT"/}" >&2
+        rm -f "$stamp"
+        "$PYTHON" -m venv --clear "$venv" >&2 \
+            || fail "$PYTHON -m venv $venv failed (on Debian/Ubuntu: apt-get install python3-venv)"
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+            --require-virtualenv -r "$requirements" >&2 \
+            || fail "pip install -r $name into $venv failed"
+        "$venv/bin/python" -m pip check >&2 || fail "the packages in $venv do not agree (pip check)"
+        echo "$want" >"$stamp"
+    fi
+}
+
+install_venv "$VENV" "$REQUIREMENTS"
+install_venv "$CHECKOV_VENV" "$CHECKOV_REQUIREMENTS"
+
+# checkov: by its path only, so .venv's tools stay first on PATH.
+export VPCEGEN_CHECKOV="$CHECKOV_VENV/bin/checkov"
+"$VPCEGEN_CHECKOV" --version >/dev/null 2>&1 || fail "checkov in .venv-checkov does not run ($VPCEGEN_CHECKOV)"
 
 export VIRTUAL_ENV="$VENV"
 export PATH="$VENV/bin:$PATH"

@@ -162,6 +162,9 @@ codes! {
     E064 Error
         r#"a FIPS variant (`kms-fips`, ...) used in a `region` where botocore's endpoint data lists no FIPS endpoint of that service (the note lists the Regions that have one)"#
         => r#"use the standard endpoint, or deploy in a Region with FIPS endpoints"#;
+    E070 Error
+        r#"a CloudFormation build whose template would declare more Outputs than CloudFormation's 200"#
+        => r#"split the endpoints over two specs (one stack each), or build for Terraform"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;

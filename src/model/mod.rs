@@ -36,6 +36,7 @@ mod policies;
 mod reasons;
 mod refs;
 mod regions;
+mod scanner;
 mod security_groups;
 mod services;
 
@@ -46,7 +47,8 @@ pub use exposes::{built_nlb_name, nlb_name, short_hash};
 pub use naming::{Naming, SnakeCase};
 pub use policies::org_policy;
 pub use reasons::{Reason, connect_label};
-pub use refs::{Attr, Ref, RefOrValue, ResourceId, ResourceKind};
+pub use refs::{Attr, OutputValue, Ref, RefOrValue, ResourceId, ResourceKind};
+pub use scanner::{Check, ResourceSkips, Skip};
 
 // Helpers the passes share, in scope for each pass through `use super::*`.
 use endpoints::type_word;
@@ -93,6 +95,10 @@ pub struct Model {
     pub connects: Vec<Endpoint>,
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
+    /// The scanner checks each created resource skips, with the reason
+    /// (`scanner`); left out of the model JSON, which lists no resources.
+    #[serde(skip)]
+    pub scanner_skips: Vec<ResourceSkips>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<AccountId>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -341,7 +347,14 @@ pub struct Output {
     pub name: String,
     pub description: String,
     /// What it reads; its JSON keeps the shape it had before [`Ref`].
-    pub value: RefOrValue,
+    pub value: OutputValue,
+    /// An endpoint's ARN, DNS entries, network interfaces or prefix list:
+    /// an output of its own in Terraform, but in CloudFormation only a
+    /// field of the `endpoints` map, so that a template keeps within the
+    /// 200 Outputs CloudFormation allows (about 100 endpoints, as before
+    /// these fields came).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub detail: bool,
 }
 
 /// Checks one spec against the catalog and its own files, and lowers it.
@@ -398,6 +411,7 @@ pub fn lower(
     lints::interface_quota(spec, &endpoints, &connects, d);
 
     let outputs = outputs::outputs(&endpoints, security_groups.as_ref(), &exposes, &connects);
+    let scanner_skips = scanner::skips(&exposes);
     let vpc_cidr = cidr.as_ref().map(|c| c.value.clone());
     let mut inputs = dedupe_inputs(inputs, vpc_cidr == Some(Value::VpcCidr), naming, d);
     inputs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
@@ -440,6 +454,7 @@ pub fn lower(
         connects,
         inputs,
         outputs,
+        scanner_skips,
         origins: origins(spec, sources),
         account: spec.account.as_ref().map(|a| a.value.clone()),
         az_ids: spec

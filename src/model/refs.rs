@@ -35,6 +35,12 @@ pub enum Attr {
     Arn,
     /// An endpoint's DNS names, the regional name first.
     DnsNames,
+    /// An endpoint's DNS entries: each DNS name with its hosted zone ID.
+    DnsEntries,
+    /// The network interfaces of an interface endpoint, one per subnet.
+    NetworkInterfaceIds,
+    /// A gateway endpoint's prefix list (for security group egress rules).
+    PrefixListId,
     /// A load balancer's DNS name.
     DnsName,
     /// An endpoint service's name, for consumers' endpoints.
@@ -69,7 +75,8 @@ impl Ref {
         }
     }
 
-    /// The endpoint `ident`'s attribute `attr` (`Id` or `DnsNames`).
+    /// The endpoint `ident`'s attribute `attr` (`Id`, `Arn`, `DnsNames`,
+    /// `DnsEntries`, `NetworkInterfaceIds`, `PrefixListId`).
     pub fn endpoint(ident: &str, attr: Attr) -> Ref {
         Ref::new(ResourceKind::Endpoint, ident, attr)
     }
@@ -106,6 +113,10 @@ impl Ref {
             }
             (K::SecurityGroup, _) => ("security_group_of", true),
             (K::Endpoint, A::DnsNames) => ("endpoint_dns_names", true),
+            (K::Endpoint, A::Arn) => ("endpoint_arn", true),
+            (K::Endpoint, A::DnsEntries) => ("endpoint_dns_entries", true),
+            (K::Endpoint, A::NetworkInterfaceIds) => ("endpoint_network_interface_ids", true),
+            (K::Endpoint, A::PrefixListId) => ("endpoint_prefix_list_id", true),
             (K::Endpoint, _) => ("endpoint_id", true),
             (K::EndpointService, A::ServiceName) => ("service_name", true),
             (K::EndpointService, A::PrivateDnsVerificationName) => ("dns_verification_name", true),
@@ -157,6 +168,38 @@ impl Serialize for RefOrValue {
     }
 }
 
+/// What an output gives: one attribute (or the value given in its place),
+/// or one object per key, each of a few named attributes (every endpoint
+/// by its service).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutputValue {
+    One(RefOrValue),
+    ByKey(Vec<(String, Vec<(&'static str, Ref)>)>),
+}
+
+/// `One` as [`RefOrValue`] (the shape outputs always had); `ByKey` as an
+/// object of objects whose values are [`Ref`]s.
+impl Serialize for OutputValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            OutputValue::One(v) => v.serialize(s),
+            OutputValue::ByKey(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (key, fields) in entries {
+                    let fields: serde_json::Map<String, serde_json::Value> = fields
+                        .iter()
+                        .map(|(f, r)| serde_json::to_value(r).map(|v| (f.to_string(), v)))
+                        .collect::<Result<_, _>>()
+                        .map_err(serde::ser::Error::custom)?;
+                    map.serialize_entry(key, &fields)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 impl CreatedSecurityGroup {
     /// This group's ID, as the endpoints placed in it read it.
     pub fn id_ref(&self) -> Ref {
@@ -194,6 +237,19 @@ mod tests {
             (
                 Ref::endpoint("s3", Attr::DnsNames),
                 r#"{"endpoint_dns_names":"s3"}"#,
+            ),
+            (Ref::endpoint("s3", Attr::Arn), r#"{"endpoint_arn":"s3"}"#),
+            (
+                Ref::endpoint("s3", Attr::DnsEntries),
+                r#"{"endpoint_dns_entries":"s3"}"#,
+            ),
+            (
+                Ref::endpoint("s3", Attr::NetworkInterfaceIds),
+                r#"{"endpoint_network_interface_ids":"s3"}"#,
+            ),
+            (
+                Ref::endpoint("s3", Attr::PrefixListId),
+                r#"{"endpoint_prefix_list_id":"s3"}"#,
             ),
             (
                 Ref::security_group_id(SHARED_GROUP),

@@ -4,8 +4,9 @@ use super::yaml::{Cfn, Written, json_quoted};
 use super::{CfnFormat, Engine, File, pascal};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{
-    Attr, CreatedSecurityGroup, Expose, Input, InputKind, LoadBalancer, Model, Naming, ReachGroups,
-    Ref, RefOrValue, ResourceId, ResourceKind, SHARED_GROUP, SecurityGroups, ServiceName, Value,
+    Attr, CreatedSecurityGroup, Expose, Input, InputKind, LoadBalancer, Model, Naming, OutputValue,
+    ReachGroups, Ref, RefOrValue, ResourceId, ResourceKind, SHARED_GROUP, SecurityGroups,
+    ServiceName, Value,
 };
 use crate::spec::{EndpointType, TargetType};
 use serde::Serialize;
@@ -39,6 +40,8 @@ struct ParameterView<V> {
 struct ResourceView<V> {
     logical_id: String,
     kind: String,
+    /// `checkov: { skip: [...] }`, when a check is skipped on it.
+    metadata: Option<V>,
     properties: V,
 }
 
@@ -89,6 +92,7 @@ impl View<Cfn> {
                     Ok(ResourceView {
                         logical_id: r.logical_id,
                         kind: r.kind,
+                        metadata: r.metadata.map(w).transpose()?,
                         properties: w(r.properties)?,
                     })
                 })
@@ -154,10 +158,9 @@ impl View<Cfn> {
                     r.kind
                 ));
             }
-            let m = vec![
-                ("Type".into(), Cfn::Str(r.kind.into())),
-                ("Properties".into(), r.properties),
-            ];
+            let mut m = vec![("Type".into(), Cfn::Str(r.kind.into()))];
+            m.extend(r.metadata.map(|x| ("Metadata".into(), x)));
+            m.push(("Properties".into(), r.properties));
             Ok((checked_logical_id(r.logical_id)?, Cfn::Map(m)))
         });
         top.push((
@@ -229,6 +232,7 @@ fn check(model: &Model, d: &mut Diagnostics) {
             );
         }
     }
+    check_output_count(model, d);
     for x in &model.exposes {
         if let (Some(_), Some(span)) = (&x.private_dns_name, x.spans.private_dns_name) {
             d.push(
@@ -238,6 +242,28 @@ fn check(model: &Model, d: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// CloudFormation's quota on Outputs per template.
+pub const MAX_OUTPUTS: usize = 200;
+
+/// A template over [`MAX_OUTPUTS`] fails at deploy time: say so at build
+/// time, with what adds up.
+fn check_output_count(model: &Model, d: &mut Diagnostics) {
+    let n = model.outputs.iter().filter(|o| writes(o)).count();
+    if n <= MAX_OUTPUTS {
+        return;
+    }
+    let mut diag = Diagnostic::new(
+        Code::E070,
+        format!("the CloudFormation template of `{}` would declare {n} Outputs; CloudFormation allows {MAX_OUTPUTS}", model.name),
+    )
+    .note("an interface endpoint has 2 Outputs (ID, DNS names), a gateway endpoint 1, a connect 3, an expose 3 to 7, and one more maps every endpoint with its ARN, DNS entries and network interfaces")
+    .help("split the endpoints over two specs (one stack each), or build with `--target terraform`, whose outputs have no such limit");
+    if let Some(span) = model.spans.name {
+        diag = diag.at(span, "this spec's template");
+    }
+    d.push(diag);
 }
 
 /// Parameters and resources share one namespace of logical IDs. (Inputs
@@ -413,10 +439,21 @@ fn reference(x: &Ref) -> Result<Cfn, String> {
     let id = logical_id(&x.id);
     Ok(match (x.id.kind, x.attr) {
         (ResourceKind::SecurityGroup, Attr::Id) => Cfn::GetAtt(id, "GroupId".into()),
+        // AWS::EC2::VPCEndpoint has no Arn attribute: built from its ID.
+        (ResourceKind::Endpoint, Attr::Arn) => Cfn::Sub(format!(
+            "arn:${{AWS::Partition}}:ec2:${{AWS::Region}}:${{AWS::AccountId}}:vpc-endpoint/${{{id}}}"
+        )),
         (_, Attr::Id | Attr::Arn) => Cfn::Ref(id),
         (_, Attr::DnsName) => Cfn::GetAtt(id, "DNSName".into()),
-        (_, Attr::DnsNames) => {
-            Cfn::Join(",".into(), Box::new(Cfn::GetAtt(id, "DnsEntries".into())))
+        (_, Attr::DnsNames | Attr::DnsEntries | Attr::NetworkInterfaceIds) => {
+            Cfn::Join(",".into(), Box::new(list_attribute(x)))
+        }
+        // Not readable in CloudFormation: `outputs` leaves such outputs out.
+        (_, Attr::PrefixListId) => {
+            return Err(format!(
+                "internal error: endpoint `{}`'s prefix list ID reached the CloudFormation backend, which cannot read it",
+                x.id.name
+            ));
         }
         (_, Attr::ServiceName) => {
             Cfn::Sub(format!("com.amazonaws.vpce.${{AWS::Region}}.${{{id}}}"))
@@ -430,6 +467,28 @@ fn reference(x: &Ref) -> Result<Cfn, String> {
             ));
         }
     })
+}
+
+/// The list attribute a list [`Attr`] reads (`DnsEntries` for DNS names
+/// too: CloudFormation has no bare names).
+fn list_attribute(x: &Ref) -> Cfn {
+    let attr = match x.attr {
+        Attr::NetworkInterfaceIds => "NetworkInterfaceIds",
+        _ => "DnsEntries",
+    };
+    Cfn::GetAtt(logical_id(&x.id), attr.into())
+}
+
+/// What CloudFormation cannot read: a gateway endpoint's prefix list ID
+/// (`AWS::EC2::VPCEndpoint` has no such attribute).
+fn unreadable(x: &Ref) -> bool {
+    x.attr == Attr::PrefixListId
+}
+
+/// Whether the template has this output: not if it reads what
+/// CloudFormation cannot.
+fn writes(o: &crate::model::Output) -> bool {
+    !o.detail && !matches!(&o.value, OutputValue::One(RefOrValue::Ref(x)) if unreadable(x))
 }
 
 /// A reference, or the value the spec gave in its place.
@@ -475,6 +534,7 @@ fn security_group(
         })
         .collect::<Result<_, String>>()?;
     Ok(ResourceView {
+        metadata: None,
         logical_id: group_id(&g.ident),
         kind: "AWS::EC2::SecurityGroup".into(),
         properties: Cfn::Map(vec![
@@ -558,6 +618,7 @@ fn endpoint(
     }
     props.push(("Tags".into(), tags(model, &e.name_tag)));
     Ok(ResourceView {
+        metadata: None,
         logical_id: endpoint_id(&e.ident),
         kind: "AWS::EC2::VPCEndpoint".into(),
         properties: Cfn::Map(props),
@@ -712,7 +773,28 @@ fn resources(model: &Model) -> Result<Vec<ResourceView<Cfn>>, String> {
         let groups = group_ids(g)?;
         resources.push(endpoint(model, c, &vpc_id, Some(groups), &mut policies)?);
     }
+    for r in &mut resources {
+        r.metadata = skips(model, &r.logical_id);
+    }
     Ok(resources)
+}
+
+/// The checks skipped on the resource `logical_id`, as checkov reads them:
+/// `Metadata: { checkov: { skip: [{ id, comment }] } }`.
+fn skips(model: &Model, logical_id: &str) -> Option<Cfn> {
+    let of = model
+        .scanner_skips
+        .iter()
+        .find(|r| self::logical_id(&r.resource) == logical_id)?;
+    let skip = |s: &crate::model::Skip| {
+        Cfn::Map(vec![
+            ("id".into(), Cfn::Str(s.check.id().into())),
+            ("comment".into(), Cfn::Str(s.reason.clone().into())),
+        ])
+    };
+    let list = Cfn::List(of.skips.iter().map(skip).collect());
+    let checkov = Cfn::Map(vec![("skip".into(), list)]);
+    Some(Cfn::Map(vec![("checkov".into(), checkov)]))
 }
 
 /// An expose: its NLB, target group and listener when created, the
@@ -733,6 +815,7 @@ fn expose_resources(
     {
         let subnets = network(model.subnets.as_ref().expect("a created NLB has subnets"))?;
         resources.push(ResourceView {
+            metadata: None,
             logical_id: format!("{base}LoadBalancer"),
             kind: "AWS::ElasticLoadBalancingV2::LoadBalancer".into(),
             properties: Cfn::Map(vec![
@@ -754,6 +837,7 @@ fn expose_resources(
             ]),
         });
         resources.push(ResourceView {
+            metadata: None,
             logical_id: format!("{base}TargetGroup"),
             kind: "AWS::ElasticLoadBalancingV2::TargetGroup".into(),
             properties: target_group(
@@ -765,6 +849,7 @@ fn expose_resources(
             ),
         });
         resources.push(ResourceView {
+            metadata: None,
             logical_id: format!("{base}Listener"),
             kind: "AWS::ElasticLoadBalancingV2::Listener".into(),
             properties: Cfn::Map(vec![
@@ -789,6 +874,7 @@ fn expose_resources(
     }
     let lb_ref = ref_or_value(&x.nlb_arn())?;
     resources.push(ResourceView {
+        metadata: None,
         logical_id: format!("{base}EndpointService"),
         kind: "AWS::EC2::VPCEndpointService".into(),
         properties: Cfn::Map(vec![
@@ -802,6 +888,7 @@ fn expose_resources(
     });
     if let Some(n) = &x.notify {
         resources.push(ResourceView {
+            metadata: None,
             logical_id: format!("{base}ConnectionNotification"),
             kind: "AWS::EC2::VPCEndpointConnectionNotification".into(),
             properties: Cfn::Map(vec![
@@ -827,6 +914,7 @@ fn expose_resources(
     }
     if !x.allowed_principals.is_empty() {
         resources.push(ResourceView {
+            metadata: None,
             logical_id: format!("{base}Permissions"),
             kind: "AWS::EC2::VPCEndpointServicePermissions".into(),
             properties: Cfn::Map(vec![
@@ -849,29 +937,22 @@ fn expose_resources(
     Ok(())
 }
 
-/// Each output, exported as `<stack>-<OutputName>`.
+/// Each output CloudFormation can express, exported as
+/// `<stack>-<OutputName>`; an output it cannot read (a prefix list ID) is
+/// left out.
 fn outputs(model: &Model) -> Result<Vec<OutputView<Cfn>>, String> {
     model
         .outputs
         .iter()
+        .filter(|o| writes(o))
         .map(|o| {
             let logical_id = pascal(&o.name);
             Ok(OutputView {
-                description: Cfn::Str(match &o.value {
-                    // CloudFormation gives `hosted-zone-id:dns-name` entries, not bare names.
-                    RefOrValue::Ref(Ref {
-                        attr: Attr::DnsNames,
-                        ..
-                    }) => o
-                        .description
-                        .replace(
-                            "DNS names",
-                            "DNS entries (hosted-zone-id:dns-name, comma-separated)",
-                        )
-                        .into(),
-                    _ => o.description.clone().into(),
-                }),
-                value: ref_or_value(&o.value)?,
+                description: Cfn::Str(output_description(o).into()),
+                value: match &o.value {
+                    OutputValue::One(v) => ref_or_value(v)?,
+                    OutputValue::ByKey(entries) => json_map(entries)?,
+                },
                 export: Cfn::Map(vec![(
                     "Name".into(),
                     Cfn::Sub(format!("${{AWS::StackName}}-{logical_id}")),
@@ -880,6 +961,85 @@ fn outputs(model: &Model) -> Result<Vec<OutputView<Cfn>>, String> {
             })
         })
         .collect()
+}
+
+/// An output's description, saying how CloudFormation writes lists (comma
+/// separated) and DNS entries (`hosted-zone-id:dns-name`, not bare names).
+fn output_description(o: &crate::model::Output) -> String {
+    let attr = match &o.value {
+        OutputValue::One(RefOrValue::Ref(x)) => Some(x.attr),
+        _ => None,
+    };
+    match (attr, &o.value) {
+        (Some(Attr::DnsNames), _) => o.description.replace(
+            "DNS names",
+            "DNS entries (hosted-zone-id:dns-name, comma-separated)",
+        ),
+        (Some(Attr::DnsEntries), _) => format!(
+            "{} (hosted-zone-id:dns-name, comma-separated)",
+            o.description
+        ),
+        (Some(Attr::NetworkInterfaceIds), _) => format!("{} (comma-separated)", o.description),
+        (_, OutputValue::ByKey(_)) => format!(
+            "{}, as a JSON string; DNS entries are hosted-zone-id:dns-name, and a gateway's prefix_list_id is left out (CloudFormation cannot read it)",
+            o.description
+        ),
+        _ => o.description.clone(),
+    }
+}
+
+/// Literal text and functions, joined with `Fn::Join` into one string;
+/// adjacent literals are merged.
+#[derive(Default)]
+struct Joined(Vec<Cfn>);
+
+impl Joined {
+    fn text(&mut self, s: &str) {
+        match self.0.last_mut() {
+            Some(Cfn::Str(last)) => last.to_mut().push_str(s),
+            _ => self.0.push(Cfn::Str(s.to_string().into())),
+        }
+    }
+
+    fn function(&mut self, f: Cfn) {
+        self.0.push(f);
+    }
+}
+
+/// The map of every endpoint by service as one JSON string (Outputs are
+/// strings): `{"s3":{"id":"vpce-...","arn":"arn:..."},"sts":{...,
+/// "dns_entries":["Z...:vpce-...",...],"network_interface_ids":[...]}}`.
+/// Keys are JSON-quoted here; the values AWS gives need no escaping.
+fn json_map(entries: &[(String, Vec<(&'static str, Ref)>)]) -> Result<Cfn, String> {
+    let mut j = Joined::default();
+    j.text("{");
+    for (i, (key, fields)) in entries.iter().enumerate() {
+        j.text(if i > 0 { "," } else { "" });
+        j.text(&format!("{}:{{", json_quoted(key)));
+        let readable = fields.iter().filter(|(_, x)| !unreadable(x));
+        for (n, (field, x)) in readable.enumerate() {
+            j.text(&format!(
+                "{}{}:",
+                if n > 0 { "," } else { "" },
+                json_quoted(field)
+            ));
+            match x.attr {
+                Attr::DnsNames | Attr::DnsEntries | Attr::NetworkInterfaceIds => {
+                    j.text("[\"");
+                    j.function(Cfn::Join("\",\"".into(), Box::new(list_attribute(x))));
+                    j.text("\"]");
+                }
+                _ => {
+                    j.text("\"");
+                    j.function(reference(x)?);
+                    j.text("\"");
+                }
+            }
+        }
+        j.text("}");
+    }
+    j.text("}");
+    Ok(Cfn::Join("".into(), Box::new(Cfn::List(j.0))))
 }
 
 /// The template through its tera template, with the mark: the header line
@@ -955,6 +1115,32 @@ mod tests {
         assert!(!text("aws-provider-5").contains("Rules:"));
     }
 
+    /// checkov reads a skip from the resource's `Metadata`; resources
+    /// without one get none.
+    #[test]
+    fn skipped_checks_are_in_the_resources_metadata() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases/expose-no-principals/spec.toml");
+        let c = crate::compile(&[path], Some(Target::Cloudformation), false);
+        let engine = Engine::new(None).expect("built-in templates");
+        let files = Target::Cloudformation
+            .backend()
+            .emit(&c.plan(0).expect("a plan"), &engine, CfnFormat::Json)
+            .expect("renders");
+        let doc: serde_json::Value = serde_json::from_str(&files[0].contents).expect("JSON");
+        let resources = &doc["Resources"];
+        let skip = &resources["PreviewLoadBalancer"]["Metadata"]["checkov"]["skip"];
+        assert_eq!(skip[0]["id"], "CKV_AWS_91");
+        assert!(
+            skip[0]["comment"]
+                .as_str()
+                .is_some_and(|c| c.contains("TLS"))
+        );
+        let skip = &resources["PreviewEndpointService"]["Metadata"]["checkov"]["skip"];
+        assert_eq!(skip[0]["id"], "CKV_AWS_123");
+        assert!(resources["PreviewListener"].get("Metadata").is_none());
+    }
+
     #[test]
     fn a_tag_lookup_that_skipped_the_check_is_an_error() {
         let e = emit_unchecked("e2e-lookups").unwrap_err();
@@ -1022,6 +1208,101 @@ mod tests {
             let e = ref_or_value(&RefOrValue::Ref(Ref::endpoint_service("x", attr)));
             assert!(e.is_err_and(|e| e.contains(Code::E041.as_str())));
         }
+    }
+
+    /// The endpoint attributes outputs read, and the map of every endpoint
+    /// as one JSON string once CloudFormation has filled its functions in.
+    #[test]
+    fn endpoint_outputs_and_their_map() {
+        use super::{Attr, Cfn, Ref, json_map, reference};
+        let ep = |attr| Ref::endpoint("sts", attr);
+        let sub = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-endpoint/${StsEndpoint}";
+        assert_eq!(reference(&ep(Attr::Arn)), Ok(Cfn::Sub(sub.into())));
+        let get = |a: &str| Cfn::GetAtt("StsEndpoint".into(), a.into());
+        let join = |a| Ok(Cfn::Join(",".into(), Box::new(get(a))));
+        assert_eq!(reference(&ep(Attr::DnsEntries)), join("DnsEntries"));
+        assert_eq!(
+            reference(&ep(Attr::NetworkInterfaceIds)),
+            join("NetworkInterfaceIds")
+        );
+        assert!(reference(&ep(Attr::PrefixListId)).is_err());
+
+        let s3 = |attr| Ref::endpoint("s3", attr);
+        let entries = vec![
+            (
+                "s3".to_string(),
+                vec![
+                    ("id", s3(Attr::Id)),
+                    ("prefix_list_id", s3(Attr::PrefixListId)),
+                ],
+            ),
+            (
+                "connect.\"x\"".to_string(),
+                vec![("id", ep(Attr::Id)), ("dns_entries", ep(Attr::DnsEntries))],
+            ),
+        ];
+        let Ok(Cfn::Join(sep, list)) = json_map(&entries) else {
+            panic!("a join");
+        };
+        let Cfn::List(parts) = *list else {
+            panic!("a list");
+        };
+        assert_eq!(sep, "");
+        // What CloudFormation would make of it: each function's value in place.
+        let text: String = parts
+            .iter()
+            .map(|p| match p {
+                Cfn::Str(s) => s.to_string(),
+                Cfn::Join(sep, _) => format!("Z1:a.example{sep}Z2:b.example"),
+                _ => "vpce-1".into(),
+            })
+            .collect();
+        let v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "s3": { "id": "vpce-1" },
+                "connect.\"x\"": { "id": "vpce-1", "dns_entries": ["Z1:a.example", "Z2:b.example"] }
+            })
+        );
+    }
+
+    /// 40 interface endpoints fit CloudFormation's 200 Outputs (5 each and
+    /// the map would not): past the quota the build says so, not the deploy.
+    #[test]
+    fn more_outputs_than_cloudformation_allows_is_an_error() {
+        // Interface-only services named com.amazonaws.<region>.<suffix>,
+        // private DNS on: each adds its ID and DNS names, two Outputs.
+        let services: Vec<&str> = crate::catalog::Catalog::get()
+            .services
+            .iter()
+            .filter(|s| s.has_interface() && !s.has_gateway() && s.name_format.is_none())
+            .filter(|s| !s.fips && s.supports_private_dns())
+            .map(|s| &*s.suffix)
+            .take(100)
+            .collect();
+        assert_eq!(services.len(), 100);
+        let built = |n: usize| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let list: Vec<String> = services[..n].iter().map(|s| format!("\"{s}\"")).collect();
+            let spec = format!(
+                "version = 1\nname = \"big\"\n[vpc]\nid = \"vpc-0a1b2c3d4e5f60718\"\nsubnets = [\"subnet-0a1b2c3d4e5f60001\"]\ncidr = \"10.0.0.0/16\"\n[reach]\nservices = [{}]\n",
+                list.join(", ")
+            );
+            let path = dir.path().join("spec.toml");
+            std::fs::write(&path, spec).expect("write");
+            let c = crate::compile(&[path], Some(Target::Cloudformation), false);
+            c.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>()
+        };
+        let errors = |codes: Vec<Code>| -> Vec<Code> {
+            codes
+                .into_iter()
+                .filter(|c| c.as_str().starts_with('E'))
+                .collect()
+        };
+        // 2 per endpoint, the shared group's ID and the `endpoints` map.
+        assert_eq!(errors(built(99)), Vec::<Code>::new());
+        assert_eq!(errors(built(100)), [Code::E070]);
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub enum Expr {
     /// An expression written out already, at indent 0, for values that
     /// many resources share (a policy document); made by [`Expr::shared`].
     Written(Arc<str>),
+    /// A `#` comment, one line (a checkov skip): control and invisible
+    /// characters are written as `\uXXXX`, so no text ends it early.
+    Comment(String),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -80,6 +83,19 @@ pub fn escape(s: &str, out: &mut String) {
         start = i;
     }
     out.push_str(&s[start..]);
+}
+
+/// A one-line `#` comment: every character that could end the line or hide
+/// text in a diff is written as `\uXXXX`.
+fn comment(text: &str, out: &mut String) {
+    out.push('#');
+    for c in text.chars() {
+        if c.is_control() || is_invisible_separator(c) || c == '\u{FFFE}' || c == '\u{FFFF}' {
+            let _ = write!(out, "\\u{:04X}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
 }
 
 /// Characters that break lines or hide text in editors and diffs; written
@@ -144,6 +160,7 @@ impl Expr {
                 out.push('"');
             }
             Expr::Ref(r) => out.push_str(r),
+            Expr::Comment(text) => comment(text, out),
             Expr::Written(text) => out.push_str(&indented(text, indent)),
             Expr::Template(parts) => {
                 out.push('"');
@@ -406,6 +423,15 @@ fn balanced(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A comment stays one line whatever its text holds, so a reason can
+    /// never end the skip early and write HCL after it.
+    #[test]
+    fn a_comment_is_one_line() {
+        let mut out = String::new();
+        Expr::Comment("checkov:skip=X:a\nname = 1\u{2028}b".into()).write(2, &mut out);
+        assert_eq!(out, "#checkov:skip=X:a\\u000Aname = 1\\u2028b");
+    }
 
     /// Keys are as wide as terraform counts them, so the `=` of a run line
     /// up in its columns (checked against `terraform fmt` 1.11).

@@ -5,7 +5,7 @@ use super::hcl::{Expr, Part};
 use super::{Engine, File};
 use crate::model::{
     Attr, CreatedSecurityGroup, Endpoint, Expose, Input, InputKind, LoadBalancer, Model,
-    ReachGroups, Ref, RefOrValue, ResourceKind, ServiceName, Value,
+    OutputValue, ReachGroups, Ref, RefOrValue, ResourceId, ResourceKind, ServiceName, Skip, Value,
 };
 use crate::spec::EndpointType;
 use serde::Serialize;
@@ -92,6 +92,8 @@ struct EndpointView {
 #[derive(Serialize)]
 struct ExposeView {
     ident: String,
+    /// The endpoint service's checkov skips, as comment lines.
+    skips: Vec<Expr>,
     create: Option<CreateLbView>,
     nlb_arn: Expr,
     acceptance_required: Expr,
@@ -111,6 +113,8 @@ struct NotifyView {
 
 #[derive(Serialize)]
 struct CreateLbView {
+    /// The NLB's checkov skips, as comment lines.
+    skips: Vec<Expr>,
     name: Expr,
     /// From [`crate::spec::TargetType::health_check`].
     health_check_protocol: Expr,
@@ -297,6 +301,9 @@ fn reference(x: &Ref) -> Expr {
         Attr::DnsName => format!("{res}.dns_name"),
         Attr::ServiceName => format!("{res}.service_name"),
         Attr::DnsNames => format!("[for entry in {res}.dns_entry : entry.dns_name]"),
+        Attr::DnsEntries => format!("{res}.dns_entry"),
+        Attr::NetworkInterfaceIds => format!("{res}.network_interface_ids"),
+        Attr::PrefixListId => format!("{res}.prefix_list_id"),
         Attr::PrivateDnsVerificationName => dns_config("name"),
         Attr::PrivateDnsVerificationValue => dns_config("value"),
     })
@@ -307,6 +314,23 @@ fn ref_or_value(v: &RefOrValue) -> Expr {
     match v {
         RefOrValue::Ref(x) => reference(x),
         RefOrValue::Given { value, .. } => network(value, ""),
+    }
+}
+
+/// An output's value: one reference, or an object of objects (the map of
+/// every endpoint by service).
+fn output_value(v: &OutputValue) -> Expr {
+    match v {
+        OutputValue::One(v) => ref_or_value(v),
+        OutputValue::ByKey(entries) => Expr::Map(
+            entries
+                .iter()
+                .map(|(key, fields)| {
+                    let fields = fields.iter().map(|(f, x)| (f.to_string(), reference(x)));
+                    (key.clone(), Expr::Map(fields.collect()))
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -389,7 +413,11 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
         network: network_view(model),
         security_group,
         endpoints,
-        exposes: model.exposes.iter().map(expose_view).collect(),
+        exposes: model
+            .exposes
+            .iter()
+            .map(|x| expose_view(model, x))
+            .collect(),
         connects,
         variables: model.inputs.iter().map(variable).collect(),
         outputs: model
@@ -398,7 +426,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             .map(|o| OutputView {
                 name: o.name.clone(),
                 description: s(o.description.clone()),
-                value: ref_or_value(&o.value),
+                value: output_value(&o.value),
             })
             .collect(),
     };
@@ -460,9 +488,17 @@ fn network_view(model: &Model) -> NetworkView {
     }
 }
 
+/// The checks skipped on a resource, as checkov reads them: one
+/// `#checkov:skip=<id>:<reason>` line each inside its block.
+fn skips(model: &Model, kind: ResourceKind, ident: &str) -> Vec<Expr> {
+    let id = ResourceId::new(kind, ident);
+    let line = |s: &Skip| Expr::Comment(format!("checkov:skip={}:{}", s.check.id(), s.reason));
+    model.skips_of(&id).iter().map(line).collect()
+}
+
 /// An expose: its NLB, target group and listener when created, the
 /// endpoint service, its connection notification.
-fn expose_view(x: &Expose) -> ExposeView {
+fn expose_view(model: &Model, x: &Expose) -> ExposeView {
     let i = &x.ident;
     let create = match &x.load_balancer {
         LoadBalancer::Create {
@@ -471,6 +507,7 @@ fn expose_view(x: &Expose) -> ExposeView {
             target_port,
             target_type,
         } => Some(CreateLbView {
+            skips: skips(model, ResourceKind::LoadBalancer, i),
             name: s(name.clone()),
             health_check_protocol: s(target_type.health_check().protocol),
             health_check_port: s(target_type.health_check().port),
@@ -488,6 +525,7 @@ fn expose_view(x: &Expose) -> ExposeView {
     };
     ExposeView {
         ident: i.clone(),
+        skips: skips(model, ResourceKind::EndpointService, i),
         create,
         nlb_arn: ref_or_value(&x.nlb_arn()),
         acceptance_required: Expr::Bool(x.acceptance_required),
@@ -590,6 +628,7 @@ fn write(model: &Model, engine: &Engine, view: &View, header: &str) -> Result<Ve
 
 #[cfg(test)]
 mod tests {
+    use super::super::Backend;
     use super::*;
 
     /// The Terraform files of scenario `case`, for provider `major`.
@@ -629,6 +668,42 @@ mod tests {
         }
     }
 
+    /// checkov reads a skip from a comment line inside the resource's block.
+    #[test]
+    fn skipped_checks_are_comments_in_their_blocks() {
+        use crate::render::{CfnFormat, Engine, Target};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases/expose-no-principals/spec.toml");
+        let c = crate::compile(&[path], Some(Target::Terraform), false);
+        let engine = Engine::new(None).expect("built-in templates");
+        let files = Terraform
+            .emit(&c.plan(0).expect("a plan"), &engine, CfnFormat::Yaml)
+            .expect("renders");
+        let tf = &files
+            .iter()
+            .find(|f| f.path == "privatelink.tf")
+            .expect("privatelink.tf");
+        let block = |head: &str| {
+            let at = tf.contents.find(head).expect("the block");
+            tf.contents[at..]
+                .split("\n}\n")
+                .next()
+                .expect("its body")
+                .to_string()
+        };
+        let lb = block("resource \"aws_lb\" \"preview\" {");
+        assert!(
+            lb.contains("\n  #checkov:skip=CKV_AWS_91:an NLB writes access logs only for TLS"),
+            "{lb}"
+        );
+        let service = block("resource \"aws_vpc_endpoint_service\" \"preview\" {");
+        assert!(
+            service.contains("\n  #checkov:skip=CKV_AWS_123:"),
+            "{service}"
+        );
+        assert!(!block("resource \"aws_lb_listener\"").contains("checkov"));
+    }
+
     /// Each attribute as the outputs and resources wrote it before [`Ref`].
     #[test]
     fn each_reference_translates_as_before() {
@@ -656,6 +731,19 @@ mod tests {
                 "aws_vpc_endpoint_service.x.id",
             ),
             (Ref::load_balancer("x", Attr::Arn), "aws_lb.x.arn"),
+            (Ref::endpoint("s3", Attr::Arn), "aws_vpc_endpoint.s3.arn"),
+            (
+                Ref::endpoint("s3", Attr::DnsEntries),
+                "aws_vpc_endpoint.s3.dns_entry",
+            ),
+            (
+                Ref::endpoint("s3", Attr::NetworkInterfaceIds),
+                "aws_vpc_endpoint.s3.network_interface_ids",
+            ),
+            (
+                Ref::endpoint("s3", Attr::PrefixListId),
+                "aws_vpc_endpoint.s3.prefix_list_id",
+            ),
             (Ref::load_balancer("x", Attr::DnsName), "aws_lb.x.dns_name"),
             (Ref::target_group_arn("x"), "aws_lb_target_group.x.arn"),
             (
