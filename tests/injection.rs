@@ -400,18 +400,13 @@ fn cloudformation_structure(cf: &Cf, json: &str) -> Result<(), String> {
         + 3 * creates
         + permissions;
     let parameters = m.inputs.len() + usize::from(m.vpc_cidr == Some(MValue::VpcCidr));
-    let prefix_lists = m
-        .outputs
-        .iter()
-        .filter(|o| {
-            matches!(&o.value, vpcegen::model::OutputValue::One(vpcegen::model::RefOrValue::Ref(r)) if r.attr == vpcegen::model::Attr::PrefixListId)
-        })
-        .count();
+    // An endpoint's ARN, DNS entries, network interfaces and prefix list
+    // are only fields of the `endpoints` map in CloudFormation.
+    let details = m.outputs.iter().filter(|o| o.detail).count();
     for (name, n) in [
         ("Resources", resources),
         ("Parameters", parameters),
-        // CloudFormation cannot read a gateway endpoint's prefix list ID.
-        ("Outputs", m.outputs.len() - prefix_lists),
+        ("Outputs", m.outputs.len() - details),
     ] {
         // A duplicate key is kept once by serde_json: count the keys as written too.
         if section(name) != n {
