@@ -200,7 +200,7 @@ impl super::Backend for Cloudformation {
     }
 }
 
-/// Network values and settings CloudFormation cannot express are errors
+/// Network values CloudFormation cannot express (tag lookups) are errors
 /// naming the field, never silently dropped.
 fn check(model: &Model, d: &mut Diagnostics) {
     let fields = [
@@ -220,15 +220,6 @@ fn check(model: &Model, d: &mut Diagnostics) {
                     .help(format!(
                         "for CloudFormation, give `{field}` as IDs or as `{{ input = \"...\" }}` (a stack Parameter); or build with `--target terraform`"
                     )),
-            );
-        }
-    }
-    for x in &model.exposes {
-        if let (Some(_), Some(span)) = (&x.private_dns_name, x.spans.private_dns_name) {
-            d.push(
-                Diagnostic::new(Code::E041, format!("`expose.{}.private_dns_name` cannot be set through CloudFormation", x.key))
-                    .at(span, "AWS::EC2::VPCEndpointService has no private DNS name property")
-                    .help("build with `--target terraform`, or remove it here and set it after deploying with `aws ec2 modify-vpc-endpoint-service-configuration --private-dns-name`"),
             );
         }
     }
@@ -321,8 +312,9 @@ fn resource_ids(model: &Model) -> Vec<String> {
     ids.extend(model.endpoints.iter().map(|e| endpoint_id(&e.ident)));
     for x in &model.exposes {
         let base = pascal(&x.ident);
-        if matches!(x.load_balancer, LoadBalancer::Create { .. }) {
+        if let LoadBalancer::Create { security_group, .. } = &x.load_balancer {
             ids.extend(["LoadBalancer", "TargetGroup", "Listener"].map(|s| format!("{base}{s}")));
+            ids.push(group_id(&security_group.ident));
         }
         ids.push(format!("{base}EndpointService"));
         if x.notify.is_some() {
@@ -407,13 +399,11 @@ fn reference(x: &Ref) -> Result<Cfn, String> {
         (_, Attr::ServiceName) => {
             Cfn::Sub(format!("com.amazonaws.vpce.${{AWS::Region}}.${{{id}}}"))
         }
-        // `check` refuses a private DNS name (E041) before any emit.
-        (_, Attr::PrivateDnsVerificationName | Attr::PrivateDnsVerificationValue) => {
-            return Err(format!(
-                "internal error: expose `{}`'s private DNS name reached the CloudFormation backend, whose check refuses it ({})",
-                x.id.name,
-                Code::E041
-            ));
+        (_, Attr::PrivateDnsVerificationName) => {
+            Cfn::GetAtt(id, "PrivateDnsNameConfiguration.Name".into())
+        }
+        (_, Attr::PrivateDnsVerificationValue) => {
+            Cfn::GetAtt(id, "PrivateDnsNameConfiguration.Value".into())
         }
     })
 }
@@ -444,22 +434,12 @@ fn security_group(
     g: &CreatedSecurityGroup,
     vpc_id: &Cfn,
 ) -> Result<ResourceView<Cfn>, String> {
-    let ingress = g
-        .rules
-        .iter()
-        .map(|r| {
-            Ok(Cfn::Map(vec![
-                ("IpProtocol".into(), Cfn::Str("tcp".into())),
-                ("FromPort".into(), Cfn::Int(r.port as i64)),
-                ("ToPort".into(), Cfn::Int(r.port as i64)),
-                (
-                    (if r.is_ipv6() { "CidrIpv6" } else { "CidrIp" }).into(),
-                    network(&r.cidr)?,
-                ),
-                ("Description".into(), Cfn::Str(r.description.clone().into())),
-            ]))
-        })
-        .collect::<Result<_, String>>()?;
+    let ingress = g.rules.iter().map(rule).collect::<Result<_, String>>()?;
+    let egress = if g.egress.is_empty() {
+        vec![no_egress()]
+    } else {
+        g.egress.iter().map(rule).collect::<Result<_, String>>()?
+    };
     Ok(ResourceView {
         logical_id: group_id(&g.ident),
         kind: "AWS::EC2::SecurityGroup".into(),
@@ -470,9 +450,40 @@ fn security_group(
             ),
             ("VpcId".into(), vpc_id.clone()),
             ("SecurityGroupIngress".into(), Cfn::List(ingress)),
+            ("SecurityGroupEgress".into(), Cfn::List(egress)),
             ("Tags".into(), tags(model, &g.name)),
         ]),
     })
+}
+
+/// One TCP rule on a port, to or from a CIDR.
+fn rule(r: &crate::model::IngressRule) -> Result<Cfn, String> {
+    Ok(Cfn::Map(vec![
+        ("IpProtocol".into(), Cfn::Str("tcp".into())),
+        ("FromPort".into(), Cfn::Int(r.port as i64)),
+        ("ToPort".into(), Cfn::Int(r.port as i64)),
+        (
+            (if r.is_ipv6() { "CidrIpv6" } else { "CidrIp" }).into(),
+            network(&r.cidr)?,
+        ),
+        ("Description".into(), Cfn::Str(r.description.clone().into())),
+    ]))
+}
+
+/// A group with no outbound rule allows no outbound traffic, as Terraform's
+/// `aws_security_group` makes it. CloudFormation keeps AWS's allow-all
+/// rule unless `SecurityGroupEgress` is given, so it gets the rule AWS
+/// documents for removing it: all protocols to 127.0.0.1/32, which matches
+/// no traffic leaving an interface.
+fn no_egress() -> Cfn {
+    Cfn::Map(vec![
+        ("IpProtocol".into(), Cfn::Str("-1".into())),
+        ("CidrIp".into(), Cfn::Str("127.0.0.1/32".into())),
+        (
+            "Description".into(),
+            Cfn::Str("No outbound traffic: replaces the default allow-all rule".into()),
+        ),
+    ])
 }
 
 fn endpoint(
@@ -686,9 +697,18 @@ fn expose_resources(
         port,
         target_port,
         target_type,
+        deletion_protection,
+        security_group: group,
     } = &x.load_balancer
     {
         let subnets = network(model.subnets.as_ref().expect("a created NLB has subnets"))?;
+        resources.push(security_group(model, group, vpc_id)?);
+        let attribute = |key: &'static str, on: bool| {
+            Cfn::Map(vec![
+                ("Key".into(), Cfn::Str(key.into())),
+                ("Value".into(), Cfn::Str(on.to_string().into())),
+            ])
+        };
         resources.push(ResourceView {
             logical_id: format!("{base}LoadBalancer"),
             kind: "AWS::ElasticLoadBalancingV2::LoadBalancer".into(),
@@ -697,15 +717,17 @@ fn expose_resources(
                 ("Type".into(), Cfn::Str("network".into())),
                 ("Scheme".into(), Cfn::Str("internal".into())),
                 ("Subnets".into(), subnets),
+                ("SecurityGroups".into(), group_ids(group)?),
+                (
+                    "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic".into(),
+                    Cfn::Str("on".into()),
+                ),
                 (
                     "LoadBalancerAttributes".into(),
-                    Cfn::List(vec![Cfn::Map(vec![
-                        (
-                            "Key".into(),
-                            Cfn::Str("load_balancing.cross_zone.enabled".into()),
-                        ),
-                        ("Value".into(), Cfn::Str("true".into())),
-                    ])]),
+                    Cfn::List(vec![
+                        attribute("load_balancing.cross_zone.enabled", true),
+                        attribute("deletion_protection.enabled", *deletion_protection),
+                    ]),
                 ),
                 ("Tags".into(), tags(model, &x.name_tag)),
             ]),
@@ -744,18 +766,24 @@ fn expose_resources(
             ]),
         });
     }
-    let lb_ref = ref_or_value(&x.nlb_arn())?;
+    let mut service = vec![
+        (
+            "AcceptanceRequired".into(),
+            Cfn::Bool(x.acceptance_required),
+        ),
+        (
+            "NetworkLoadBalancerArns".into(),
+            Cfn::List(vec![ref_or_value(&x.nlb_arn())?]),
+        ),
+    ];
+    if let Some(n) = &x.private_dns_name {
+        service.push(("PrivateDnsName".into(), Cfn::Str(n.clone().into())));
+    }
+    service.push(("Tags".into(), tags(model, &x.name_tag)));
     resources.push(ResourceView {
         logical_id: format!("{base}EndpointService"),
         kind: "AWS::EC2::VPCEndpointService".into(),
-        properties: Cfn::Map(vec![
-            (
-                "AcceptanceRequired".into(),
-                Cfn::Bool(x.acceptance_required),
-            ),
-            ("NetworkLoadBalancerArns".into(), Cfn::List(vec![lb_ref])),
-            ("Tags".into(), tags(model, &x.name_tag)),
-        ]),
+        properties: Cfn::Map(service),
     });
     if let Some(n) = &x.notify {
         resources.push(ResourceView {
@@ -905,10 +933,57 @@ mod tests {
         assert!(e.contains(Code::E040.as_str()), "{e}");
     }
 
+    /// The text of a case's template, built for CloudFormation.
+    fn template(case: &str) -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases")
+            .join(case)
+            .join("spec.toml");
+        let c = crate::compile(&[path], Some(Target::Cloudformation), false);
+        assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
+        let engine = Engine::new(None).expect("built-in templates");
+        let files = Target::Cloudformation
+            .backend()
+            .emit(&c.plan(0).expect("a plan"), &engine, CfnFormat::Yaml)
+            .expect("emits");
+        files[0].contents.clone()
+    }
+
     #[test]
-    fn a_private_dns_name_that_skipped_the_check_is_an_error() {
-        let e = emit_unchecked("expose-private-dns-name").unwrap_err();
-        assert!(e.contains(Code::E041.as_str()), "{e}");
+    fn a_private_dns_name_is_set_and_its_verification_record_output() {
+        let t = template("expose-private-dns-name");
+        assert!(
+            t.contains("PrivateDnsName: \"api.payments.example.com\""),
+            "{t}"
+        );
+        assert!(
+            t.contains("!GetAtt ApiEndpointService.PrivateDnsNameConfiguration.Name"),
+            "{t}"
+        );
+    }
+
+    /// Terraform's `aws_security_group` allows no outbound traffic unless a
+    /// rule says so; CloudFormation's groups are made to match.
+    #[test]
+    fn created_groups_allow_only_the_outbound_traffic_their_rules_name() {
+        let t = template("connect-literal");
+        assert!(
+            t.contains("SecurityGroupEgress:\n        - IpProtocol: \"-1\"\n          CidrIp: \"127.0.0.1/32\""),
+            "{t}"
+        );
+        let t = template("expose-created-nlb");
+        assert!(
+            t.contains("SecurityGroups: [!GetAtt NlbOrdersSecurityGroup.GroupId]"),
+            "{t}"
+        );
+        assert!(
+            t.contains("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: \"on\""),
+            "{t}"
+        );
+        assert!(
+            !t.contains("127.0.0.1/32"),
+            "the NLB's group reaches its targets: {t}"
+        );
     }
 
     /// Each attribute as the outputs and resources wrote it before [`Ref`].
@@ -959,12 +1034,17 @@ mod tests {
             ref_or_value(&existing),
             Ok(Cfn::Ref("ReportsNlbArn".into()))
         );
-        for attr in [
-            Attr::PrivateDnsVerificationName,
-            Attr::PrivateDnsVerificationValue,
+        for (attr, field) in [
+            (Attr::PrivateDnsVerificationName, "Name"),
+            (Attr::PrivateDnsVerificationValue, "Value"),
         ] {
-            let e = ref_or_value(&RefOrValue::Ref(Ref::endpoint_service("x", attr)));
-            assert!(e.is_err_and(|e| e.contains(Code::E041.as_str())));
+            assert_eq!(
+                ref_or_value(&RefOrValue::Ref(Ref::endpoint_service("x", attr))),
+                Ok(get(
+                    "XEndpointService",
+                    &format!("PrivateDnsNameConfiguration.{field}")
+                ))
+            );
         }
     }
 

@@ -53,6 +53,8 @@ struct SecurityGroupView {
 
 #[derive(Serialize)]
 struct RuleView {
+    /// `aws_vpc_security_group_ingress_rule` or `..._egress_rule`.
+    resource: &'static str,
     ident: String,
     description: Expr,
     cidr_attr: &'static str,
@@ -107,6 +109,10 @@ struct CreateLbView {
     lb_tags: Expr,
     tg_tags: Expr,
     listener_tags: Expr,
+    deletion_protection: Expr,
+    /// The NLB's own group, and what its `security_groups` reads.
+    security_group: SecurityGroupView,
+    security_group_ids: Expr,
     /// What the listener reads.
     load_balancer_arn: Expr,
     target_group_arn: Expr,
@@ -170,17 +176,28 @@ fn network(v: &Value, data: &str) -> Expr {
     }
 }
 
+/// A created group and its rules, inbound then outbound. With no outbound
+/// rule it allows no outbound traffic: `aws_security_group` removes the
+/// allow-all rule AWS adds.
 fn group_view(g: &CreatedSecurityGroup) -> SecurityGroupView {
+    let ingress = g
+        .rules
+        .iter()
+        .map(|r| ("aws_vpc_security_group_ingress_rule", r));
+    let egress = g
+        .egress
+        .iter()
+        .map(|r| ("aws_vpc_security_group_egress_rule", r));
     SecurityGroupView {
         ident: g.ident.clone(),
         id: reference(&g.id_ref()),
         name: s(g.name.clone()),
         description: s(g.description.clone()),
         tags: tags_with_name(&g.name),
-        rules: g
-            .rules
-            .iter()
-            .map(|rule| RuleView {
+        rules: ingress
+            .chain(egress)
+            .map(|(resource, rule)| RuleView {
+                resource,
                 ident: format!("{}_{}", g.ident, rule.id),
                 description: s(rule.description.clone()),
                 cidr_attr: if rule.is_ipv6() {
@@ -416,7 +433,12 @@ fn expose_view(x: &Expose) -> ExposeView {
             port,
             target_port,
             target_type,
+            deletion_protection,
+            security_group,
         } => Some(CreateLbView {
+            deletion_protection: Expr::Bool(*deletion_protection),
+            security_group: group_view(security_group),
+            security_group_ids: group_ids(security_group),
             name: s(name.clone()),
             health_check_protocol: s(target_type.health_check().protocol),
             health_check_port: s(target_type.health_check().port),
