@@ -912,14 +912,14 @@ mod tests {
     use super::CfnFormat;
     use crate::diagnostic::Code;
 
-    /// A model the CloudFormation check would refuse, emitted anyway (built
-    /// with no target, so no backend checked it): an error, not a panic.
-    fn emit_unchecked(case: &str) -> Result<Vec<super::File>, String> {
+    /// A case's YAML template, its spec checked for `target` (`None`: by
+    /// no backend).
+    fn emit(case: &str, target: Option<Target>) -> Result<Vec<super::File>, String> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/cases")
             .join(case)
             .join("spec.toml");
-        let c = crate::compile(&[path], None, false);
+        let c = crate::compile(&[path], target, false);
         assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
         let engine = Engine::new(None).expect("built-in templates");
         Target::Cloudformation
@@ -927,26 +927,22 @@ mod tests {
             .emit(&c.plan(0).expect("a plan"), &engine, CfnFormat::Yaml)
     }
 
-    #[test]
-    fn a_tag_lookup_that_skipped_the_check_is_an_error() {
-        let e = emit_unchecked("e2e-lookups").unwrap_err();
-        assert!(e.contains(Code::E040.as_str()), "{e}");
+    /// A model the CloudFormation check would refuse, emitted anyway (built
+    /// with no target, so no backend checked it): an error, not a panic.
+    fn emit_unchecked(case: &str) -> Result<Vec<super::File>, String> {
+        emit(case, None)
     }
 
     /// The text of a case's template, built for CloudFormation.
     fn template(case: &str) -> String {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/cases")
-            .join(case)
-            .join("spec.toml");
-        let c = crate::compile(&[path], Some(Target::Cloudformation), false);
-        assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
-        let engine = Engine::new(None).expect("built-in templates");
-        let files = Target::Cloudformation
-            .backend()
-            .emit(&c.plan(0).expect("a plan"), &engine, CfnFormat::Yaml)
-            .expect("emits");
+        let files = emit(case, Some(Target::Cloudformation)).expect("emits");
         files[0].contents.clone()
+    }
+
+    #[test]
+    fn a_tag_lookup_that_skipped_the_check_is_an_error() {
+        let e = emit_unchecked("e2e-lookups").unwrap_err();
+        assert!(e.contains(Code::E040.as_str()), "{e}");
     }
 
     #[test]

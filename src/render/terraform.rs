@@ -560,6 +560,55 @@ fn write(model: &Model, engine: &Engine, view: &View, header: &str) -> Result<Ve
 mod tests {
     use super::*;
 
+    /// A Terraform file of a case's module.
+    fn file(case: &str, name: &str) -> String {
+        use super::super::{Backend, CfnFormat};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases")
+            .join(case)
+            .join("spec.toml");
+        let c = crate::compile(&[path], Some(super::super::Target::Terraform), false);
+        assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
+        let engine = Engine::new(None).expect("built-in templates");
+        let files = Terraform
+            .emit(&c.plan(0).expect("a plan"), &engine, CfnFormat::Yaml)
+            .expect("emits");
+        let f = files.into_iter().find(|f| f.path == name);
+        f.expect("the file").contents
+    }
+
+    /// A created NLB's group lets out only its targets' port; no other
+    /// group has an egress rule (none lets anything out).
+    #[test]
+    fn a_created_nlb_has_its_own_group_with_egress_to_its_targets() {
+        let tf = file("expose-nlb-ingress", "privatelink.tf");
+        let egress = "resource \"aws_vpc_security_group_egress_rule\"";
+        assert_eq!(tf.matches(egress).count(), 1, "{tf}");
+        assert!(tf.contains(&format!("{egress} \"nlb_api_egress_tcp_8443_1\"")));
+        let lb = tf
+            .split("resource \"aws_lb\" \"api\"")
+            .nth(1)
+            .expect("the NLB");
+        let setting = |key: &str| {
+            let line = lb.lines().find(|l| l.trim_start().starts_with(key));
+            line.map(|l| l.split('=').nth(1).unwrap_or("").trim().to_string())
+        };
+        assert_eq!(
+            setting("security_groups").as_deref(),
+            Some("[aws_security_group.nlb_api.id]")
+        );
+        assert_eq!(
+            setting("enforce_security_group_inbound_rules_on_private_link_traffic").as_deref(),
+            Some("\"on\"")
+        );
+        assert_eq!(
+            setting("enable_deletion_protection").as_deref(),
+            Some("false")
+        );
+        let tf = file("connect-literal", "privatelink.tf");
+        assert!(!tf.contains(egress), "{tf}");
+    }
+
     /// Each attribute as the outputs and resources wrote it before [`Ref`].
     #[test]
     fn each_reference_translates_as_before() {
