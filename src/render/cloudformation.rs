@@ -945,16 +945,21 @@ mod tests {
         assert!(e.contains(Code::E040.as_str()), "{e}");
     }
 
+    /// Asserts that `t` holds each of `parts`.
+    fn holds(t: &str, parts: &[&str]) {
+        for p in parts {
+            assert!(t.contains(p), "no `{p}` in\n{t}");
+        }
+    }
+
     #[test]
     fn a_private_dns_name_is_set_and_its_verification_record_output() {
-        let t = template("expose-private-dns-name");
-        assert!(
-            t.contains("PrivateDnsName: \"api.payments.example.com\""),
-            "{t}"
-        );
-        assert!(
-            t.contains("!GetAtt ApiEndpointService.PrivateDnsNameConfiguration.Name"),
-            "{t}"
+        holds(
+            &template("expose-private-dns-name"),
+            &[
+                "PrivateDnsName: \"api.payments.example.com\"",
+                "!GetAtt ApiEndpointService.PrivateDnsNameConfiguration.Name",
+            ],
         );
     }
 
@@ -962,19 +967,19 @@ mod tests {
     /// rule says so; CloudFormation's groups are made to match.
     #[test]
     fn created_groups_allow_only_the_outbound_traffic_their_rules_name() {
-        let t = template("connect-literal");
-        assert!(
-            t.contains("SecurityGroupEgress:\n        - IpProtocol: \"-1\"\n          CidrIp: \"127.0.0.1/32\""),
-            "{t}"
+        holds(
+            &template("connect-literal"),
+            &[
+                "SecurityGroupEgress:\n        - IpProtocol: \"-1\"\n          CidrIp: \"127.0.0.1/32\"",
+            ],
         );
         let t = template("expose-created-nlb");
-        assert!(
-            t.contains("SecurityGroups: [!GetAtt NlbOrdersSecurityGroup.GroupId]"),
-            "{t}"
-        );
-        assert!(
-            t.contains("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: \"on\""),
-            "{t}"
+        holds(
+            &t,
+            &[
+                "SecurityGroups: [!GetAtt NlbOrdersSecurityGroup.GroupId]",
+                "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: \"on\"",
+            ],
         );
         assert!(
             !t.contains("127.0.0.1/32"),
