@@ -1250,7 +1250,7 @@ fn read_lb_ingress(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Vec<Sp<
         d.push(
             Diagnostic::new(Code::E067, format!("`{field}` is empty: the load balancer would admit no traffic"))
                 .at(n.span, "no CIDR")
-                .help("list the CIDRs consumers' traffic comes from, or remove the key to admit the VPC's CIDR (PrivateLink traffic arrives from the load balancer's own addresses in the VPC)"),
+                .help("list the CIDRs your consumers connect from (PrivateLink traffic is checked against the consumers' own addresses), or remove the key to admit the VPC's CIDR"),
         );
         return None;
     }

@@ -339,8 +339,9 @@ pub struct CreateLoadBalancer {
     /// `ip` (default), `instance` or `alb`.
     #[schemars(with = "Option<TargetType>")]
     pub target_type: Option<Sp<TargetType>>,
-    /// CIDRs the NLB's security group admits on the listener port
-    /// (default: the VPC's CIDR, where PrivateLink traffic comes from).
+    /// CIDRs the NLB's security group admits on the listener port, checked
+    /// on PrivateLink traffic too, against the consumers' own addresses
+    /// (default: the VPC's CIDR).
     #[schemars(default, with = "Option<Vec<String>>", length(min = 1))]
     pub ingress_cidrs: Vec<Sp<Cidr>>,
     /// Refuse to delete the NLB until this is turned off (default true:
