@@ -3,8 +3,8 @@
 use super::*;
 
 /// `[expose.*]`, in spec order: load balancers, endpoint services,
-/// principals, and the inputs they need.
-/// `vpc_cidr` is the VPC's CIDR, read by the driver when [`creates_nlb`].
+/// principals, and the inputs they need. `vpc_cidr` is the VPC's CIDR,
+/// read by the driver when [`creates_nlb`].
 pub(super) fn lower_exposes(
     spec: &Spec,
     links: &Links,
