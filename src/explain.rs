@@ -329,6 +329,7 @@ fn expose_views(m: &Model, pairs: &Pairs) -> Vec<ExposeView> {
                     port,
                     target_port,
                     target_type,
+                    ..
                 } => format!(
                     "new internal NLB `{name}`: TCP {port} → {} targets on port {target_port}",
                     target_type.name()

@@ -324,10 +324,23 @@ fn terraform_structure(tf: &Tf) -> Result<(), String> {
         .iter()
         .map(|c| c.own_security_group.as_ref().map_or(0, |g| g.rules.len()))
         .sum();
+    // A created NLB's own group: its inbound and outbound rules.
+    let (nlb_in, nlb_out) = m
+        .exposes
+        .iter()
+        .filter_map(|x| match &x.load_balancer {
+            LoadBalancer::Create { security_group, .. } => Some(security_group),
+            LoadBalancer::Existing(_) => None,
+        })
+        .fold((0, 0), |(i, o), g| (i + g.rules.len(), o + g.egress.len()));
     let want = [
         ("aws_vpc_endpoint", m.endpoints.len() + m.connects.len()),
-        ("aws_security_group", group + m.connects.len()),
-        ("aws_vpc_security_group_ingress_rule", rules + connect_rules),
+        ("aws_security_group", group + m.connects.len() + creates),
+        (
+            "aws_vpc_security_group_ingress_rule",
+            rules + connect_rules + nlb_in,
+        ),
+        ("aws_vpc_security_group_egress_rule", nlb_out),
         ("aws_lb", creates),
         ("aws_lb_target_group", creates),
         ("aws_lb_listener", creates),
@@ -397,7 +410,7 @@ fn cloudformation_structure(cf: &Cf, json: &str) -> Result<(), String> {
         + m.endpoints.len()
         + 2 * m.connects.len()
         + m.exposes.len()
-        + 3 * creates
+        + 4 * creates
         + permissions;
     let parameters = m.inputs.len() + usize::from(m.vpc_cidr == Some(MValue::VpcCidr));
     // An endpoint's ARN, DNS entries, network interfaces and prefix list
@@ -702,29 +715,31 @@ fn field_principal(s: &str) -> Result<bool, String> {
     )
 }
 
-/// `[expose.<name>] private_dns_name`: Terraform only; CloudFormation
-/// refuses a valid one with E041.
+/// `[expose.<name>] private_dns_name`: both targets set it.
 fn field_private_dns_name(s: &str) -> Result<bool, String> {
     let f = expose_spec(&format!("private_dns_name = {}\n", toml_string(s)));
-    match (terraform(&f)?, compile(&f, Target::Cloudformation)?) {
-        (Built::Ok(t), Built::Rejected(codes)) => {
+    both(
+        terraform(&f)?,
+        cloudformation(&f)?,
+        &["E010"],
+        |t| {
             expect_eq(
                 "private_dns_name",
                 hcl_str(attr(
-                    &block(&t, "resource", &["aws_vpc_endpoint_service", "api"])?.body,
+                    &block(t, "resource", &["aws_vpc_endpoint_service", "api"])?.body,
                     "private_dns_name",
                 )?)?,
                 s.to_string(),
-            )?;
-            refused(&codes, &["E041"])?;
-            Ok(true)
-        }
-        (Built::Rejected(a), Built::Rejected(b)) => {
-            refused(&a, &["E010"])?;
-            refused(&b, &["E010"])
-        }
-        _ => Err("CloudFormation accepted a private DNS name, or only it refused".into()),
-    }
+            )
+        },
+        |c| {
+            expect_eq(
+                "PrivateDnsName",
+                cfn_str(resource(c, "ApiEndpointService")?.get("PrivateDnsName"))?,
+                s.to_string(),
+            )
+        },
+    )
 }
 
 /// `[expose.<name>] load_balancer` given as an NLB ARN.

@@ -4,6 +4,17 @@
 
 use super::Severity;
 
+/// Codes no check emits any more, kept (documented as retired) so that a
+/// code never comes to name another problem.
+const RETIRED: &[Code] = &[Code::E041];
+
+impl Code {
+    /// Whether this code is retired: documented, never emitted.
+    pub fn is_retired(self) -> bool {
+        RETIRED.contains(&self)
+    }
+}
+
 /// Declares [`Code`] and its tables from one list, so that a code cannot
 /// exist without its severity and its two lines of documentation.
 macro_rules! codes {
@@ -130,8 +141,8 @@ codes! {
         r#"a tag lookup in a CloudFormation build (no CloudFormation equivalent)"#
         => r#"give IDs or an input, or build for Terraform"#;
     E041 Error
-        r#"`expose.<name>.private_dns_name` in a CloudFormation build (`AWS::EC2::VPCEndpointService` has no such property)"#
-        => r#"build for Terraform, or set the name after deploying with `aws ec2 modify-vpc-endpoint-service-configuration --private-dns-name`"#;
+        r#"retired: was `expose.<name>.private_dns_name` in a CloudFormation build, which now sets `PrivateDnsName`; never emitted"#
+        => r#"nothing: the code stays reserved so that it never names another problem"#;
     E050 Error
         r#"an expose allows `*` with `acceptance_required = false`: any AWS account could connect, unreviewed"#
         => r#"name the accounts or roles, or set `acceptance_required = true`"#;
@@ -162,6 +173,12 @@ codes! {
     E064 Error
         r#"a FIPS variant (`kms-fips`, ...) used in a `region` where botocore's endpoint data lists no FIPS endpoint of that service (the note lists the Regions that have one)"#
         => r#"use the standard endpoint, or deploy in a Region with FIPS endpoints"#;
+    E066 Error
+        r#"`load_balancer.ingress_cidrs` or `deletion_protection` with `input`: they apply only to a load balancer vpcegen creates"#
+        => r#"remove the key (the existing NLB keeps its owner's settings), or give `port` instead of `input` to create one"#;
+    E067 Error
+        r#"`load_balancer.ingress_cidrs = []`: the created load balancer would admit no traffic"#
+        => r#"list the CIDRs consumers' traffic comes from, or remove the key to admit the VPC's CIDR"#;
     E070 Error
         r#"a CloudFormation build whose template would declare more Outputs than CloudFormation's 200"#
         => r#"split the endpoints over two specs (one stack each), or build for Terraform"#;
@@ -264,7 +281,8 @@ mod tests {
         }
     }
 
-    /// A code nothing emits would document a check that does not exist.
+    /// A code nothing emits would document a check that does not exist;
+    /// a retired code must stay unemitted.
     #[test]
     fn every_code_is_emitted_somewhere() {
         let mut text = String::new();
@@ -280,10 +298,16 @@ mod tests {
             }
         }
         for c in Code::ALL {
-            assert!(
-                text.contains(&format!("Code::{}", c.as_str())),
-                "{c} is declared but no check emits it"
-            );
+            let emitted = text.contains(&format!("Code::{}", c.as_str()));
+            if c.is_retired() {
+                assert!(!emitted, "{c} is retired but still emitted");
+                assert!(
+                    c.meaning().starts_with("retired: "),
+                    "{c} says it is retired"
+                );
+            } else {
+                assert!(emitted, "{c} is declared but no check emits it");
+            }
         }
     }
 

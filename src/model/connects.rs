@@ -130,6 +130,7 @@ pub fn connect_group(
                 description: format!("TCP {p} to {key}"),
             })
             .collect(),
+        egress: Vec::new(),
     }
 }
 

@@ -50,6 +50,7 @@ impl Model {
                 name: name.clone(),
                 description: description.clone(),
                 rules: rules.clone(),
+                egress: Vec::new(),
             }),
             SecurityGroups::Existing(v) => ReachGroups::Existing(v),
         })

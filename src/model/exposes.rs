@@ -3,10 +3,12 @@
 use super::*;
 
 /// `[expose.*]`, in spec order: load balancers, endpoint services,
-/// principals, and the inputs they need.
+/// principals, and the inputs they need. `vpc_cidr` is the VPC's CIDR,
+/// read by the driver when [`creates_nlb`].
 pub(super) fn lower_exposes(
     spec: &Spec,
     links: &Links,
+    vpc_cidr: Option<&Value>,
     d: &mut Diagnostics,
 ) -> (Vec<Expose>, Vec<Input>) {
     let name = &spec.name.value;
@@ -14,7 +16,20 @@ pub(super) fn lower_exposes(
     let mut out = Vec::new();
     for (key, x) in &spec.expose {
         let ident = ident_of(key);
-        let load_balancer = load_balancer(name, key, x, links, &mut inputs);
+        let name_tag = if key == name {
+            name.clone()
+        } else {
+            format!("{name}-{key}")
+        };
+        let vpc_cidr = vpc_cidr.cloned().unwrap_or(Value::VpcCidr);
+        let at = Nlb {
+            spec: name,
+            key,
+            ident: &ident,
+            name_tag: &name_tag,
+            vpc_cidr: &vpc_cidr,
+        };
+        let load_balancer = load_balancer(&at, x, links, &mut inputs);
         let acceptance_required = x.acceptance_required.as_ref().is_some_and(|a| a.value);
         lints::expose_principals(key, x, acceptance_required, d);
         let mut principals: Vec<Principal> = x
@@ -26,11 +41,7 @@ pub(super) fn lower_exposes(
         principals.dedup();
         out.push(Expose {
             key: key.clone(),
-            name_tag: if key == name {
-                name.clone()
-            } else {
-                format!("{name}-{key}")
-            },
+            name_tag,
             ident,
             load_balancer,
             allowed_principals: principals,
@@ -59,27 +70,57 @@ fn notification(n: &crate::spec::Notify) -> Notification {
     }
 }
 
+/// Whether any expose creates its NLB (whose group reads the VPC's CIDR).
+pub(super) fn creates_nlb(spec: &Spec) -> bool {
+    spec.expose
+        .values()
+        .any(|x| matches!(x.load_balancer.value, crate::spec::LoadBalancer::Create(_)))
+}
+
+/// Where an expose's NLB is made: the names it is known by, and the VPC's
+/// CIDR its group reads.
+struct Nlb<'a> {
+    spec: &'a str,
+    key: &'a str,
+    ident: &'a str,
+    name_tag: &'a str,
+    vpc_cidr: &'a Value,
+}
+
 /// The NLB behind an expose: one created (named by [`nlb_name`]), or an
 /// existing one by ARN or input.
 fn load_balancer(
-    name: &str,
-    key: &str,
+    at: &Nlb,
     x: &crate::spec::Expose,
     links: &Links,
     inputs: &mut Vec<Input>,
 ) -> LoadBalancer {
     use crate::spec::LoadBalancer as Lb;
+    let key = at.key;
     match &x.load_balancer.value {
         Lb::Create(c) => {
             let port = c.port.value as u16;
+            let target_port = c.target_port.as_ref().map_or(port, |p| p.value as u16);
+            let target_type = c
+                .target_type
+                .as_ref()
+                .map_or(crate::spec::TargetType::Ip, |t| t.value);
+            let ingress: Vec<Value> = if c.ingress_cidrs.is_empty() {
+                vec![at.vpc_cidr.clone()]
+            } else {
+                c.ingress_cidrs
+                    .iter()
+                    .map(|c| Value::Literal(c.value.to_string()))
+                    .collect()
+            };
+            let egress = target_ports(target_port, target_type.health_check());
             LoadBalancer::Create {
-                name: built_nlb_name(name, key, links),
+                name: built_nlb_name(at.spec, key, links),
                 port,
-                target_port: c.target_port.as_ref().map_or(port, |p| p.value as u16),
-                target_type: c
-                    .target_type
-                    .as_ref()
-                    .map_or(crate::spec::TargetType::Ip, |t| t.value),
+                target_port,
+                target_type,
+                deletion_protection: c.deletion_protection.as_ref().is_none_or(|p| p.value),
+                security_group: nlb_group(at, port, &ingress, &egress),
             }
         }
         Lb::Arn(a) => LoadBalancer::Existing(Value::Literal(a.value.clone())),
@@ -93,6 +134,54 @@ fn load_balancer(
             );
             LoadBalancer::Existing(Value::Input(i.value.to_string()))
         }
+    }
+}
+
+/// The ports a created NLB reaches its targets on: the target port, and
+/// the health check's when it is another.
+fn target_ports(target_port: u16, check: HealthCheck) -> Vec<u16> {
+    let mut ports = vec![target_port];
+    if let Ok(p) = check.port.parse::<u16>() {
+        if p != target_port {
+            ports.push(p);
+        }
+    }
+    ports
+}
+
+/// A created NLB's own group: TCP on the listener port from each admitted
+/// CIDR; TCP on the targets' ports to the VPC's CIDR (where its targets
+/// are), and nothing else out.
+fn nlb_group(at: &Nlb, port: u16, ingress: &[Value], egress: &[u16]) -> CreatedSecurityGroup {
+    let key = at.key;
+    CreatedSecurityGroup {
+        ident: format!("nlb_{}", at.ident),
+        name: format!("{}-nlb", at.name_tag),
+        description: format!("Network Load Balancer of {}", at.name_tag),
+        rules: ingress
+            .iter()
+            .enumerate()
+            .map(|(i, cidr)| IngressRule {
+                id: format!("tcp_{port}_{}", i + 1),
+                port,
+                cidr: cidr.clone(),
+                description: format!("TCP {port} to the listener of {key}"),
+            })
+            .collect(),
+        egress: egress
+            .iter()
+            .enumerate()
+            .map(|(i, p)| IngressRule {
+                id: format!("egress_tcp_{p}_1"),
+                port: *p,
+                cidr: at.vpc_cidr.clone(),
+                description: if i == 0 {
+                    format!("TCP {p} to the targets of {key}")
+                } else {
+                    format!("TCP {p} to health-check the targets of {key}")
+                },
+            })
+            .collect(),
     }
 }
 
@@ -326,6 +415,85 @@ mod tests {
         );
     }
 
+    /// The created load balancer of the spec's first expose.
+    fn created(toml: &str) -> (bool, CreatedSecurityGroup) {
+        let m = super::super::testing::model(toml);
+        match &m.exposes[0].load_balancer {
+            LoadBalancer::Create {
+                deletion_protection,
+                security_group,
+                ..
+            } => (*deletion_protection, security_group.clone()),
+            other => panic!("a created NLB, got {other:?}"),
+        }
+    }
+
+    /// (id, port, CIDR) of each rule.
+    fn rules(rules: &[IngressRule]) -> Vec<(&str, u16, &Value)> {
+        rules
+            .iter()
+            .map(|r| (r.id.as_str(), r.port, &r.cidr))
+            .collect()
+    }
+
+    #[test]
+    fn a_created_nlb_has_its_own_group_from_the_vpc_cidr_and_deletion_protection() {
+        let (protected, g) = created(
+            r#"version = 1
+name = "shop"
+[vpc]
+cidr = { input = "cidr" }
+[expose.orders]
+load_balancer = { port = 443, target_port = 8443 }
+"#,
+        );
+        assert!(protected, "deletion protection is on by default");
+        assert_eq!(
+            (g.ident.as_str(), g.name.as_str()),
+            ("nlb_orders", "shop-orders-nlb")
+        );
+        let cidr = Value::Input("cidr".into());
+        assert_eq!(rules(&g.rules), [("tcp_443_1", 443, &cidr)]);
+        assert_eq!(rules(&g.egress), [("egress_tcp_8443_1", 8443, &cidr)]);
+    }
+
+    #[test]
+    fn ingress_cidrs_replace_the_vpc_cidr_but_targets_stay_in_the_vpc() {
+        let (protected, g) = created(
+            r#"version = 1
+name = "shop"
+[expose.orders]
+load_balancer = { port = 443, ingress_cidrs = ["10.0.0.0/8", "2001:db8::/32"], deletion_protection = false }
+"#,
+        );
+        assert!(!protected);
+        let got: Vec<(&str, &Value)> = g.rules.iter().map(|r| (r.id.as_str(), &r.cidr)).collect();
+        assert_eq!(
+            got,
+            [
+                ("tcp_443_1", &Value::Literal("10.0.0.0/8".into())),
+                ("tcp_443_2", &Value::Literal("2001:db8::/32".into())),
+            ]
+        );
+        assert!(g.rules[1].is_ipv6());
+        assert_eq!(
+            rules(&g.egress),
+            [("egress_tcp_443_1", 443, &Value::VpcCidr)]
+        );
+    }
+
+    #[test]
+    fn a_health_check_on_another_port_is_let_out_too() {
+        let on = |port| HealthCheck {
+            protocol: "TCP",
+            port,
+            path: None,
+        };
+        assert_eq!(target_ports(8443, on("traffic-port")), [8443]);
+        assert_eq!(target_ports(8443, on("8443")), [8443]);
+        assert_eq!(target_ports(8443, on("8080")), [8443, 8080]);
+    }
+
     #[test]
     fn notifications_name_each_event_once_in_a_fixed_order() {
         let t = super::super::testing::load(
@@ -339,7 +507,7 @@ notify = { sns_topic = "arn:aws:sns:us-east-1:111122223333:events", events = ["R
             &[],
         );
         let mut d = Diagnostics::default();
-        let (exposes, _) = lower_exposes(&t.spec, &Links::default(), &mut d);
+        let (exposes, _) = lower_exposes(&t.spec, &Links::default(), None, &mut d);
         let n = exposes[0].notify.as_ref().expect("a notification");
         assert_eq!(n.topic_arn, "arn:aws:sns:us-east-1:111122223333:events");
         let events: Vec<&str> = n.events.iter().map(|e| e.as_str()).collect();

@@ -247,6 +247,10 @@ pub struct CreatedSecurityGroup {
     pub name: String,
     pub description: String,
     pub rules: Vec<IngressRule>,
+    /// Outbound rules (same shape, the CIDR being the destination). None:
+    /// the group allows no outbound traffic, in every target.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub egress: Vec<IngressRule>,
 }
 
 /// `{ spec = "..", expose = ".." }`, with the places it was written.
@@ -305,6 +309,12 @@ pub enum LoadBalancer {
         port: u16,
         target_port: u16,
         target_type: crate::spec::TargetType,
+        /// AWS refuses to delete it until this is turned off.
+        deletion_protection: bool,
+        /// Its own group, given at creation (AWS cannot add one later):
+        /// the listener port from the admitted CIDRs, the targets' ports to
+        /// the VPC's CIDR; rules enforced on PrivateLink traffic too.
+        security_group: CreatedSecurityGroup,
     },
     /// An existing NLB, by ARN or input.
     Existing(Value),
@@ -390,15 +400,17 @@ pub fn lower(
         security_groups::shared_group(spec, &endpoints, cidr.as_ref().map(|c| &c.value), d);
     inputs.extend(sg_inputs);
 
-    let (exposes, expose_inputs) = exposes::lower_exposes(spec, links, d);
-    inputs.extend(expose_inputs);
-    exposes::elb_tags(spec, d);
-
-    if !spec.connect.is_empty() && cidr.is_none() {
+    // Connects' groups and created NLBs' groups read it too.
+    if (!spec.connect.is_empty() || exposes::creates_nlb(spec)) && cidr.is_none() {
         let mut c = network::vpc_cidr(spec, d);
         inputs.extend(c.input.take());
         cidr = Some(c);
     }
+    let (exposes, expose_inputs) =
+        exposes::lower_exposes(spec, links, cidr.as_ref().map(|c| &c.value), d);
+    inputs.extend(expose_inputs);
+    exposes::elb_tags(spec, d);
+
     let (connects, connect_inputs) = connects::lower_connects(
         spec,
         file,

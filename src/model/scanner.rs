@@ -48,7 +48,7 @@ pub struct ResourceSkips {
 
 const ACCESS_LOGS: &str = "an NLB writes access logs only for TLS listeners; this one's listener is TCP, so there is nothing to log";
 const DELETION_PROTECTION: &str =
-    "deletion protection is off for this load balancer (load_balancer.deletion_protection)";
+    "deletion protection is turned off in the spec (load_balancer.deletion_protection = false)";
 const HTTPS_REDIRECT: &str = "a network load balancer's TCP listener carries no HTTP: the redirect to HTTPS exists only on application load balancers";
 const ACCEPTANCE: &str = "connections are accepted automatically by design: only the allowed_principals may connect at all; set acceptance_required = true to review each";
 
@@ -57,10 +57,17 @@ const ACCEPTANCE: &str = "connections are accepted automatically by design: only
 pub(super) fn skips(exposes: &[Expose]) -> Vec<ResourceSkips> {
     let mut out = Vec::new();
     for x in exposes {
-        if let LoadBalancer::Create { port, .. } = &x.load_balancer {
+        if let LoadBalancer::Create {
+            port,
+            deletion_protection,
+            ..
+        } = &x.load_balancer
+        {
             let mut lb = vec![skip(Check::LbAccessLogs, ACCESS_LOGS)];
-            // No `deletion_protection` yet: every created NLB has it off.
-            lb.push(skip(Check::LbDeletionProtection, DELETION_PROTECTION));
+            // On by default; off only where the spec says so.
+            if !deletion_protection {
+                lb.push(skip(Check::LbDeletionProtection, DELETION_PROTECTION));
+            }
             if *port == 80 {
                 lb.push(skip(Check::AlbHttpsRedirect, HTTPS_REDIRECT));
             }
@@ -115,7 +122,7 @@ name = "app"
 load_balancer = { port = 80, target_port = 8080, target_type = "ip" }
 allowed_principals = ["arn:aws:iam::444455556666:root"]
 [expose.orders]
-load_balancer = { port = 443, target_port = 8443, target_type = "ip" }
+load_balancer = { port = 443, target_port = 8443, target_type = "ip", deletion_protection = false }
 allowed_principals = ["arn:aws:iam::444455556666:root"]
 acceptance_required = true
 [expose.legacy]
@@ -124,10 +131,7 @@ allowed_principals = ["arn:aws:iam::444455556666:root"]
 "#,
         );
         use ResourceKind::{EndpointService as S, LoadBalancer as L};
-        assert_eq!(
-            ids(&m, L, "web"),
-            ["CKV_AWS_91", "CKV_AWS_150", "CKV2_AWS_20"]
-        );
+        assert_eq!(ids(&m, L, "web"), ["CKV_AWS_91", "CKV2_AWS_20"]);
         assert_eq!(ids(&m, S, "web"), ["CKV_AWS_123"]);
         assert_eq!(ids(&m, L, "orders"), ["CKV_AWS_91", "CKV_AWS_150"]);
         assert!(ids(&m, S, "orders").is_empty(), "it requires acceptance");

@@ -209,7 +209,7 @@ impl super::Backend for Cloudformation {
     }
 }
 
-/// Network values and settings CloudFormation cannot express are errors
+/// Network values CloudFormation cannot express (tag lookups) are errors
 /// naming the field, never silently dropped.
 fn check(model: &Model, d: &mut Diagnostics) {
     let fields = [
@@ -233,15 +233,6 @@ fn check(model: &Model, d: &mut Diagnostics) {
         }
     }
     check_output_count(model, d);
-    for x in &model.exposes {
-        if let (Some(_), Some(span)) = (&x.private_dns_name, x.spans.private_dns_name) {
-            d.push(
-                Diagnostic::new(Code::E041, format!("`expose.{}.private_dns_name` cannot be set through CloudFormation", x.key))
-                    .at(span, "AWS::EC2::VPCEndpointService has no private DNS name property")
-                    .help("build with `--target terraform`, or remove it here and set it after deploying with `aws ec2 modify-vpc-endpoint-service-configuration --private-dns-name`"),
-            );
-        }
-    }
 }
 
 /// CloudFormation's quota on Outputs per template.
@@ -353,8 +344,9 @@ fn resource_ids(model: &Model) -> Vec<String> {
     ids.extend(model.endpoints.iter().map(|e| endpoint_id(&e.ident)));
     for x in &model.exposes {
         let base = pascal(&x.ident);
-        if matches!(x.load_balancer, LoadBalancer::Create { .. }) {
+        if let LoadBalancer::Create { security_group, .. } = &x.load_balancer {
             ids.extend(["LoadBalancer", "TargetGroup", "Listener"].map(|s| format!("{base}{s}")));
+            ids.push(group_id(&security_group.ident));
         }
         ids.push(format!("{base}EndpointService"));
         if x.notify.is_some() {
@@ -458,13 +450,11 @@ fn reference(x: &Ref) -> Result<Cfn, String> {
         (_, Attr::ServiceName) => {
             Cfn::Sub(format!("com.amazonaws.vpce.${{AWS::Region}}.${{{id}}}"))
         }
-        // `check` refuses a private DNS name (E041) before any emit.
-        (_, Attr::PrivateDnsVerificationName | Attr::PrivateDnsVerificationValue) => {
-            return Err(format!(
-                "internal error: expose `{}`'s private DNS name reached the CloudFormation backend, whose check refuses it ({})",
-                x.id.name,
-                Code::E041
-            ));
+        (_, Attr::PrivateDnsVerificationName) => {
+            Cfn::GetAtt(id, "PrivateDnsNameConfiguration.Name".into())
+        }
+        (_, Attr::PrivateDnsVerificationValue) => {
+            Cfn::GetAtt(id, "PrivateDnsNameConfiguration.Value".into())
         }
     })
 }
@@ -517,22 +507,12 @@ fn security_group(
     g: &CreatedSecurityGroup,
     vpc_id: &Cfn,
 ) -> Result<ResourceView<Cfn>, String> {
-    let ingress = g
-        .rules
-        .iter()
-        .map(|r| {
-            Ok(Cfn::Map(vec![
-                ("IpProtocol".into(), Cfn::Str("tcp".into())),
-                ("FromPort".into(), Cfn::Int(r.port as i64)),
-                ("ToPort".into(), Cfn::Int(r.port as i64)),
-                (
-                    (if r.is_ipv6() { "CidrIpv6" } else { "CidrIp" }).into(),
-                    network(&r.cidr)?,
-                ),
-                ("Description".into(), Cfn::Str(r.description.clone().into())),
-            ]))
-        })
-        .collect::<Result<_, String>>()?;
+    let ingress = g.rules.iter().map(rule).collect::<Result<_, String>>()?;
+    let egress = if g.egress.is_empty() {
+        vec![no_egress()]
+    } else {
+        g.egress.iter().map(rule).collect::<Result<_, String>>()?
+    };
     Ok(ResourceView {
         metadata: None,
         logical_id: group_id(&g.ident),
@@ -544,9 +524,40 @@ fn security_group(
             ),
             ("VpcId".into(), vpc_id.clone()),
             ("SecurityGroupIngress".into(), Cfn::List(ingress)),
+            ("SecurityGroupEgress".into(), Cfn::List(egress)),
             ("Tags".into(), tags(model, &g.name)),
         ]),
     })
+}
+
+/// One TCP rule on a port, to or from a CIDR.
+fn rule(r: &crate::model::IngressRule) -> Result<Cfn, String> {
+    Ok(Cfn::Map(vec![
+        ("IpProtocol".into(), Cfn::Str("tcp".into())),
+        ("FromPort".into(), Cfn::Int(r.port as i64)),
+        ("ToPort".into(), Cfn::Int(r.port as i64)),
+        (
+            (if r.is_ipv6() { "CidrIpv6" } else { "CidrIp" }).into(),
+            network(&r.cidr)?,
+        ),
+        ("Description".into(), Cfn::Str(r.description.clone().into())),
+    ]))
+}
+
+/// A group with no outbound rule allows no outbound traffic, as Terraform's
+/// `aws_security_group` makes it. CloudFormation keeps AWS's allow-all
+/// rule unless `SecurityGroupEgress` is given, so it gets the rule AWS
+/// documents for removing it: all protocols to 127.0.0.1/32, which matches
+/// no traffic leaving an interface.
+fn no_egress() -> Cfn {
+    Cfn::Map(vec![
+        ("IpProtocol".into(), Cfn::Str("-1".into())),
+        ("CidrIp".into(), Cfn::Str("127.0.0.1/32".into())),
+        (
+            "Description".into(),
+            Cfn::Str("No outbound traffic: replaces the default allow-all rule".into()),
+        ),
+    ])
 }
 
 fn endpoint(
@@ -811,9 +822,18 @@ fn expose_resources(
         port,
         target_port,
         target_type,
+        deletion_protection,
+        security_group: group,
     } = &x.load_balancer
     {
         let subnets = network(model.subnets.as_ref().expect("a created NLB has subnets"))?;
+        resources.push(security_group(model, group, vpc_id)?);
+        let attribute = |key: &'static str, on: bool| {
+            Cfn::Map(vec![
+                ("Key".into(), Cfn::Str(key.into())),
+                ("Value".into(), Cfn::Str(on.to_string().into())),
+            ])
+        };
         resources.push(ResourceView {
             metadata: None,
             logical_id: format!("{base}LoadBalancer"),
@@ -823,15 +843,17 @@ fn expose_resources(
                 ("Type".into(), Cfn::Str("network".into())),
                 ("Scheme".into(), Cfn::Str("internal".into())),
                 ("Subnets".into(), subnets),
+                ("SecurityGroups".into(), group_ids(group)?),
+                (
+                    "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic".into(),
+                    Cfn::Str("on".into()),
+                ),
                 (
                     "LoadBalancerAttributes".into(),
-                    Cfn::List(vec![Cfn::Map(vec![
-                        (
-                            "Key".into(),
-                            Cfn::Str("load_balancing.cross_zone.enabled".into()),
-                        ),
-                        ("Value".into(), Cfn::Str("true".into())),
-                    ])]),
+                    Cfn::List(vec![
+                        attribute("load_balancing.cross_zone.enabled", true),
+                        attribute("deletion_protection.enabled", *deletion_protection),
+                    ]),
                 ),
                 ("Tags".into(), tags(model, &x.name_tag)),
             ]),
@@ -872,19 +894,25 @@ fn expose_resources(
             ]),
         });
     }
-    let lb_ref = ref_or_value(&x.nlb_arn())?;
+    let mut service = vec![
+        (
+            "AcceptanceRequired".into(),
+            Cfn::Bool(x.acceptance_required),
+        ),
+        (
+            "NetworkLoadBalancerArns".into(),
+            Cfn::List(vec![ref_or_value(&x.nlb_arn())?]),
+        ),
+    ];
+    if let Some(n) = &x.private_dns_name {
+        service.push(("PrivateDnsName".into(), Cfn::Str(n.clone().into())));
+    }
+    service.push(("Tags".into(), tags(model, &x.name_tag)));
     resources.push(ResourceView {
         metadata: None,
         logical_id: format!("{base}EndpointService"),
         kind: "AWS::EC2::VPCEndpointService".into(),
-        properties: Cfn::Map(vec![
-            (
-                "AcceptanceRequired".into(),
-                Cfn::Bool(x.acceptance_required),
-            ),
-            ("NetworkLoadBalancerArns".into(), Cfn::List(vec![lb_ref])),
-            ("Tags".into(), tags(model, &x.name_tag)),
-        ]),
+        properties: Cfn::Map(service),
     });
     if let Some(n) = &x.notify {
         resources.push(ResourceView {
@@ -1087,14 +1115,14 @@ mod tests {
     use super::CfnFormat;
     use crate::diagnostic::Code;
 
-    /// A model the CloudFormation check would refuse, emitted anyway (built
-    /// with no target, so no backend checked it): an error, not a panic.
-    fn emit_unchecked(case: &str) -> Result<Vec<super::File>, String> {
+    /// A case's YAML template, its spec checked for `target` (`None`: by
+    /// no backend).
+    fn emit(case: &str, target: Option<Target>) -> Result<Vec<super::File>, String> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/cases")
             .join(case)
             .join("spec.toml");
-        let c = crate::compile(&[path], None, false);
+        let c = crate::compile(&[path], target, false);
         assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
         let engine = Engine::new(None).expect("built-in templates");
         Target::Cloudformation
@@ -1141,16 +1169,64 @@ mod tests {
         assert!(resources["PreviewListener"].get("Metadata").is_none());
     }
 
+    /// A model the CloudFormation check would refuse, emitted anyway (built
+    /// with no target, so no backend checked it): an error, not a panic.
+    fn emit_unchecked(case: &str) -> Result<Vec<super::File>, String> {
+        emit(case, None)
+    }
+
+    /// The text of a case's template, built for CloudFormation.
+    fn template(case: &str) -> String {
+        let files = emit(case, Some(Target::Cloudformation)).expect("emits");
+        files[0].contents.clone()
+    }
+
     #[test]
     fn a_tag_lookup_that_skipped_the_check_is_an_error() {
         let e = emit_unchecked("e2e-lookups").unwrap_err();
         assert!(e.contains(Code::E040.as_str()), "{e}");
     }
 
+    /// Asserts that `t` holds each of `parts`.
+    fn holds(t: &str, parts: &[&str]) {
+        for p in parts {
+            assert!(t.contains(p), "no `{p}` in\n{t}");
+        }
+    }
+
     #[test]
-    fn a_private_dns_name_that_skipped_the_check_is_an_error() {
-        let e = emit_unchecked("expose-private-dns-name").unwrap_err();
-        assert!(e.contains(Code::E041.as_str()), "{e}");
+    fn a_private_dns_name_is_set_and_its_verification_record_output() {
+        holds(
+            &template("expose-private-dns-name"),
+            &[
+                "PrivateDnsName: \"api.payments.example.com\"",
+                "!GetAtt ApiEndpointService.PrivateDnsNameConfiguration.Name",
+            ],
+        );
+    }
+
+    /// Terraform's `aws_security_group` allows no outbound traffic unless a
+    /// rule says so; CloudFormation's groups are made to match.
+    #[test]
+    fn created_groups_allow_only_the_outbound_traffic_their_rules_name() {
+        holds(
+            &template("connect-literal"),
+            &[
+                "SecurityGroupEgress:\n        - IpProtocol: \"-1\"\n          CidrIp: \"127.0.0.1/32\"",
+            ],
+        );
+        let t = template("expose-created-nlb");
+        holds(
+            &t,
+            &[
+                "SecurityGroups: [!GetAtt NlbOrdersSecurityGroup.GroupId]",
+                "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: \"on\"",
+            ],
+        );
+        assert!(
+            !t.contains("127.0.0.1/32"),
+            "the NLB's group reaches its targets: {t}"
+        );
     }
 
     /// Each attribute as the outputs and resources wrote it before [`Ref`].
@@ -1201,12 +1277,17 @@ mod tests {
             ref_or_value(&existing),
             Ok(Cfn::Ref("ReportsNlbArn".into()))
         );
-        for attr in [
-            Attr::PrivateDnsVerificationName,
-            Attr::PrivateDnsVerificationValue,
+        for (attr, field) in [
+            (Attr::PrivateDnsVerificationName, "Name"),
+            (Attr::PrivateDnsVerificationValue, "Value"),
         ] {
-            let e = ref_or_value(&RefOrValue::Ref(Ref::endpoint_service("x", attr)));
-            assert!(e.is_err_and(|e| e.contains(Code::E041.as_str())));
+            assert_eq!(
+                ref_or_value(&RefOrValue::Ref(Ref::endpoint_service("x", attr))),
+                Ok(get(
+                    "XEndpointService",
+                    &format!("PrivateDnsNameConfiguration.{field}")
+                ))
+            );
         }
     }
 

@@ -68,6 +68,8 @@ struct SecurityGroupView {
 
 #[derive(Serialize)]
 struct RuleView {
+    /// `aws_vpc_security_group_ingress_rule` or `..._egress_rule`.
+    resource: &'static str,
     ident: String,
     description: Expr,
     cidr_attr: &'static str,
@@ -126,6 +128,10 @@ struct CreateLbView {
     lb_tags: Expr,
     tg_tags: Expr,
     listener_tags: Expr,
+    deletion_protection: Expr,
+    /// The NLB's own group, and what its `security_groups` reads.
+    security_group: SecurityGroupView,
+    security_group_ids: Expr,
     /// What the listener reads.
     load_balancer_arn: Expr,
     target_group_arn: Expr,
@@ -189,17 +195,28 @@ fn network(v: &Value, data: &str) -> Expr {
     }
 }
 
+/// A created group and its rules, inbound then outbound. With no outbound
+/// rule it allows no outbound traffic: `aws_security_group` removes the
+/// allow-all rule AWS adds.
 fn group_view(g: &CreatedSecurityGroup) -> SecurityGroupView {
+    let ingress = g
+        .rules
+        .iter()
+        .map(|r| ("aws_vpc_security_group_ingress_rule", r));
+    let egress = g
+        .egress
+        .iter()
+        .map(|r| ("aws_vpc_security_group_egress_rule", r));
     SecurityGroupView {
         ident: g.ident.clone(),
         id: reference(&g.id_ref()),
         name: s(g.name.clone()),
         description: s(g.description.clone()),
         tags: tags_with_name(&g.name),
-        rules: g
-            .rules
-            .iter()
-            .map(|rule| RuleView {
+        rules: ingress
+            .chain(egress)
+            .map(|(resource, rule)| RuleView {
+                resource,
                 ident: format!("{}_{}", g.ident, rule.id),
                 description: s(rule.description.clone()),
                 cidr_attr: if rule.is_ipv6() {
@@ -506,8 +523,13 @@ fn expose_view(model: &Model, x: &Expose) -> ExposeView {
             port,
             target_port,
             target_type,
+            deletion_protection,
+            security_group,
         } => Some(CreateLbView {
             skips: skips(model, ResourceKind::LoadBalancer, i),
+            deletion_protection: Expr::Bool(*deletion_protection),
+            security_group: group_view(security_group),
+            security_group_ids: group_ids(security_group),
             name: s(name.clone()),
             health_check_protocol: s(target_type.health_check().protocol),
             health_check_port: s(target_type.health_check().port),
@@ -702,6 +724,55 @@ mod tests {
             "{service}"
         );
         assert!(!block("resource \"aws_lb_listener\"").contains("checkov"));
+    }
+
+    /// A Terraform file of a case's module.
+    fn file(case: &str, name: &str) -> String {
+        use super::super::{Backend, CfnFormat};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases")
+            .join(case)
+            .join("spec.toml");
+        let c = crate::compile(&[path], Some(super::super::Target::Terraform), false);
+        assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
+        let engine = Engine::new(None).expect("built-in templates");
+        let files = Terraform
+            .emit(&c.plan(0).expect("a plan"), &engine, CfnFormat::Yaml)
+            .expect("emits");
+        let f = files.into_iter().find(|f| f.path == name);
+        f.expect("the file").contents
+    }
+
+    /// A created NLB's group lets out only its targets' port; no other
+    /// group has an egress rule (none lets anything out).
+    #[test]
+    fn a_created_nlb_has_its_own_group_with_egress_to_its_targets() {
+        let tf = file("expose-nlb-ingress", "privatelink.tf");
+        let egress = "resource \"aws_vpc_security_group_egress_rule\"";
+        assert_eq!(tf.matches(egress).count(), 1, "{tf}");
+        assert!(tf.contains(&format!("{egress} \"nlb_api_egress_tcp_8443_1\"")));
+        let lb = tf
+            .split("resource \"aws_lb\" \"api\"")
+            .nth(1)
+            .expect("the NLB");
+        let setting = |key: &str| {
+            let line = lb.lines().find(|l| l.trim_start().starts_with(key));
+            line.map(|l| l.split('=').nth(1).unwrap_or("").trim().to_string())
+        };
+        assert_eq!(
+            setting("security_groups").as_deref(),
+            Some("[aws_security_group.nlb_api.id]")
+        );
+        assert_eq!(
+            setting("enforce_security_group_inbound_rules_on_private_link_traffic").as_deref(),
+            Some("\"on\"")
+        );
+        assert_eq!(
+            setting("enable_deletion_protection").as_deref(),
+            Some("false")
+        );
+        let tf = file("connect-literal", "privatelink.tf");
+        assert!(!tf.contains(egress), "{tf}");
     }
 
     /// Each attribute as the outputs and resources wrote it before [`Ref`].

@@ -1210,7 +1210,8 @@ fn read_load_balancer(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<L
     let lb = match &n.kind {
         Kind::Str(_) => LoadBalancer::Arn(checked(n, field, d, check_nlb_arn)?),
         Kind::Table(t) if t.get("input").is_some() => {
-            LoadBalancer::Input(read_input(t, n, field, d)?)
+            existing_lb_settings(t, field, d);
+            LoadBalancer::Input(read_input(t, n, field, CREATED_LB_ONLY, d)?)
         }
         Kind::Table(t) => {
             let mut r = TableReader::new(t, n.span, field);
@@ -1237,12 +1238,21 @@ fn read_load_balancer(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<L
                 };
                 Some(Sp::new(t, v.span))
             });
+            let ingress_cidrs = r
+                .get("ingress_cidrs")
+                .and_then(|v| read_lb_ingress(v, &format!("{field}.ingress_cidrs"), d))
+                .unwrap_or_default();
+            let deletion_protection = r
+                .get("deletion_protection")
+                .and_then(|v| read::boolean(v, &format!("{field}.deletion_protection"), d));
             r.get("input");
             r.finish(d);
             LoadBalancer::Create(CreateLoadBalancer {
                 port: port?,
                 target_port,
                 target_type,
+                ingress_cidrs,
+                deletion_protection,
             })
         }
         _ => {
@@ -1255,6 +1265,50 @@ fn read_load_balancer(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<L
         }
     };
     Some(Sp::new(lb, n.span))
+}
+
+/// Settings of a load balancer vpcegen creates, given with `input` (an
+/// existing one): E066 each, rather than E002, which would not say why.
+/// They are then left out of the table `read_input` reads.
+fn existing_lb_settings(t: &Table, field: &str, d: &mut Diagnostics) {
+    for e in t
+        .entries
+        .iter()
+        .filter(|e| CREATED_LB_ONLY.contains(&e.key.as_str()))
+    {
+        d.push(
+            Diagnostic::new(
+                Code::E066,
+                format!(
+                    "`{field}.{}` applies only to a load balancer vpcegen creates",
+                    e.key
+                ),
+            )
+            .at(e.key_span, "given with `input`, an existing load balancer")
+            .help(format!(
+                "an existing NLB keeps the security groups and attributes its owner gave it: remove `{}`, or drop `input` and give `port` to have vpcegen create the NLB",
+                e.key
+            )),
+        );
+    }
+}
+
+/// Keys of a created load balancer that say how vpcegen makes it.
+const CREATED_LB_ONLY: &[&str] = &["ingress_cidrs", "deletion_protection"];
+
+/// `load_balancer.ingress_cidrs`: at least one CIDR (an empty list would
+/// admit nothing; leaving the key out admits the VPC's CIDR).
+fn read_lb_ingress(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Vec<Sp<Cidr>>> {
+    let cidrs = read::strings(n, field, d, Cidr::parse)?;
+    if matches!(&n.kind, Kind::Array(items) if items.is_empty()) {
+        d.push(
+            Diagnostic::new(Code::E067, format!("`{field}` is empty: the load balancer would admit no traffic"))
+                .at(n.span, "no CIDR")
+                .help("list the CIDRs your consumers connect from (PrivateLink traffic is checked against the consumers' own addresses), or remove the key to admit the VPC's CIDR"),
+        );
+        return None;
+    }
+    Some(cidrs)
 }
 
 fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Option<Connect> {
@@ -1289,7 +1343,7 @@ fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<Ser
     let v = match &n.kind {
         Kind::Str(_) => ServiceRef::Literal(checked(n, field, d, check_service_name)?),
         Kind::Table(t) if t.get("input").is_some() => {
-            ServiceRef::Input(read_input(t, n, field, d)?)
+            ServiceRef::Input(read_input(t, n, field, &[], d)?)
         }
         // Neither form: say which forms there are, not that `spec` and
         // `expose` are missing (the user may not have meant a reference).
@@ -1333,11 +1387,21 @@ fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<Ser
 }
 
 /// `{ input = "name" }`: a checked input name, and no other key.
-fn read_input(t: &Table, n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<InputName>> {
+/// `{ input = "..." }`; keys in `reported` have a diagnostic of their own.
+fn read_input(
+    t: &Table,
+    n: &Node,
+    field: &str,
+    reported: &[&'static str],
+    d: &mut Diagnostics,
+) -> Option<Sp<InputName>> {
     let mut r = TableReader::new(t, n.span, field);
     let input = r
         .get("input")
         .and_then(|v| parsed(v, &format!("{field}.input"), d, InputName::parse));
+    for k in reported {
+        r.get(k);
+    }
     r.finish(d);
     input
 }
@@ -1386,5 +1450,51 @@ fn check_domain(s: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err("a lowercase domain name such as `orders.internal.example.com`".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes loading `toml` reports.
+    fn codes(toml: &str) -> Vec<Code> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("spec.toml");
+        std::fs::write(&path, toml).expect("write spec");
+        let mut sources = SourceMap::default();
+        let mut d = Diagnostics::default();
+        load(&[path], &mut sources, &mut d);
+        d.iter().map(|x| x.code).collect()
+    }
+
+    fn expose(load_balancer: &str) -> String {
+        format!("version = 1\nname = \"a\"\n[expose.x]\nload_balancer = {load_balancer}\n")
+    }
+
+    #[test]
+    fn created_nlb_settings_with_an_existing_nlb_say_why_they_do_not_apply() {
+        let existing =
+            r#"{ input = "nlb", ingress_cidrs = ["10.0.0.0/8"], deletion_protection = false }"#;
+        assert_eq!(codes(&expose(existing)), [Code::E066, Code::E066]);
+        // Any other key is still unknown.
+        assert_eq!(
+            codes(&expose(r#"{ input = "nlb", ports = 1 }"#)),
+            [Code::E002]
+        );
+        let created =
+            r#"{ port = 443, ingress_cidrs = ["10.0.0.0/8"], deletion_protection = false }"#;
+        assert_eq!(codes(&expose(created)), [] as [Code; 0]);
+    }
+
+    #[test]
+    fn an_empty_ingress_list_is_refused_and_each_cidr_parsed() {
+        assert_eq!(
+            codes(&expose("{ port = 443, ingress_cidrs = [] }")),
+            [Code::E067]
+        );
+        let bad = codes(&expose(r#"{ port = 443, ingress_cidrs = ["10.0.0.1/8"] }"#));
+        assert_eq!(bad.len(), 1);
+        assert_ne!(bad, [Code::E067]);
     }
 }

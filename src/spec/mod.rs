@@ -297,8 +297,8 @@ pub struct Expose {
     /// Whether each connection waits for the provider's approval (default false).
     #[schemars(with = "Option<bool>")]
     pub acceptance_required: Option<Sp<bool>>,
-    /// Private DNS name for consumers (Terraform only); the output carries
-    /// the domain verification record.
+    /// Private DNS name for consumers; the outputs carry the domain
+    /// verification record.
     #[schemars(with = "Option<String>")]
     pub private_dns_name: Option<Sp<String>>,
     /// Connection notifications: an SNS topic told of the events listed
@@ -361,6 +361,15 @@ pub struct CreateLoadBalancer {
     /// `ip` (default), `instance` or `alb`.
     #[schemars(with = "Option<TargetType>")]
     pub target_type: Option<Sp<TargetType>>,
+    /// CIDRs the NLB's security group admits on the listener port, checked
+    /// on PrivateLink traffic too, against the consumers' own addresses
+    /// (default: the VPC's CIDR).
+    #[schemars(default, with = "Option<Vec<String>>", length(min = 1))]
+    pub ingress_cidrs: Vec<Sp<Cidr>>,
+    /// Refuse to delete the NLB until this is turned off (default true:
+    /// consumers in other accounts lose the service with it).
+    #[schemars(with = "Option<bool>")]
+    pub deletion_protection: Option<Sp<bool>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, JsonSchema, serde::Serialize)]

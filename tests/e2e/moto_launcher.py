@@ -20,7 +20,9 @@ the stack still reaches CREATE_COMPLETE, and no endpoint service exists.
 Both are added here on moto's own EC2 backend calls (the ones its
 CreateVpcEndpointServiceConfiguration and ModifyVpcEndpointServicePermissions
 actions use): `Ref` is the service ID (vpce-svc-...), as on AWS, and
-`!GetAtt <Service>.ServiceId` is too.
+`!GetAtt <Service>.ServiceId` is too; `PrivateDnsName` is passed on, and
+`!GetAtt <Service>.PrivateDnsNameConfiguration.Name` (or `.Value`) reads
+moto's verification record.
 
 moto's AWS::ElasticLoadBalancingV2::LoadBalancer reads only Name,
 SecurityGroups, Subnets and Scheme: `Type: network` is dropped, so the
@@ -83,7 +85,7 @@ if VPCServiceConfiguration.cloudformation_type() != "AWS::EC2::VPCEndpointServic
             lb_arns=list(p.get("NetworkLoadBalancerArns") or [])
             + list(p.get("GatewayLoadBalancerArns") or []),
             acceptance_required=str(p.get("AcceptanceRequired", True)).lower() == "true",
-            private_dns_name=None,
+            private_dns_name=p.get("PrivateDnsName"),
             tags=p.get("Tags") or [],
             supported_regions=[],
         )
@@ -91,6 +93,12 @@ if VPCServiceConfiguration.cloudformation_type() != "AWS::EC2::VPCEndpointServic
     def _service_attr(self, attribute_name):
         if attribute_name == "ServiceId":
             return self.id
+        # moto splits `!GetAtt X.PrivateDnsNameConfiguration.Name` at every
+        # dot and asks for `PrivateDnsNameConfiguration` alone: the
+        # verification record's name and value then both read as its name.
+        if attribute_name.startswith("PrivateDnsNameConfiguration"):
+            field = attribute_name.partition(".")[2] or "Name"
+            return (self.private_dns_name_configuration or {}).get(field, "")
         raise UnformattedGetAttTemplateException()
 
     VPCServiceConfiguration.cloudformation_type = staticmethod(
@@ -98,7 +106,9 @@ if VPCServiceConfiguration.cloudformation_type() != "AWS::EC2::VPCEndpointServic
     )
     VPCServiceConfiguration.cloudformation_name_type = staticmethod(lambda: "")
     VPCServiceConfiguration.create_from_cloudformation_json = classmethod(_service_create)
-    VPCServiceConfiguration.has_cfn_attr = classmethod(lambda cls, a: a == "ServiceId")
+    VPCServiceConfiguration.has_cfn_attr = classmethod(
+        lambda cls, a: a == "ServiceId" or a.startswith("PrivateDnsNameConfiguration")
+    )
     VPCServiceConfiguration.get_cfn_attribute = _service_attr
     VPCServiceConfiguration.physical_resource_id = property(lambda self: self.id)
 
