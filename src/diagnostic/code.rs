@@ -197,6 +197,9 @@ codes! {
     W111 Warning
         r#"some of the consumer's AZ IDs are not served by the service: subnets there cannot reach it in their own AZ"#
         => r#"offer the service in those AZs, or accept cross-AZ traffic"#;
+    W112 Warning
+        r#"an expose that creates its NLB and lets other accounts connect, without `load_balancer.ingress_cidrs`: the NLB's group admits only the VPC's own CIDR, and on PrivateLink traffic AWS checks the consumers' private addresses, so consumers in other VPCs are refused"#
+        => r#"list the CIDRs of the consumers' VPCs in `load_balancer.ingress_cidrs`"#;
     W120 Warning
         r#"the same entry twice in one list (`reach.services`, `bundles`, `without`, `vpc.subnets`, `vpc.route_tables`, `vpc.az_ids`, security group `ids` and `ingress_cidrs`, `allowed_principals`, `connect.<name>.az_ids` and `ports`, tag lookup values, `extends`): the warning points at the repeat and at the first entry; each entry is used once (a bundle and one of its members, or a baseline's entry and the extending spec's, are not repeats and say nothing)"#
         => r#"remove the repeat"#;

@@ -32,6 +32,7 @@ pub(super) fn lower_exposes(
         let load_balancer = load_balancer(&at, x, links, &mut inputs);
         let acceptance_required = x.acceptance_required.as_ref().is_some_and(|a| a.value);
         lints::expose_principals(key, x, acceptance_required, d);
+        lints::expose_ingress(key, x, d);
         let mut principals: Vec<Principal> = x
             .allowed_principals
             .iter()

@@ -158,6 +158,28 @@ pub(super) fn expose_principals(
     }
 }
 
+/// A created NLB admits, by default, only its own VPC's CIDR on the
+/// listener; AWS checks PrivateLink traffic against the consumers' own
+/// addresses (its "Security groups for your Network Load Balancer"), so
+/// consumers in other VPCs need their CIDRs listed: W112.
+pub(super) fn expose_ingress(key: &str, x: &crate::spec::Expose, d: &mut Diagnostics) {
+    let crate::spec::LoadBalancer::Create(c) = &x.load_balancer.value else {
+        return;
+    };
+    if x.allowed_principals.is_empty() || !c.ingress_cidrs.is_empty() {
+        return;
+    }
+    d.push(
+        Diagnostic::new(
+            Code::W112,
+            format!("`expose.{key}` admits only its own VPC's CIDR: consumers in other VPCs will be refused"),
+        )
+        .at(x.load_balancer.span, "no `ingress_cidrs`: the NLB's group admits the VPC's CIDR")
+        .note("the NLB's security group is enforced on PrivateLink traffic, and AWS checks it against the consumers' private addresses, not the endpoint's")
+        .help("list the consumers' VPC CIDRs, such as `ingress_cidrs = [\"10.0.0.0/8\"]`"),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{codes, load};
@@ -219,5 +241,33 @@ private_dns = false
             &mut d,
         );
         assert_eq!(codes(&d), [] as [Code; 0]);
+    }
+
+    #[test]
+    fn a_created_nlb_open_to_other_accounts_without_ingress_cidrs_warns() {
+        let t = load(
+            r#"version = 1
+name = "app"
+[expose.open]
+load_balancer = { port = 443 }
+allowed_principals = ["arn:aws:iam::444455556666:root"]
+[expose.listed]
+load_balancer = { port = 443, ingress_cidrs = ["10.0.0.0/8"] }
+allowed_principals = ["arn:aws:iam::444455556666:root"]
+[expose.nobody]
+load_balancer = { port = 443 }
+[expose.existing]
+load_balancer = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/x/0123456789abcdef"
+allowed_principals = ["arn:aws:iam::444455556666:root"]
+"#,
+            &[],
+        );
+        let mut d = Diagnostics::default();
+        for (key, x) in &t.spec.expose {
+            expose_ingress(key, x, &mut d);
+        }
+        assert_eq!(codes(&d), [Code::W112]);
+        let w = d.iter().next().expect("one diagnostic");
+        assert!(w.message.starts_with("`expose.open`"), "{}", w.message);
     }
 }
