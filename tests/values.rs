@@ -366,7 +366,7 @@ fn tags_a_load_balancer_refuses_are_refused_when_one_is_created() {
             c.diagnostics.render(&c.sources, false)
         );
         let with_nlb = format!(
-            "{plain}[expose.api]\nload_balancer = {{ port = 443 }}\nallowed_principals = [\"arn:aws:iam::111122223333:role/x\"]\n"
+            "{plain}[expose.api]\nload_balancer = {{ port = 443, ingress_cidrs = [\"10.0.0.0/8\"] }}\nallowed_principals = [\"arn:aws:iam::111122223333:role/x\"]\n"
         );
         for target in [Target::Terraform, Target::Cloudformation] {
             let dir = tempfile::tempdir().unwrap();
