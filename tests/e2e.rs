@@ -2715,7 +2715,7 @@ fn a_region_mismatch_fails_the_plan() {
         spec_region, DEFAULT_REGION,
         "the case plans in another Region"
     );
-    let module = out.join(&model.name);
+    let module = out.join(&model.name).join("terraform");
     let matching = literal_root(
         &tmp.join("same"),
         &cli_config,
