@@ -334,7 +334,7 @@ fn tags_every_aws_service_accepts_pass_with_load_balancers() {
     require("cfn-lint");
     let dir = build_aws_tags();
     let o = Command::new("cfn-lint")
-        .arg("cloudformation/elb/template.yaml")
+        .arg("cloudformation/elb/cloudformation/template.yaml")
         .current_dir(dir.path())
         .output()
         .unwrap();
