@@ -154,7 +154,15 @@ fn expose_outputs(exposes: &[Expose], outputs: &mut Vec<Output>) {
             format!("ARN of the Network Load Balancer behind {}", x.key),
             OutputValue::One(x.nlb_arn()),
         );
-        if matches!(x.load_balancer, LoadBalancer::Create { .. }) {
+        if let LoadBalancer::Create { security_group, .. } = &x.load_balancer {
+            push(
+                "nlb_security_group_id",
+                format!(
+                    "ID of the security group of the Network Load Balancer behind {}: let the targets' groups admit it",
+                    x.key
+                ),
+                one(security_group.id_ref()),
+            );
             push(
                 "nlb_dns_name",
                 format!("DNS name of the Network Load Balancer behind {}", x.key),
@@ -275,6 +283,10 @@ service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123"
             ("orders_service_id", r#"{"service_id":"orders"}"#),
             ("orders_nlb_arn", r#"{"load_balancer_arn":"orders"}"#),
             (
+                "orders_nlb_security_group_id",
+                r#"{"security_group_of":"nlb_orders"}"#,
+            ),
+            (
                 "orders_nlb_dns_name",
                 r#"{"load_balancer_dns_name":"orders"}"#,
             ),
@@ -331,7 +343,12 @@ service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123"
             map["sts"]["arn"],
             serde_json::json!({"endpoint_arn": "sts"})
         );
-        let legacy = &m.outputs[16].value;
+        let legacy = &m
+            .outputs
+            .iter()
+            .find(|o| o.name == "legacy_nlb_arn")
+            .expect("the legacy NLB's ARN")
+            .value;
         let given = Value::Input("legacy_nlb_arn".into());
         assert!(
             matches!(legacy, OutputValue::One(RefOrValue::Given { value, .. }) if *value == given)

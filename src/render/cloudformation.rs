@@ -249,7 +249,7 @@ fn check_output_count(model: &Model, d: &mut Diagnostics) {
         Code::E070,
         format!("the CloudFormation template of `{}` would declare {n} Outputs; CloudFormation allows {MAX_OUTPUTS}", model.name),
     )
-    .note("an interface endpoint has 2 Outputs (ID, DNS names), a gateway endpoint 1, a connect 3, an expose 3 to 7, and one more maps every endpoint with its ARN, DNS entries and network interfaces")
+    .note("an interface endpoint has 2 Outputs (ID, DNS names), a gateway endpoint 1, a connect 3, an expose 3 to 8, and one more maps every endpoint with its ARN, DNS entries and network interfaces")
     .help("split the endpoints over two specs (one stack each), or build with `--target terraform`, whose outputs have no such limit");
     if let Some(span) = model.spans.name {
         diag = diag.at(span, "this spec's template");
