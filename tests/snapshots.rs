@@ -9,8 +9,8 @@
 //!   and write nothing.
 //!
 //! A scenario folder may instead hold a file named `build` listing spec files
-//! (one per line, relative to the folder; blank lines and `#` comments
-//! ignored): those are built together, in that order, as
+//! or folders of specs (one per line, relative to the folder; blank lines
+//! and `#` comments ignored): those are built together, in that order, as
 //! `vpcegen build a.toml b.toml` would. Each spec's outputs are then
 //! snapshotted under its `name` (`<name>__model.snap`), and
 //! the warnings or errors of the combined build once for the scenario.
@@ -63,7 +63,7 @@ fn scenario_specs(path: &Path) -> Option<Vec<PathBuf>> {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(|l| {
                 let p = dir.join(l);
-                assert!(p.is_file(), "{}: `{l}` is not a file", path.display());
+                assert!(p.exists(), "{}: `{l}` does not exist", path.display());
                 relative(&p)
             })
             .collect();
@@ -297,7 +297,9 @@ fn error_cases() {
         let deny_warnings = path.with_file_name("deny_warnings").is_file();
         used.push(format!("{name}/error"));
         bound("errors", &name, || {
-            let compiled = vpcegen::compile(&specs, Some(target), deny_warnings);
+            let mut compiled = vpcegen::compile(&specs, Some(target), deny_warnings);
+            // As `build` does: an abstract baseline named alone is refused.
+            compiled.refuse_abstract();
             let text = compiled.diagnostics.render(&compiled.sources, true);
             let mut problem = |p: String| {
                 eprintln!("{name}: {p}");
