@@ -329,10 +329,18 @@ fn expose_views(m: &Model, pairs: &Pairs) -> Vec<ExposeView> {
                     port,
                     target_port,
                     target_type,
-                    ..
+                    deletion_protection,
+                    security_group,
                 } => format!(
-                    "new internal NLB `{name}`: TCP {port} → {} targets on port {target_port}",
-                    target_type.name()
+                    "new internal NLB `{name}`: TCP {port} → {} targets on port {target_port}; its security group admits {} (on PrivateLink traffic too); deletion protection {}",
+                    target_type.name(),
+                    security_group
+                        .rules
+                        .iter()
+                        .map(|r| describe(&r.cidr))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if *deletion_protection { "on" } else { "off" }
                 ),
                 LoadBalancer::Existing(v) => format!("existing NLB {}", describe(v)),
             },
