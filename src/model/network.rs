@@ -101,7 +101,7 @@ pub(super) fn vpc_cidr(spec: &Spec, d: &mut Diagnostics) -> VpcCidr {
             &mut inputs,
             i,
             InputKind::VpcCidr,
-            "IPv4 CIDR block of the VPC, admitted by the endpoints' security groups",
+            "IPv4 CIDR block of the VPC, admitted by the security groups vpcegen creates",
         ),
         Net::Lookup(_) => {
             d.push(

@@ -740,7 +740,7 @@ fn parameters(model: &Model) -> Vec<ParameterView<Cfn>> {
         parameters.push(parameter(
             "VpcCidr".into(),
             "String",
-            "IPv4 CIDR block of the VPC, admitted by the endpoints' security groups",
+            "IPv4 CIDR block of the VPC, admitted by the security groups vpcegen creates",
             Some(CIDR_PATTERN),
         ));
     }
