@@ -155,8 +155,8 @@ const NOT_EMULATED: &[(&str, &str)] = &[(
 )];
 
 /// CloudFormation errors that make a scenario Terraform-only: a tag lookup
-/// (E040).
-const TERRAFORM_ONLY: &[&str] = &["E040"];
+/// (E040), a plan-time lookup of the AZs a service serves (E074).
+const TERRAFORM_ONLY: &[&str] = &["E040", "E074"];
 
 const DEFAULT_REGION: &str = "us-east-1";
 /// The moto account the CloudFormation side (its networks and stacks) lives
@@ -666,7 +666,7 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
         let cfn = cfn_compiled.ok();
         if !cfn {
             // Only what CloudFormation has no way to say may stop it: tag
-            // lookups (E040).
+            // lookups (E040), the AZs a service serves (E074).
             let codes: BTreeSet<&str> = cfn_compiled
                 .diagnostics
                 .iter()

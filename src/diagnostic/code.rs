@@ -182,6 +182,9 @@ codes! {
     E070 Error
         r#"a CloudFormation build whose template would declare more Outputs than CloudFormation's 200"#
         => r#"split the endpoints over two specs (one stack each), or build for Terraform"#;
+    E074 Error
+        r#"`reach.only_supported_azs = true` in a CloudFormation build: CloudFormation cannot look up, at deploy time, which AZs a service serves"#
+        => r#"remove the key (every subnet gets the endpoints), list only subnets in AZs the services serve, or build for Terraform"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;

@@ -103,6 +103,11 @@ pub struct Model {
     pub account: Option<AccountId>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub az_ids: Vec<String>,
+    /// `reach.only_supported_azs`: each interface endpoint of an AWS
+    /// service goes only into the subnets of the AZs the service serves,
+    /// as looked up at plan time (Terraform only).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub only_supported_azs: bool,
     #[serde(skip)]
     pub spans: ModelSpans,
     /// Every value the spec set, with the `file:line` it came from across
@@ -139,6 +144,8 @@ pub struct ModelSpans {
     pub subnets: Option<Span>,
     pub route_tables: Option<Span>,
     pub cidr: Option<Span>,
+    /// `reach.only_supported_azs`, when set to true.
+    pub only_supported_azs: Option<Span>,
 }
 
 /// A network value in one of its three forms; `Vpc` is "read it from the VPC".
@@ -431,6 +438,7 @@ pub fn lower(
     if d.count(crate::diagnostic::Severity::Error) > errors_before {
         return None;
     }
+    let only_supported_azs = only_supported_azs(spec);
     let spans = ModelSpans {
         path: sources.get(file).path.clone(),
         shown: sources.get(file).display.clone(),
@@ -441,6 +449,7 @@ pub fn lower(
         subnets: net.subnets_span,
         route_tables: net.route_tables_span,
         cidr: cidr.and_then(|c| c.span),
+        only_supported_azs: only_supported_azs.map(|f| f.span),
     };
     Some(Model {
         name: spec.name.value.clone(),
@@ -475,8 +484,15 @@ pub fn lower(
             .iter()
             .map(|a| a.value.to_string())
             .collect(),
+        only_supported_azs: only_supported_azs.is_some(),
         spans,
     })
+}
+
+/// `reach.only_supported_azs = true`, decided once: where it is set, for
+/// the targets that cannot honour it (`false` is the default, not set).
+fn only_supported_azs(spec: &Spec) -> Option<&Sp<bool>> {
+    spec.reach.only_supported_azs.as_ref().filter(|f| f.value)
 }
 
 /// Builds specs for the passes' unit tests through the real loader.
@@ -565,6 +581,29 @@ mod tests {
         assert_eq!(
             of("[terraform]\naws_provider = 6\n"),
             AwsProvider::V6,
+            "the child wins"
+        );
+    }
+
+    #[test]
+    fn only_supported_azs_is_the_specs_or_its_baselines_and_off_by_default() {
+        let off = "version = 1\nname = \"a\"\n[reach]\nservices = [\"sts\"]\n";
+        let on =
+            "version = 1\nname = \"a\"\n[reach]\nservices = [\"sts\"]\nonly_supported_azs = true\n";
+        assert!(!model(off).only_supported_azs);
+        let m = model(on);
+        assert!(m.only_supported_azs && m.spans.only_supported_azs.is_some());
+        let child = |reach: &str| {
+            let text =
+                format!("version = 1\nname = \"b\"\nextends = [\"base.toml\"]\n[reach]\n{reach}");
+            testing::lowered(&text, &[("base.toml", on)])
+                .0
+                .expect("a model")
+        };
+        assert!(child("").only_supported_azs, "inherited from the baseline");
+        let off = child("only_supported_azs = false\n");
+        assert!(
+            !off.only_supported_azs && off.spans.only_supported_azs.is_none(),
             "the child wins"
         );
     }

@@ -232,7 +232,23 @@ fn check(model: &Model, d: &mut Diagnostics) {
             );
         }
     }
+    check_only_supported_azs(model, d);
     check_output_count(model, d);
+}
+
+/// `reach.only_supported_azs` needs a plan-time lookup of the AZs each
+/// service serves, which a template cannot make: an error at the key.
+fn check_only_supported_azs(model: &Model, d: &mut Diagnostics) {
+    if let (true, Some(span)) = (model.only_supported_azs, model.spans.only_supported_azs) {
+        d.push(
+            Diagnostic::new(
+                Code::E074,
+                "`reach.only_supported_azs` has no CloudFormation equivalent",
+            )
+            .at(span, "CloudFormation cannot look up which AZs a service serves")
+            .help("for CloudFormation, remove the key and list only subnets in AZs the services serve; or build with `--target terraform`"),
+        );
+    }
 }
 
 /// CloudFormation's quota on Outputs per template.
@@ -1384,6 +1400,17 @@ mod tests {
         // 2 per endpoint, the shared group's ID and the `endpoints` map.
         assert_eq!(errors(built(99)), Vec::<Code>::new());
         assert_eq!(errors(built(100)), [Code::E070]);
+    }
+
+    #[test]
+    fn only_supported_azs_is_an_error_at_the_key() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases/only-supported-azs/spec.toml");
+        let c = crate::compile(&[path], Some(Target::Cloudformation), false);
+        let codes: Vec<Code> = c.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::E074]);
+        let report = c.diagnostics.render(&c.sources, false);
+        assert!(report.contains("only_supported_azs = true"), "{report}");
     }
 
     #[test]

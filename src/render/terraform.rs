@@ -84,6 +84,12 @@ struct EndpointView {
     service_name: Expr,
     kind: Expr,
     interface: bool,
+    /// `local.subnet_ids`, or with `reach.only_supported_azs` those of
+    /// them in the AZs the service serves.
+    subnet_ids: Expr,
+    /// Whether `data.aws_vpc_endpoint_service.<ident>` looks the service's
+    /// AZs up (`reach.only_supported_azs`).
+    lookup_azs: bool,
     security_group_ids: Option<Expr>,
     private_dns: Option<Expr>,
     dns_options: bool,
@@ -287,6 +293,8 @@ fn endpoint(
         service_name,
         kind: s(e.kind.aws_name()),
         interface: e.kind == EndpointType::Interface,
+        subnet_ids: r("local.subnet_ids"),
+        lookup_azs: false,
         security_group_ids,
         private_dns: e.private_dns.map(Expr::Bool),
         dns_options: e.dns_options_all_resolvers,
@@ -296,6 +304,24 @@ fn endpoint(
             })
         }),
         tags: tags_with_name(&e.name_tag),
+    }
+}
+
+/// An interface endpoint put only in the subnets whose AZ its service
+/// serves: the service's AZs and each subnet's are read at plan time
+/// (`reach.only_supported_azs`). Connects keep every subnet: their AZs are
+/// checked at build time (`az_ids`, E052/W111).
+fn in_supported_azs(view: EndpointView) -> EndpointView {
+    let azs = format!(
+        "data.aws_vpc_endpoint_service.{}.availability_zones",
+        view.ident
+    );
+    EndpointView {
+        subnet_ids: r(format!(
+            "[for s in data.aws_subnet.this : s.id if contains({azs}, s.availability_zone)]"
+        )),
+        lookup_azs: true,
+        ..view
     }
 }
 
@@ -391,7 +417,12 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             let groups = (e.kind == EndpointType::Interface)
                 .then(|| reach_groups.clone())
                 .flatten();
-            endpoint(e, groups, &current_region, &mut needs_region, &mut policies)
+            let view = endpoint(e, groups, &current_region, &mut needs_region, &mut policies);
+            if model.only_supported_azs && view.interface {
+                in_supported_azs(view)
+            } else {
+                view
+            }
         })
         .collect();
     let connects = model
@@ -461,6 +492,9 @@ struct NetworkView {
     data_vpc: Option<DataSource>,
     data_subnets: Option<DataSource>,
     data_route_tables: Option<DataSource>,
+    /// `data.aws_subnet.this`, one per subnet, for its AZ
+    /// (`reach.only_supported_azs` with an interface endpoint).
+    data_subnet_azs: bool,
 }
 
 fn network_view(model: &Model) -> NetworkView {
@@ -502,6 +536,12 @@ fn network_view(model: &Model) -> NetworkView {
         data_vpc,
         data_subnets: data_for(&model.subnets),
         data_route_tables: data_for(&model.route_tables),
+        data_subnet_azs: model.only_supported_azs
+            && model.subnets.is_some()
+            && model
+                .endpoints
+                .iter()
+                .any(|e| e.kind == EndpointType::Interface),
     }
 }
 
@@ -667,6 +707,31 @@ mod tests {
     fn text(files: &[File], name: &str) -> String {
         let f = files.iter().find(|f| f.path == name);
         f.expect("the file").contents.clone()
+    }
+
+    /// `reach.only_supported_azs`: each interface endpoint looks its
+    /// service's AZs up and keeps the subnets there; the gateway endpoint
+    /// and a build without the key look nothing up.
+    #[test]
+    fn only_supported_azs_filters_interface_endpoints_subnets() {
+        let v6 = crate::spec::AwsProvider::V6;
+        let built = files("only-supported-azs", v6);
+        let endpoints = text(&built, "endpoints.tf");
+        assert!(
+            endpoints.contains("data \"aws_vpc_endpoint_service\" \"logs\" {"),
+            "{endpoints}"
+        );
+        assert!(endpoints.contains("subnet_ids          = [for s in data.aws_subnet.this : s.id if contains(data.aws_vpc_endpoint_service.logs.availability_zones, s.availability_zone)]"), "{endpoints}");
+        assert!(
+            !endpoints.contains("aws_vpc_endpoint_service\" \"s3\""),
+            "{endpoints}"
+        );
+        assert!(!endpoints.contains("local.subnet_ids"), "{endpoints}");
+        let main = text(&built, "main.tf");
+        assert!(main.contains("data \"aws_subnet\" \"this\" {"), "{main}");
+        let plain = files("interface-only", v6);
+        assert!(!text(&plain, "endpoints.tf").contains("aws_vpc_endpoint_service"));
+        assert!(!text(&plain, "main.tf").contains("aws_subnet\""));
     }
 
     /// A spec with a `region` fails the plan in another Region, reading

@@ -841,6 +841,9 @@ fn read_reach(n: &Node, d: &mut Diagnostics) -> Option<Reach> {
     let policy = r
         .get("policy")
         .and_then(|n| read_policy(n, "reach.policy", d));
+    let only_supported_azs = r
+        .get("only_supported_azs")
+        .and_then(|n| read::boolean(n, "reach.only_supported_azs", d));
     r.finish(d);
     Some(Reach {
         services,
@@ -849,6 +852,7 @@ fn read_reach(n: &Node, d: &mut Diagnostics) -> Option<Reach> {
         private_dns,
         security_group,
         policy,
+        only_supported_azs,
     })
 }
 

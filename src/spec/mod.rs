@@ -213,6 +213,10 @@ pub struct Reach {
     /// spec, or `{ allow_org = "o-..." }`. Default: AWS's full-access policy.
     #[schemars(with = "Option<Policy>")]
     pub policy: Option<Sp<Policy>>,
+    /// Terraform only: look up, at plan time, which AZs each AWS service
+    /// serves, and put its interface endpoint only in subnets there.
+    #[schemars(with = "Option<bool>")]
+    pub only_supported_azs: Option<Sp<bool>>,
 }
 
 /// Which security groups the interface endpoints get.
