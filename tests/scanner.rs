@@ -26,8 +26,9 @@ use std::process::Command;
 use vpcegen::render::{CfnFormat, Engine, Target};
 
 /// Errors that make a valid scenario Terraform-only: what CloudFormation
-/// cannot express (tag lookups, an endpoint service's private DNS name).
-const TERRAFORM_ONLY: &[&str] = &["E040", "E041"];
+/// cannot express (tag lookups, an endpoint service's private DNS name,
+/// fixed endpoint addresses).
+const TERRAFORM_ONLY: &[&str] = &["E040", "E041", "E076"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

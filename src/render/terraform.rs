@@ -87,8 +87,16 @@ struct EndpointView {
     security_group_ids: Option<Expr>,
     private_dns: Option<Expr>,
     dns_options: bool,
+    /// `ips`, one `subnet_configuration` block each.
+    subnet_configuration: Vec<SubnetConfigView>,
     policy: Option<Expr>,
     tags: Expr,
+}
+
+#[derive(Serialize)]
+struct SubnetConfigView {
+    ipv4: Expr,
+    subnet_id: Expr,
 }
 
 #[derive(Serialize)]
@@ -290,6 +298,14 @@ fn endpoint(
         security_group_ids,
         private_dns: e.private_dns.map(Expr::Bool),
         dns_options: e.dns_options_all_resolvers,
+        subnet_configuration: e
+            .fixed_ips
+            .iter()
+            .map(|(subnet, ip)| SubnetConfigView {
+                ipv4: s(ip),
+                subnet_id: s(subnet),
+            })
+            .collect(),
         policy: e.policy.as_ref().map(|p| {
             policies.get(p, |doc| {
                 Expr::Call("jsonencode".into(), vec![Expr::from_json(doc)]).shared()
