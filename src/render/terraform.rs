@@ -7,7 +7,7 @@ use crate::model::{
     Attr, CreatedSecurityGroup, Endpoint, Expose, Input, InputKind, LoadBalancer, Model,
     OutputValue, ReachGroups, Ref, RefOrValue, ResourceId, ResourceKind, ServiceName, Skip, Value,
 };
-use crate::spec::EndpointType;
+use crate::spec::{AwsProvider, EndpointType};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -91,6 +91,16 @@ struct EndpointView {
     subnet_configuration: Vec<SubnetConfigView>,
     policy: Option<Expr>,
     tags: Expr,
+}
+
+/// The provider pin: the major's, raised to 5.85 on provider 5 where an
+/// endpoint has fixed addresses (`subnet_configuration` came in 5.85).
+fn provider_constraint(model: &Model) -> String {
+    let fixed = model.endpoints.iter().any(|e| !e.fixed_ips.is_empty());
+    match model.aws_provider {
+        AwsProvider::V5 if fixed => ">= 5.85, < 6.0".into(),
+        major => major.version_constraint(),
+    }
 }
 
 #[derive(Serialize)]
@@ -440,7 +450,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 .map(|(k, v)| (k.clone(), s(v.clone())))
                 .collect(),
         ),
-        aws_provider_version: s(model.aws_provider.version_constraint()),
+        aws_provider_version: s(provider_constraint(model)),
         needs_region,
         region_guard,
         network: network_view(model),
@@ -683,6 +693,17 @@ mod tests {
     fn text(files: &[File], name: &str) -> String {
         let f = files.iter().find(|f| f.path == name);
         f.expect("the file").contents.clone()
+    }
+
+    /// Fixed addresses need provider 5.85 (`subnet_configuration`): the
+    /// provider 5 pin is raised for them, provider 6's is not.
+    #[test]
+    fn fixed_ips_raise_the_provider_5_pin() {
+        let pin = |major| text(&files("fixed-ips", major), "versions.tf");
+        assert!(pin(AwsProvider::V5).contains("version = \">= 5.85, < 6.0\""));
+        assert!(pin(AwsProvider::V6).contains("version = \">= 6.0, < 7.0\""));
+        let plain = text(&files("aws-provider-5", AwsProvider::V5), "versions.tf");
+        assert!(plain.contains("version = \">= 5.0, < 6.0\""));
     }
 
     /// A spec with a `region` fails the plan in another Region, reading
