@@ -149,14 +149,21 @@ const SKIP: &[(&str, &str)] = &[
 /// deployment here, and checked by [`plan_what_the_emulator_lacks`]
 /// instead (terraform fmt, validate and a plan with literal inputs, whose
 /// resources are compared with what the spec asks; cfn-lint).
-const NOT_EMULATED: &[(&str, &str)] = &[(
-    "tests/cases/expose-notify/",
-    "moto 5.2.5 has no VPC endpoint connection notifications (CreateVpcEndpointConnectionNotification)",
-)];
+const NOT_EMULATED: &[(&str, &str)] = &[
+    (
+        "tests/cases/expose-notify/",
+        "moto 5.2.5 has no VPC endpoint connection notifications (CreateVpcEndpointConnectionNotification)",
+    ),
+    (
+        "tests/cases/fixed-ips/",
+        "moto 5.2 does not read a VPC endpoint's SubnetConfigurations (fixed addresses; checked in moto 5.2.1): a deployment would not show them",
+    ),
+];
 
 /// CloudFormation errors that make a scenario Terraform-only: a tag lookup
-/// (E040), a plan-time lookup of the AZs a service serves (E074).
-const TERRAFORM_ONLY: &[&str] = &["E040", "E074"];
+/// (E040), a plan-time lookup of the AZs a service serves (E074), fixed
+/// endpoint addresses (E076).
+const TERRAFORM_ONLY: &[&str] = &["E040", "E074", "E076"];
 
 const DEFAULT_REGION: &str = "us-east-1";
 /// The moto account the CloudFormation side (its networks and stacks) lives
@@ -2571,17 +2578,21 @@ fn plan_what_the_emulator_lacks() {
         );
         let cfn = tmp.join("cfn");
         let cfn_s = cfn.to_string_lossy().to_string();
-        run(
-            &mut vpcegen(&[
-                "build",
-                "--target",
-                "cloudformation",
-                "--out",
-                &cfn_s,
-                &spec,
-            ]),
-            "vpcegen build --target cloudformation",
-        );
+        let cfn_ok =
+            vpcegen::compile(&[root().join(&spec)], Some(Target::Cloudformation), false).ok();
+        if cfn_ok {
+            run(
+                &mut vpcegen(&[
+                    "build",
+                    "--target",
+                    "cloudformation",
+                    "--out",
+                    &cfn_s,
+                    &spec,
+                ]),
+                "vpcegen build --target cloudformation",
+            );
+        }
         let c = vpcegen::compile(&[root().join(&spec)], Some(Target::Terraform), false);
         let model = c.plan(0).expect("the case plans");
         let module = out.join(&model.name).join("terraform");
@@ -2621,6 +2632,35 @@ fn plan_what_the_emulator_lacks() {
                 found["change"]["after_unknown"]["vpc_endpoint_service_id"], true,
                 "{case}: the notification names the endpoint service created with it"
             );
+        }
+        for e in model.endpoints.iter().filter(|e| !e.fixed_ips.is_empty()) {
+            let found = planned
+                .iter()
+                .find(|r| r["type"] == "aws_vpc_endpoint" && r["name"] == e.ident.as_str())
+                .unwrap_or_else(|| panic!("{case}: no endpoint planned for {}", e.key));
+            let configs: Vec<(&str, &str)> = found["change"]["after"]["subnet_configuration"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{case}: {} plans no subnet_configuration", e.key))
+                .iter()
+                .map(|c| {
+                    (
+                        c["subnet_id"].as_str().unwrap_or_default(),
+                        c["ipv4"].as_str().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            let mut configs = configs;
+            configs.sort_unstable();
+            let wanted: Vec<(&str, &str)> = e
+                .fixed_ips
+                .iter()
+                .map(|(s, ip)| (s.as_str(), ip.as_str()))
+                .collect();
+            assert_eq!(configs, wanted, "{case}: {}'s fixed addresses", e.key);
+        }
+        if !cfn_ok {
+            eprintln!("{case}: Terraform-only, no template to lint");
+            continue;
         }
         let template = cfn
             .join(&model.name)

@@ -421,7 +421,9 @@ fn allowed_difference(v5: &str, v6: &str) -> bool {
     let constraint = |l: &str, major: AwsProvider| {
         l.trim() == format!("version = \"{}\"", major.version_constraint())
     };
-    if constraint(v5, AwsProvider::V5) && constraint(v6, AwsProvider::V6) {
+    // Fixed endpoint addresses (`subnet_configuration`) need 5.85.
+    let raised = v5.trim() == "version = \">= 5.85, < 6.0\"";
+    if (constraint(v5, AwsProvider::V5) || raised) && constraint(v6, AwsProvider::V6) {
         return true;
     }
     let as_6 = v5

@@ -182,9 +182,21 @@ codes! {
     E070 Error
         r#"a CloudFormation build whose template would declare more Outputs than CloudFormation's 200"#
         => r#"split the endpoints over two specs (one stack each), or build for Terraform"#;
+    E071 Error
+        r#"an `ips` key that is not a subnet of the endpoint: not one of `vpc.subnets`, `vpc.subnets` not a literal list of IDs, or a gateway endpoint (no subnets)"#
+        => r#"key `ips` by the subnet IDs listed literally in `vpc.subnets`, on an interface endpoint"#;
+    E072 Error
+        r#"an `ips` address outside `vpc.cidr`, or `vpc.cidr` not given literally (nothing to check the address against, so it is refused)"#
+        => r#"give `vpc.cidr` literally and an address inside it (and inside its subnet)"#;
+    E073 Error
+        r#"the same address twice in `ips`, in one service or two: the error points at both"#
+        => r#"give each endpoint network interface its own address"#;
     E074 Error
         r#"`reach.only_supported_azs = true` in a CloudFormation build: CloudFormation cannot look up, at deploy time, which AZs a service serves"#
         => r#"remove the key (every subnet gets the endpoints), list only subnets in AZs the services serve, or build for Terraform"#;
+    E076 Error
+        r#"`ips` in a CloudFormation build (`AWS::EC2::VPCEndpoint` has no fixed addresses)"#
+        => r#"remove `ips`, or build for Terraform"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;

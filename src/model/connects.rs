@@ -48,6 +48,8 @@ pub(super) fn lower_connects(
             dns_options_all_resolvers: false,
             own_security_group: Some(connect_group(name, key, &ident, &ports, &cidr)),
             ports,
+            fixed_ips: Vec::new(),
+            fixed_ips_span: None,
             policy: None,
             policy_source: None,
             reasons: vec![Reason::Connect { key: key.clone() }],

@@ -25,6 +25,7 @@ pub(super) fn lower_endpoints(
     let mut endpoints = Vec::new();
     let mut policy_cache = policies::Cache::new();
     let mut custom_ids = CustomIds { naming, ids: None };
+    let mut seen_ips = fixed_ips::Seen::new();
     for (key, (span, reasons)) in wanted {
         let settings = spec.service.get(key);
         let entry = catalog.service(key);
@@ -47,6 +48,7 @@ pub(super) fn lower_endpoints(
         }
         let (policy, policy_source) =
             policies::endpoint_policy(spec, key, settings, entry, sources, &mut policy_cache, d);
+        let fixed_ips = fixed_ips::fixed_ips(spec, kind, settings, &mut seen_ips, d);
         let ports = match kind {
             EndpointType::Gateway => Vec::new(),
             EndpointType::Interface => entry.map(|e| e.ports()).unwrap_or_else(|| vec![443]),
@@ -62,6 +64,8 @@ pub(super) fn lower_endpoints(
                 && kind == EndpointType::Interface
                 && private_dns == Some(true),
             ports,
+            fixed_ips,
+            fixed_ips_span: settings.and_then(|s| s.ips_span),
             policy,
             policy_source,
             reasons: reasons.clone(),

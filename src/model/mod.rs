@@ -26,6 +26,7 @@ mod connects;
 mod decide;
 mod endpoints;
 mod exposes;
+mod fixed_ips;
 mod inputs;
 mod lints;
 mod naming;
@@ -198,6 +199,12 @@ pub struct Endpoint {
     /// option explicitly (false), so they deploy with or without a gateway.
     pub dns_options_all_resolvers: bool,
     pub ports: Vec<u16>,
+    /// `ips`: (subnet ID, IPv4 address), sorted by subnet.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixed_ips: Vec<(String, String)>,
+    /// Where `ips` was given, for a target that cannot write it.
+    #[serde(skip)]
+    pub fixed_ips_span: Option<Span>,
     /// Shared by every endpoint of a spec that uses the same document, so
     /// that a renderer writes each document out once.
     pub policy: Option<Arc<serde_json::Value>>,

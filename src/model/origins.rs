@@ -53,6 +53,7 @@ pub(super) fn origins(spec: &Spec, sources: &SourceMap) -> Vec<(String, String)>
             ("private_dns", s.private_dns.as_ref().map(|v| v.span)),
             ("policy", s.policy.as_ref().map(|v| v.span)),
             ("service_name", s.service_name.as_ref().map(|v| v.span)),
+            ("ips", s.ips_span),
         ] {
             if let Some(span) = span {
                 at(format!("service.{k}.{field}"), span);

@@ -233,6 +233,7 @@ fn check(model: &Model, d: &mut Diagnostics) {
         }
     }
     check_only_supported_azs(model, d);
+    check_fixed_ips(model, d);
     check_output_count(model, d);
 }
 
@@ -248,6 +249,22 @@ fn check_only_supported_azs(model: &Model, d: &mut Diagnostics) {
             .at(span, "CloudFormation cannot look up which AZs a service serves")
             .help("for CloudFormation, remove the key and list only subnets in AZs the services serve; or build with `--target terraform`"),
         );
+    }
+}
+
+/// `AWS::EC2::VPCEndpoint` has no fixed addresses: `ips` would be dropped.
+fn check_fixed_ips(model: &Model, d: &mut Diagnostics) {
+    for e in &model.endpoints {
+        if let Some(span) = e.fixed_ips_span {
+            d.push(
+                Diagnostic::new(
+                    Code::E076,
+                    format!("`ips` of `{}` has no CloudFormation equivalent", e.key),
+                )
+                .at(span, "CloudFormation cannot fix an endpoint's addresses")
+                .help("remove `ips` for CloudFormation, or build with `--target terraform`"),
+            );
+        }
     }
 }
 
@@ -1183,6 +1200,23 @@ mod tests {
         let skip = &resources["PreviewEndpointService"]["Metadata"]["checkov"]["skip"];
         assert_eq!(skip[0]["id"], "CKV_AWS_123");
         assert!(resources["PreviewListener"].get("Metadata").is_none());
+    }
+
+    /// Fixed addresses build for Terraform, and are refused (E076, at the
+    /// `ips` table) for CloudFormation rather than dropped.
+    #[test]
+    fn fixed_ips_are_refused_for_cloudformation() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases/fixed-ips/spec.toml");
+        assert!(crate::compile(std::slice::from_ref(&path), Some(Target::Terraform), false).ok());
+        let c = crate::compile(&[path], Some(Target::Cloudformation), false);
+        let errors: Vec<Code> = c
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(errors, [Code::E076, Code::E076], "kms and sts");
     }
 
     /// A model the CloudFormation check would refuse, emitted anyway (built

@@ -7,7 +7,7 @@ use crate::model::{
     Attr, CreatedSecurityGroup, Endpoint, Expose, Input, InputKind, LoadBalancer, Model,
     OutputValue, ReachGroups, Ref, RefOrValue, ResourceId, ResourceKind, ServiceName, Skip, Value,
 };
-use crate::spec::EndpointType;
+use crate::spec::{AwsProvider, EndpointType};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -93,8 +93,26 @@ struct EndpointView {
     security_group_ids: Option<Expr>,
     private_dns: Option<Expr>,
     dns_options: bool,
+    /// `ips`, one `subnet_configuration` block each.
+    subnet_configuration: Vec<SubnetConfigView>,
     policy: Option<Expr>,
     tags: Expr,
+}
+
+/// The provider pin: the major's, raised to 5.85 on provider 5 where an
+/// endpoint has fixed addresses (`subnet_configuration` came in 5.85).
+fn provider_constraint(model: &Model) -> String {
+    let fixed = model.endpoints.iter().any(|e| !e.fixed_ips.is_empty());
+    match model.aws_provider {
+        AwsProvider::V5 if fixed => ">= 5.85, < 6.0".into(),
+        major => major.version_constraint(),
+    }
+}
+
+#[derive(Serialize)]
+struct SubnetConfigView {
+    ipv4: Expr,
+    subnet_id: Expr,
 }
 
 #[derive(Serialize)]
@@ -298,6 +316,14 @@ fn endpoint(
         security_group_ids,
         private_dns: e.private_dns.map(Expr::Bool),
         dns_options: e.dns_options_all_resolvers,
+        subnet_configuration: e
+            .fixed_ips
+            .iter()
+            .map(|(subnet, ip)| SubnetConfigView {
+                ipv4: s(ip),
+                subnet_id: s(subnet),
+            })
+            .collect(),
         policy: e.policy.as_ref().map(|p| {
             policies.get(p, |doc| {
                 Expr::Call("jsonencode".into(), vec![Expr::from_json(doc)]).shared()
@@ -455,7 +481,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 .map(|(k, v)| (k.clone(), s(v.clone())))
                 .collect(),
         ),
-        aws_provider_version: s(model.aws_provider.version_constraint()),
+        aws_provider_version: s(provider_constraint(model)),
         needs_region,
         region_guard,
         network: network_view(model),
@@ -732,6 +758,17 @@ mod tests {
         let plain = files("interface-only", v6);
         assert!(!text(&plain, "endpoints.tf").contains("aws_vpc_endpoint_service"));
         assert!(!text(&plain, "main.tf").contains("aws_subnet\""));
+    }
+
+    /// Fixed addresses need provider 5.85 (`subnet_configuration`): the
+    /// provider 5 pin is raised for them, provider 6's is not.
+    #[test]
+    fn fixed_ips_raise_the_provider_5_pin() {
+        let pin = |major| text(&files("fixed-ips", major), "versions.tf");
+        assert!(pin(AwsProvider::V5).contains("version = \">= 5.85, < 6.0\""));
+        assert!(pin(AwsProvider::V6).contains("version = \">= 6.0, < 7.0\""));
+        let plain = text(&files("aws-provider-5", AwsProvider::V5), "versions.tf");
+        assert!(plain.contains("version = \">= 5.0, < 6.0\""));
     }
 
     /// A spec with a `region` fails the plan in another Region, reading

@@ -670,6 +670,42 @@ fn plain(check: fn(&str) -> Result<(), String>) -> impl Fn(&str) -> Result<Strin
 }
 
 fn read_tags(n: &Node, field: &str, d: &mut Diagnostics) -> Vec<(Sp<String>, Sp<String>)> {
+    let key = KeyCheck {
+        what: "a valid tag key",
+        label: "invalid tag key",
+        check: check_tag_key,
+    };
+    keyed_table(n, field, d, key, |value, field, d| {
+        let v = read::string(value, field, d)?;
+        if v.value.chars().count() > 256 {
+            d.push(read::invalid(
+                value,
+                field,
+                "AWS allows at most 256 characters in a tag value".into(),
+            ));
+            return None;
+        }
+        Some(v)
+    })
+}
+
+/// How the keys of a [`keyed_table`] are checked: E010 saying the key is
+/// not `what` where `check` refuses it.
+struct KeyCheck {
+    what: &'static str,
+    label: &'static str,
+    check: fn(&str) -> Result<(), String>,
+}
+
+/// A table of checked keys to values `value` reads (given the value, its
+/// field and the diagnostics); refused entries are reported and left out.
+fn keyed_table<T>(
+    n: &Node,
+    field: &str,
+    d: &mut Diagnostics,
+    key: KeyCheck,
+    mut value: impl FnMut(&Node, &str, &mut Diagnostics) -> Option<Sp<T>>,
+) -> Vec<(Sp<String>, Sp<T>)> {
     let Some(r) = read::table(n, field, d) else {
         return Vec::new();
     };
@@ -678,26 +714,10 @@ fn read_tags(n: &Node, field: &str, d: &mut Diagnostics) -> Vec<(Sp<String>, Sp<
     };
     let mut out = Vec::new();
     for e in &t.entries {
-        if let Err(help) = check_tag_key(&e.key) {
-            d.push(
-                Diagnostic::new(
-                    Code::E010,
-                    format!("`{}` is not a valid tag key", e.key.escape_debug()),
-                )
-                .at(e.key_span, "invalid tag key")
-                .help(help),
-            );
+        if !key_ok(e, key.what, key.label, key.check, d) {
             continue;
         }
-        if let Some(v) = read::string(&e.value, &format!("{field}.{}", e.key), d) {
-            if v.value.chars().count() > 256 {
-                d.push(read::invalid(
-                    &e.value,
-                    &format!("{field}.{}", e.key),
-                    "AWS allows at most 256 characters in a tag value".into(),
-                ));
-                continue;
-            }
+        if let Some(v) = value(&e.value, &format!("{field}.{}", e.key), d) {
             out.push((Sp::new(e.key.clone(), e.key_span), v));
         }
     }
@@ -991,6 +1011,8 @@ fn read_services(n: &Node, d: &mut Diagnostics) -> IndexMap<String, ServiceSetti
         let service_name = r
             .get("service_name")
             .and_then(|n| checked(n, &format!("{field}.service_name"), d, check_service_name));
+        let ips_node = r.get("ips");
+        let ips = ips_node.map_or_else(Vec::new, |n| read_ips(n, &format!("{field}.ips"), d));
         r.finish(d);
         out.insert(
             e.key.clone(),
@@ -1000,10 +1022,52 @@ fn read_services(n: &Node, d: &mut Diagnostics) -> IndexMap<String, ServiceSetti
                 private_dns,
                 policy,
                 service_name,
+                ips,
+                ips_span: ips_node.map(|n| n.span),
             },
         );
     }
     out
+}
+
+/// Whether `check` accepts a table key; if not, E010 at the key saying it
+/// is not `what`.
+fn key_ok(
+    e: &value::Entry,
+    what: &str,
+    label: &str,
+    check: fn(&str) -> Result<(), String>,
+    d: &mut Diagnostics,
+) -> bool {
+    let Err(help) = check(&e.key) else {
+        return true;
+    };
+    d.push(
+        Diagnostic::new(
+            Code::E010,
+            format!("`{}` is not {what}", e.key.escape_debug()),
+        )
+        .at(e.key_span, label)
+        .help(help),
+    );
+    false
+}
+
+/// `ips = { "subnet-..." = "10.0.1.10" }`: each key a subnet ID, each value
+/// an IPv4 address, parsed once here; whether they fit the VPC is decided
+/// by the model.
+fn read_ips(n: &Node, field: &str, d: &mut Diagnostics) -> Vec<FixedIp> {
+    let key = KeyCheck {
+        what: "a subnet ID",
+        label: "invalid subnet ID",
+        check: check_subnet_id,
+    };
+    keyed_table(n, field, d, key, |value, field, d| {
+        parsed(value, field, d, |s| {
+            s.parse::<std::net::Ipv4Addr>()
+                .map_err(|_| "write an IPv4 address such as `10.0.1.10`".to_owned())
+        })
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -1121,15 +1185,8 @@ fn read_sections<T>(
     };
     for e in &t.entries {
         let field = format!("{section}.{}", e.key);
-        if let Err(help) = check_section_name(&e.key) {
-            d.push(
-                Diagnostic::new(
-                    Code::E010,
-                    format!("`{}` is not a valid {section} name", e.key.escape_debug()),
-                )
-                .at(e.key_span, "invalid name")
-                .help(help),
-            );
+        let what = format!("a valid {section} name");
+        if !key_ok(e, &what, "invalid name", check_section_name, d) {
             continue;
         }
         if let Some(v) = read_one(&e.value, &field, e.key_span, d) {
@@ -1500,5 +1557,23 @@ mod tests {
         let bad = codes(&expose(r#"{ port = 443, ingress_cidrs = ["10.0.0.1/8"] }"#));
         assert_eq!(bad.len(), 1);
         assert_ne!(bad, [Code::E067]);
+    }
+
+    #[test]
+    fn fixed_ips_need_subnet_id_keys_and_ipv4_values() {
+        let spec = |ips: &str| format!("version = 1\nname = \"a\"\n[service.kms]\nips = {ips}\n");
+        assert_eq!(
+            codes(&spec(r#"{ "subnet-0a1b2c3d4e5f60001" = "10.0.1.10" }"#)),
+            [] as [Code; 0]
+        );
+        for bad in [
+            r#"{ "sg-0a1b2c3d4e5f60001" = "10.0.1.10" }"#,
+            r#"{ "subnet-0a1b2c3d4e5f60001" = "10.0.1.300" }"#,
+            r#"{ "subnet-0a1b2c3d4e5f60001" = "fd00::1" }"#,
+            r#"{ "subnet-0a1b2c3d4e5f60001" = 10 }"#,
+        ] {
+            assert_eq!(codes(&spec(bad)).len(), 1, "{bad}");
+        }
+        assert_eq!(codes(&spec(r#"["10.0.1.10"]"#)).len(), 1, "not a table");
     }
 }

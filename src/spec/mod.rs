@@ -279,7 +279,18 @@ pub struct ServiceSettings {
     /// Full endpoint service name, for a service the catalog does not know yet.
     #[schemars(with = "Option<String>")]
     pub service_name: Option<Sp<String>>,
+    /// Fixed private IPv4 address of the interface endpoint in each subnet:
+    /// subnet ID (one of the literal `vpc.subnets`) to an address inside
+    /// `vpc.cidr`. Terraform only.
+    #[schemars(default, with = "BTreeMap<String, String>")]
+    pub ips: Vec<FixedIp>,
+    /// The whole `ips` table, for diagnostics.
+    #[schemars(skip)]
+    pub ips_span: Option<Span>,
 }
+
+/// One `ips` entry: a subnet ID and the endpoint's address there.
+pub type FixedIp = (Sp<String>, Sp<std::net::Ipv4Addr>);
 
 /// `[expose.<name>]`: a service behind a Network Load Balancer, offered
 /// through a VPC endpoint service.
