@@ -64,6 +64,13 @@ fn row(service: &str) -> Option<(&'static str, u128)> {
     Some((OFFERED[i].1, OFFERED[i].2))
 }
 
+/// Whether botocore lists an explicit dualstack variant of catalog service
+/// `service`: the generated proxy for "reachable over IPv6 through
+/// PrivateLink" (see `scripts/region-facts`).
+pub fn dualstack(service: &str) -> bool {
+    DUALSTACK.binary_search(&service).is_ok()
+}
+
 /// The Regions that offer `service`, in [`REGIONS`] order (empty when the
 /// facts do not know it).
 pub fn offered_in(service: &str) -> Vec<&'static str> {

@@ -1228,6 +1228,8 @@ impl Root {
             let v = match input.kind {
                 InputKind::VpcId => tf_ref(&format!("aws_vpc.{net}.id")),
                 InputKind::VpcCidr => tf_ref(&format!("aws_vpc.{net}.cidr_block")),
+                // Only security group rules read it: any IPv6 block will do.
+                InputKind::VpcIpv6Cidr => json!(E2E_IPV6_CIDR),
                 InputKind::SubnetIds => json!(
                     (0..s.subnets)
                         .map(|i| tf_ref(&format!("aws_subnet.{net}_{i}.id")))
@@ -2259,6 +2261,7 @@ fn e2e_terraform_and_cloudformation_on_moto() {
             let v = match input.kind {
                 InputKind::VpcId => json!(net.vpc_id),
                 InputKind::VpcCidr => json!(net.cidr),
+                InputKind::VpcIpv6Cidr => json!(E2E_IPV6_CIDR),
                 InputKind::SubnetIds => json!(net.subnet_ids.join(",")),
                 InputKind::RouteTableIds => json!(net.route_table_ids.join(",")),
                 InputKind::SecurityGroupIds => json!(net.security_group_ids.join(",")),
@@ -2801,12 +2804,17 @@ fn a_region_mismatch_fails_the_plan() {
     }
 }
 
+/// The `vpc.ipv6_cidr` input's value: the test networks have no IPv6 block,
+/// and only security group rules read it.
+const E2E_IPV6_CIDR: &str = "2600:1f18:abcd:1200::/56";
+
 /// A literal value of each input kind, for a plan that makes no AWS call.
 fn literal_input(kind: InputKind) -> Json {
     let s = |v: &str| Json::String(v.into());
     match kind {
         InputKind::VpcId => s("vpc-0123456789abcdef0"),
         InputKind::VpcCidr => s("10.0.0.0/16"),
+        InputKind::VpcIpv6Cidr => s(E2E_IPV6_CIDR),
         InputKind::SubnetIds => json!(["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]),
         InputKind::RouteTableIds => json!(["rtb-0123456789abcdef0"]),
         InputKind::SecurityGroupIds => json!(["sg-0123456789abcdef0"]),
