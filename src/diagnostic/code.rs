@@ -216,7 +216,7 @@ codes! {
         r#"interface endpoints with `ip_address_type = "ipv6"`: AWS needs every subnet of such an endpoint to be IPv6-only, which vpcegen cannot check; it assumes so"#
         => r#"make sure every subnet in `vpc.subnets` is IPv6-only, or use `"dualstack"`"#;
     W105 Warning
-        r#"interface endpoints or an expose's created NLB serve IPv6, but `vpc.ipv6_cidr` is not given: the security groups vpcegen creates admit no IPv6 client"#
+        r#"interface endpoints or an expose's created NLB serve IPv6, but the security group vpcegen creates for them admits no IPv6 CIDR (no `vpc.ipv6_cidr` where it admits the VPC's CIDR, or `ingress_cidrs` all IPv4)"#
         => r#"set `vpc.ipv6_cidr` (literally or `{ input = "..." }`), or list the IPv6 CIDRs in `ingress_cidrs`"#;
     W110 Warning
         r#"an expose with no `allowed_principals`: no other account can connect yet"#

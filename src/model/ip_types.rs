@@ -134,25 +134,33 @@ fn assumed_ipv6_only(spec: &Spec, span: Span) -> Diagnostic {
     .help("AWS refuses an IPv6 endpoint in a subnet with IPv4 addresses; use \"dualstack\" for dual-stack subnets")
 }
 
-/// W105: something serves IPv6 and its created group admits the VPC's
-/// CIDR, but no `vpc.ipv6_cidr` says which IPv6 clients to admit.
-pub(super) fn no_ipv6_cidr(
-    spec: &Spec,
-    asked_ipv6: &BTreeSet<Span>,
-    shared_admits_vpc: bool,
-    d: &mut Diagnostics,
-) {
-    if spec.vpc.ipv6_cidr.is_some() {
-        return;
-    }
+/// W105: something serves IPv6 but the group vpcegen creates for it
+/// admits no IPv6 CIDR: by default (the VPC's CIDR) without
+/// `vpc.ipv6_cidr`, or given `ingress_cidrs` that are all IPv4. Groups the
+/// spec names (`ids`, `input`) are the user's.
+pub(super) fn no_ipv6_cidr(spec: &Spec, asked_ipv6: &BTreeSet<Span>, d: &mut Diagnostics) {
+    let misses = |given: &[Sp<Cidr>]| {
+        if given.is_empty() {
+            spec.vpc.ipv6_cidr.is_none()
+        } else {
+            given.iter().all(|c| c.value.net().addr().is_ipv4())
+        }
+    };
     let mut at: Vec<Span> = Vec::new();
-    if shared_admits_vpc {
+    let shared = match spec.reach.security_group.as_ref().map(|g| &g.value) {
+        Some(SecurityGroup::Create { ingress_cidrs }) => misses(ingress_cidrs),
+        Some(_) => false,
+        None => misses(&[]),
+    };
+    if shared {
         at.extend(asked_ipv6.iter().next());
     }
     for x in spec.expose.values() {
-        let default_ingress = matches!(&x.load_balancer.value,
-            crate::spec::LoadBalancer::Create(c) if c.ingress_cidrs.is_empty());
-        if default_ingress && families(x).contains(&IpFamily::Ipv6) {
+        let created = match &x.load_balancer.value {
+            crate::spec::LoadBalancer::Create(c) => misses(&c.ingress_cidrs),
+            _ => false,
+        };
+        if created && families(x).contains(&IpFamily::Ipv6) {
             at.extend(x.ip_address_types_span);
         }
     }
@@ -160,10 +168,10 @@ pub(super) fn no_ipv6_cidr(
         d.push(
             Diagnostic::new(
                 Code::W105,
-                "IPv6 is served, but without `vpc.ipv6_cidr` the security groups vpcegen creates admit no IPv6 client",
+                "IPv6 is served, but the security group vpcegen creates for it admits no IPv6 client",
             )
             .at(span, "serves IPv6")
-            .help("set `vpc.ipv6_cidr` to the VPC's IPv6 block (or `{ input = \"...\" }`)"),
+            .help("set `vpc.ipv6_cidr` to the VPC's IPv6 block (or `{ input = \"...\" }`), admitted where the VPC's CIDR is; or list IPv6 CIDRs in `ingress_cidrs`"),
         );
     }
 }
@@ -265,19 +273,10 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_gateway_endpoints_own_address_type_is_w113() {
-        let (m, d) = lowered(
-            &format!(
-                "{SPEC}[reach]\nservices = [\"s3\"]\n[service.s3]\nip_address_type = \"dualstack\"\n"
-            ),
-            &[],
-        );
-        assert_eq!(
-            m.expect("a model").endpoints[0].ip_address_type,
-            IpAddressType::Ipv4
-        );
-        assert_eq!(codes(&d), [Code::W113]);
+    /// The first endpoint's address type, and the codes lowering reported.
+    fn first_type(body: &str) -> (IpAddressType, Vec<Code>) {
+        let (m, d) = lowered(&format!("{SPEC}{body}"), &[]);
+        (m.expect("a model").endpoints[0].ip_address_type, codes(&d))
     }
 
     #[test]
@@ -294,21 +293,30 @@ mod tests {
         let (m, d) = lowered(&own, &[]);
         assert!(m.is_some(), "not checked");
         assert_eq!(codes(&d), [Code::W105]);
+        let listed = "[reach]\nservices = [\"logs\"]\nip_address_type = \"dualstack\"\nsecurity_group = { ingress_cidrs = [\"10.0.0.0/8\"] }\n";
+        assert_eq!(
+            codes(&lowered(&format!("{SPEC}{listed}"), &[]).1),
+            [Code::W105]
+        );
+        let with_v6 = listed.replace("\"10.0.0.0/8\"", "\"10.0.0.0/8\", \"fd00::/8\"");
+        assert!(codes(&lowered(&format!("{SPEC}{with_v6}"), &[]).1).is_empty());
     }
 
     #[test]
-    fn ipv6_only_warns_of_its_assumption_and_kms_is_cited() {
-        let (m, d) = lowered(
-            &format!(
-                "{SPEC}[vpc]\nipv6_cidr = \"2600:1f18::/56\"\n[reach]\nservices = [\"kms\"]\nip_address_type = \"ipv6\"\n"
+    fn ipv6_only_warns_of_its_assumption_and_gateways_ignore_their_own_type() {
+        let cases = [
+            (
+                "[vpc]\nipv6_cidr = \"2600:1f18::/56\"\n[reach]\nservices = [\"kms\"]\nip_address_type = \"ipv6\"\n",
+                (IpAddressType::Ipv6, vec![Code::W104]),
             ),
-            &[],
-        );
-        assert_eq!(
-            m.expect("a model").endpoints[0].ip_address_type,
-            IpAddressType::Ipv6
-        );
-        assert_eq!(codes(&d), [Code::W104]);
+            (
+                "[reach]\nservices = [\"s3\"]\n[service.s3]\nip_address_type = \"dualstack\"\n",
+                (IpAddressType::Ipv4, vec![Code::W113]),
+            ),
+        ];
+        for (body, want) in cases {
+            assert_eq!(first_type(body), want, "{body}");
+        }
     }
 
     #[test]

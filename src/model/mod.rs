@@ -427,7 +427,6 @@ pub fn lower(
     let mut cidr =
         security_groups::needs_vpc_cidr(spec, &endpoints).then(|| network::vpc_cidr(spec, d));
     inputs.extend(cidr.as_mut().and_then(|c| c.input.take()));
-    let shared_admits_vpc = cidr.is_some();
     let (mut security_groups, sg_inputs) =
         security_groups::shared_group(spec, &endpoints, cidr.as_ref().map(|c| &c.value), d);
     inputs.extend(sg_inputs);
@@ -452,7 +451,7 @@ pub fn lower(
         d,
     );
     inputs.extend(connect_inputs);
-    ip_types::no_ipv6_cidr(spec, &asked_ipv6, shared_admits_vpc, d);
+    ip_types::no_ipv6_cidr(spec, &asked_ipv6, d);
     if let Some(v4) = cidr.as_ref().map(|c| c.value.clone()) {
         if let Some((v6, input)) = ip_types::ipv6_cidr(spec, d) {
             inputs.extend(input);
