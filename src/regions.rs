@@ -107,6 +107,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dualstack_services_are_sorted_offered_ones_from_the_facts() {
+        assert!(
+            DUALSTACK.windows(2).all(|w| w[0] < w[1]),
+            "binary search needs order"
+        );
+        assert!(DUALSTACK.iter().all(|s| row(s).is_some()));
+        assert!(dualstack("sqs") && dualstack("s3") && dualstack("events-fips"));
+        assert!(!dualstack("sts") && !dualstack("kms") && !dualstack("no-such-service"));
+    }
+
+    #[test]
     fn regions_of_every_partition_are_known_but_only_aws_has_service_facts() {
         let (_, r) = region("eu-west-1").expect("eu-west-1");
         assert_eq!((r.partition, r.services_known), ("aws", true));

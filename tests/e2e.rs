@@ -158,6 +158,14 @@ const NOT_EMULATED: &[(&str, &str)] = &[
         "tests/cases/fixed-ips/",
         "moto 5.2 does not read a VPC endpoint's SubnetConfigurations (fixed addresses; checked in moto 5.2.1): a deployment would not show them",
     ),
+    (
+        "tests/cases/dualstack/",
+        "moto 5.2.5's EC2 reads no IpAddressType, DnsOptions.DnsRecordIpType or SupportedIpAddressTypes (checked in its source): a deployment would not show them",
+    ),
+    (
+        "tests/cases/ipv6-only/",
+        "moto 5.2.5's EC2 reads no IpAddressType or DnsOptions.DnsRecordIpType (checked in its source): a deployment would not show them",
+    ),
 ];
 
 /// CloudFormation errors that make a scenario Terraform-only: a tag lookup
@@ -2661,6 +2669,7 @@ fn plan_what_the_emulator_lacks() {
                 .collect();
             assert_eq!(configs, wanted, "{case}: {}'s fixed addresses", e.key);
         }
+        address_types_planned(case, &model, &planned);
         if !cfn_ok {
             eprintln!("{case}: Terraform-only, no template to lint");
             continue;
@@ -2801,6 +2810,45 @@ fn a_region_mismatch_fails_the_plan() {
             flat.contains(&want),
             "the failed plan says {want:?}:\n{said}"
         );
+    }
+}
+
+/// The plan carries each address type the model decided: an interface
+/// endpoint's and its DNS record type, an endpoint service's families, a
+/// created NLB's dualstack.
+fn address_types_planned(case: &str, model: &vpcegen::model::Model, planned: &[&Json]) {
+    let after = |kind: &str, name: &str| {
+        let found = planned
+            .iter()
+            .find(|r| r["type"] == kind && r["name"] == name);
+        &found.unwrap_or_else(|| panic!("{case}: no {kind}.{name} planned"))["change"]["after"]
+    };
+    for e in model
+        .endpoints
+        .iter()
+        .filter(|e| !e.ip_address_type.is_default())
+    {
+        let a = after("aws_vpc_endpoint", &e.ident);
+        let t = e.ip_address_type.as_str();
+        assert_eq!(a["ip_address_type"], t, "{case}: {}", e.key);
+        assert_eq!(
+            a["dns_options"][0]["dns_record_ip_type"], t,
+            "{case}: {}",
+            e.key
+        );
+    }
+    for x in model.exposes.iter().filter(|x| x.writes_ip_address_types()) {
+        let a = after("aws_vpc_endpoint_service", &x.ident);
+        let types: Vec<&str> = x.ip_address_types.iter().map(|t| t.as_str()).collect();
+        assert_eq!(
+            a["supported_ip_address_types"],
+            json!(types),
+            "{case}: {}",
+            x.key
+        );
+        if matches!(x.load_balancer, vpcegen::model::LoadBalancer::Create { .. }) {
+            assert_eq!(after("aws_lb", &x.ident)["ip_address_type"], "dualstack");
+        }
     }
 }
 
