@@ -25,7 +25,7 @@ fn main() {
         let mut f = Fields::new(t, &format!("service {i}"));
         let _ = writeln!(
             code,
-            "            Service {{ suffix: {}, title: {}, types: {}, name_format: {}, port: {}, extra_ports: {}, fips: {}, private_dns: {}, endpoint_policy: {}, aliases: {}, source: {}, note: {} }},",
+            "            Service {{ suffix: {}, title: {}, types: {}, name_format: {}, port: {}, extra_ports: {}, fips: {}, private_dns: {}, endpoint_policy: {}, ipv6: {}, ipv6_source: {}, aliases: {}, source: {}, note: {} }},",
             f.string("suffix"),
             f.string("title"),
             f.strings("types"),
@@ -37,6 +37,8 @@ fn main() {
                 .map_or("None".into(), |b| format!("Some({b})")),
             f.opt_bool("endpoint_policy")
                 .map_or("None".into(), |b| format!("Some({b})")),
+            f.opt_bool("ipv6").unwrap_or_else(|| "false".into()),
+            f.opt_string("ipv6_source"),
             f.strings("aliases"),
             f.string("source"),
             f.opt_string("note"),
@@ -128,7 +130,11 @@ fn region_facts() {
         .expect("[offered] is a table");
     let mut rows: Vec<_> = offered.iter().collect();
     rows.sort_by(|a, b| a.0.cmp(b.0));
+    let mut dualstack = Vec::new();
     for (name, v) in rows {
+        if v.get("dualstack").and_then(toml::Value::as_bool) == Some(true) {
+            dualstack.push(name.as_str());
+        }
         let key = v
             .get("botocore")
             .and_then(toml::Value::as_str)
@@ -149,7 +155,10 @@ fn region_facts() {
         }
         let _ = writeln!(code, "    ({name:?}, {key:?}, {bits:#x}),");
     }
-    code.push_str("];\n");
+    let _ = writeln!(
+        code,
+        "];\n/// Catalog names botocore lists a dualstack variant of, sorted.\npub static DUALSTACK: &[&str] = &{dualstack:?};"
+    );
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"))
         .join("region_facts.rs");
     std::fs::write(out, code).expect("write the generated Region facts");

@@ -34,6 +34,11 @@ pub struct Service {
     pub fips: bool,
     pub private_dns: Option<bool>,
     pub endpoint_policy: Option<bool>,
+    /// Documented IPv6 support that botocore's dualstack variants miss,
+    /// cited in `ipv6_source`.
+    #[serde(default)]
+    pub ipv6: bool,
+    pub ipv6_source: Option<Text>,
     #[serde(default)]
     pub aliases: List<Text>,
     pub source: Text,
@@ -59,6 +64,11 @@ impl Service {
     }
     pub fn supports_private_dns(&self) -> bool {
         self.private_dns != Some(false)
+    }
+    /// Whether the service can be reached over IPv6: botocore lists a
+    /// dualstack variant of it (a proxy), or the catalog cites a source.
+    pub fn supports_ipv6(&self) -> bool {
+        self.ipv6 || crate::regions::dualstack(&self.suffix)
     }
     pub fn supports_policy(&self) -> bool {
         self.endpoint_policy != Some(false)
@@ -142,6 +152,26 @@ mod tests {
     use super::*;
 
     /// The code build.rs generates is the catalog file, field for field.
+    #[test]
+    fn ipv6_comes_from_botocore_or_a_cited_page() {
+        let c = Catalog::get();
+        let ipv6 = |name: &str| c.service(name).expect("in the catalog").supports_ipv6();
+        // botocore lists a dualstack variant of these; KMS is cited instead.
+        assert!(ipv6("logs") && ipv6("sqs") && ipv6("kms"));
+        assert!(!ipv6("sts"));
+        for s in &c.services {
+            let cited = s
+                .ipv6_source
+                .as_ref()
+                .is_some_and(|u| u.starts_with("https://"));
+            assert_eq!(
+                s.ipv6, cited,
+                "{}: `ipv6 = true` needs an `ipv6_source` URL",
+                s.suffix
+            );
+        }
+    }
+
     #[test]
     fn generated_catalog_equals_the_toml_file() {
         let parsed: Catalog = toml::from_str(CATALOG_TOML).expect("the catalog parses");

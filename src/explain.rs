@@ -115,6 +115,9 @@ pub struct EndpointView {
     pub kind: EndpointType,
     pub service_name: String,
     pub private_dns: Option<bool>,
+    /// `dualstack` or `ipv6`; IPv4 (the default) is not shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address_type: Option<&'static str>,
     pub policy: Option<String>,
     pub ports: Vec<u16>,
     pub lands_in: String,
@@ -139,6 +142,9 @@ pub struct ExposeView {
     pub allowed_principals: Vec<String>,
     pub acceptance_required: bool,
     pub private_dns_name: Option<String>,
+    /// Address families consumers connect over, when not IPv4 alone.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ip_address_types: Vec<&'static str>,
     pub checks: Vec<String>,
 }
 
@@ -272,6 +278,7 @@ fn endpoint_view(
         kind: e.kind,
         service_name: service_name(&e.service_name),
         private_dns: e.private_dns,
+        ip_address_type: (!e.ip_address_type.is_default()).then(|| e.ip_address_type.as_str()),
         policy: e.policy_source.clone(),
         ports: e.ports.clone(),
         lands_in: if interface {
@@ -330,9 +337,11 @@ fn expose_views(m: &Model, pairs: &Pairs) -> Vec<ExposeView> {
                     target_port,
                     target_type,
                     deletion_protection,
+                    dualstack,
                     security_group,
                 } => format!(
-                    "new internal NLB `{name}`: TCP {port} → {} targets on port {target_port}; its security group admits {} (on PrivateLink traffic too); deletion protection {}",
+                    "new internal {}NLB `{name}`: TCP {port} → {} targets on port {target_port}; its security group admits {} (on PrivateLink traffic too); deletion protection {}",
+                    if *dualstack { "dualstack " } else { "" },
                     target_type.name(),
                     security_group
                         .rules
@@ -347,6 +356,11 @@ fn expose_views(m: &Model, pairs: &Pairs) -> Vec<ExposeView> {
             allowed_principals: x.allowed_principals.iter().map(|p| p.to_string()).collect(),
             acceptance_required: x.acceptance_required,
             private_dns_name: x.private_dns_name.clone(),
+            ip_address_types: if x.writes_ip_address_types() {
+                x.ip_address_types.iter().map(|t| t.as_str()).collect()
+            } else {
+                Vec::new()
+            },
             checks: expose_checks(m, &provider_id, x, pairs),
         })
         .collect()
@@ -626,6 +640,13 @@ fn write_exposes(out: &mut String, s: &SpecView) {
                     "      private DNS name: {n} (verify the domain with the TXT record in the outputs)"
                 );
             }
+            if !x.ip_address_types.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      consumers connect over: {}",
+                    x.ip_address_types.join(", ")
+                );
+            }
             for c in &x.checks {
                 let _ = writeln!(out, "      check: {c}");
             }
@@ -741,6 +762,9 @@ fn write_endpoint(out: &mut String, ep: &EndpointView) {
     let mut facts = vec![ep.lands_in.clone()];
     if let Some(dns) = ep.private_dns {
         facts.push(format!("private DNS {}", if dns { "on" } else { "off" }));
+    }
+    if let Some(t) = ep.ip_address_type {
+        facts.push(format!("addresses: {t} (DNS records {t})"));
     }
     if !ep.ports.is_empty() {
         facts.push(format!(

@@ -64,6 +64,13 @@ fn row(service: &str) -> Option<(&'static str, u128)> {
     Some((OFFERED[i].1, OFFERED[i].2))
 }
 
+/// Whether botocore lists an explicit dualstack variant of catalog service
+/// `service`: the generated proxy for "reachable over IPv6 through
+/// PrivateLink" (see `scripts/region-facts`).
+pub fn dualstack(service: &str) -> bool {
+    DUALSTACK.binary_search(&service).is_ok()
+}
+
 /// The Regions that offer `service`, in [`REGIONS`] order (empty when the
 /// facts do not know it).
 pub fn offered_in(service: &str) -> Vec<&'static str> {
@@ -98,6 +105,17 @@ pub fn unknown_region(name: &str) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dualstack_services_are_sorted_offered_ones_from_the_facts() {
+        assert!(
+            DUALSTACK.windows(2).all(|w| w[0] < w[1]),
+            "binary search needs order"
+        );
+        assert!(DUALSTACK.iter().all(|s| row(s).is_some()));
+        assert!(dualstack("sqs") && dualstack("s3") && dualstack("events-fips"));
+        assert!(!dualstack("sts") && !dualstack("kms") && !dualstack("no-such-service"));
+    }
 
     #[test]
     fn regions_of_every_partition_are_known_but_only_aws_has_service_facts() {

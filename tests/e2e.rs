@@ -158,6 +158,14 @@ const NOT_EMULATED: &[(&str, &str)] = &[
         "tests/cases/fixed-ips/",
         "moto 5.2 does not read a VPC endpoint's SubnetConfigurations (fixed addresses; checked in moto 5.2.1): a deployment would not show them",
     ),
+    (
+        "tests/cases/dualstack/",
+        "moto 5.2.5's EC2 reads no IpAddressType, DnsOptions.DnsRecordIpType or SupportedIpAddressTypes (checked in its source): a deployment would not show them",
+    ),
+    (
+        "tests/cases/ipv6-only/",
+        "moto 5.2.5's EC2 reads no IpAddressType or DnsOptions.DnsRecordIpType (checked in its source): a deployment would not show them",
+    ),
 ];
 
 /// CloudFormation errors that make a scenario Terraform-only: a tag lookup
@@ -1228,6 +1236,8 @@ impl Root {
             let v = match input.kind {
                 InputKind::VpcId => tf_ref(&format!("aws_vpc.{net}.id")),
                 InputKind::VpcCidr => tf_ref(&format!("aws_vpc.{net}.cidr_block")),
+                // Only security group rules read it: any IPv6 block will do.
+                InputKind::VpcIpv6Cidr => json!(E2E_IPV6_CIDR),
                 InputKind::SubnetIds => json!(
                     (0..s.subnets)
                         .map(|i| tf_ref(&format!("aws_subnet.{net}_{i}.id")))
@@ -2259,6 +2269,7 @@ fn e2e_terraform_and_cloudformation_on_moto() {
             let v = match input.kind {
                 InputKind::VpcId => json!(net.vpc_id),
                 InputKind::VpcCidr => json!(net.cidr),
+                InputKind::VpcIpv6Cidr => json!(E2E_IPV6_CIDR),
                 InputKind::SubnetIds => json!(net.subnet_ids.join(",")),
                 InputKind::RouteTableIds => json!(net.route_table_ids.join(",")),
                 InputKind::SecurityGroupIds => json!(net.security_group_ids.join(",")),
@@ -2658,6 +2669,7 @@ fn plan_what_the_emulator_lacks() {
                 .collect();
             assert_eq!(configs, wanted, "{case}: {}'s fixed addresses", e.key);
         }
+        address_types_planned(case, &model, &planned);
         if !cfn_ok {
             eprintln!("{case}: Terraform-only, no template to lint");
             continue;
@@ -2801,12 +2813,56 @@ fn a_region_mismatch_fails_the_plan() {
     }
 }
 
+/// The plan carries each address type the model decided: an interface
+/// endpoint's and its DNS record type, an endpoint service's families, a
+/// created NLB's dualstack.
+fn address_types_planned(case: &str, model: &vpcegen::model::Model, planned: &[&Json]) {
+    let after = |kind: &str, name: &str| {
+        let found = planned
+            .iter()
+            .find(|r| r["type"] == kind && r["name"] == name);
+        &found.unwrap_or_else(|| panic!("{case}: no {kind}.{name} planned"))["change"]["after"]
+    };
+    for e in model
+        .endpoints
+        .iter()
+        .filter(|e| !e.ip_address_type.is_default())
+    {
+        let a = after("aws_vpc_endpoint", &e.ident);
+        let t = e.ip_address_type.as_str();
+        assert_eq!(a["ip_address_type"], t, "{case}: {}", e.key);
+        assert_eq!(
+            a["dns_options"][0]["dns_record_ip_type"], t,
+            "{case}: {}",
+            e.key
+        );
+    }
+    for x in model.exposes.iter().filter(|x| x.writes_ip_address_types()) {
+        let a = after("aws_vpc_endpoint_service", &x.ident);
+        let types: Vec<&str> = x.ip_address_types.iter().map(|t| t.as_str()).collect();
+        assert_eq!(
+            a["supported_ip_address_types"],
+            json!(types),
+            "{case}: {}",
+            x.key
+        );
+        if matches!(x.load_balancer, vpcegen::model::LoadBalancer::Create { .. }) {
+            assert_eq!(after("aws_lb", &x.ident)["ip_address_type"], "dualstack");
+        }
+    }
+}
+
+/// The `vpc.ipv6_cidr` input's value: the test networks have no IPv6 block,
+/// and only security group rules read it.
+const E2E_IPV6_CIDR: &str = "2600:1f18:abcd:1200::/56";
+
 /// A literal value of each input kind, for a plan that makes no AWS call.
 fn literal_input(kind: InputKind) -> Json {
     let s = |v: &str| Json::String(v.into());
     match kind {
         InputKind::VpcId => s("vpc-0123456789abcdef0"),
         InputKind::VpcCidr => s("10.0.0.0/16"),
+        InputKind::VpcIpv6Cidr => s(E2E_IPV6_CIDR),
         InputKind::SubnetIds => json!(["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]),
         InputKind::RouteTableIds => json!(["rtb-0123456789abcdef0"]),
         InputKind::SecurityGroupIds => json!(["sg-0123456789abcdef0"]),

@@ -176,6 +176,42 @@ fn explain_a_pair_shows_its_checks() {
     });
 }
 
+/// Address types show only where they are not IPv4 (the other explain
+/// tests above show none).
+#[test]
+fn explain_shows_address_types_that_are_not_ipv4() {
+    let o = vpcegen(root(), &["explain", "tests/cases/dualstack/spec.toml"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert_eq!(
+        out.matches("addresses: dualstack (DNS records dualstack)")
+            .count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("new internal dualstack NLB"), "{out}");
+    assert!(
+        out.contains("      consumers connect over: ipv4, ipv6\n"),
+        "{out}"
+    );
+    let o = vpcegen(
+        root(),
+        &[
+            "explain",
+            "tests/cases/dualstack/spec.toml",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let eps = v["specs"][0]["endpoints"].as_array().unwrap();
+    let types: Vec<&str> = eps
+        .iter()
+        .filter_map(|e| e["ip_address_type"].as_str())
+        .collect();
+    assert_eq!(types, ["dualstack", "dualstack"], "kms, logs; not s3, sqs");
+}
+
 #[test]
 fn explain_json_carries_the_same_figures() {
     let dir = specs();

@@ -197,6 +197,12 @@ codes! {
     E076 Error
         r#"`ips` in a CloudFormation build (`AWS::EC2::VPCEndpoint` has no fixed addresses)"#
         => r#"remove `ips`, or build for Terraform"#;
+    E077 Error
+        r#"`ip_address_type = "dualstack"` or `"ipv6"` (in `[reach]` or `[service.<name>]`) for a service the catalog does not know to support IPv6 (botocore lists no dualstack endpoint for it and the catalog cites no source); the error points at the key that asked"#
+        => r#"set `[service.<name>] ip_address_type = "ipv4"`; if AWS does offer it over IPv6 (`aws ec2 describe-vpc-endpoint-services --service-names <name> --query 'ServiceDetails[].SupportedIpAddressTypes'`), give `service.<name>.service_name`, which is not checked"#;
+    E078 Error
+        r#"`expose.<name>.ip_address_types = []`: no consumer could connect"#
+        => r#"list `"ipv4"`, `"ipv6"` or both, or remove the key (IPv4 only)"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;
@@ -206,6 +212,12 @@ codes! {
     W103 Warning
         r#"`reach.without` names a service nothing adds"#
         => r#"remove it"#;
+    W104 Warning
+        r#"interface endpoints with `ip_address_type = "ipv6"`: AWS needs every subnet of such an endpoint to be IPv6-only, which vpcegen cannot check; it assumes so"#
+        => r#"make sure every subnet in `vpc.subnets` is IPv6-only, or use `"dualstack"`"#;
+    W105 Warning
+        r#"interface endpoints or an expose's created NLB serve IPv6, but the security group vpcegen creates for them admits no IPv6 CIDR (no `vpc.ipv6_cidr` where it admits the VPC's CIDR, or `ingress_cidrs` all IPv4)"#
+        => r#"set `vpc.ipv6_cidr` (literally or `{ input = "..." }`), or list the IPv6 CIDRs in `ingress_cidrs`"#;
     W110 Warning
         r#"an expose with no `allowed_principals`: no other account can connect yet"#
         => r#"list the consumers' accounts or roles"#;
@@ -215,6 +227,9 @@ codes! {
     W112 Warning
         r#"an expose that creates its NLB and lets other accounts connect, without `load_balancer.ingress_cidrs`: the NLB's group admits only the VPC's own CIDR, and on PrivateLink traffic AWS checks the consumers' private addresses, so consumers in other VPCs are refused"#
         => r#"list the CIDRs of the consumers' VPCs in `load_balancer.ingress_cidrs`"#;
+    W113 Warning
+        r#"`service.<name>.ip_address_type = "dualstack"` or `"ipv6"` on a gateway endpoint: vpcegen writes no address type on gateway endpoints, so it has no effect"#
+        => r#"remove it, or set `type = "interface"` for an endpoint with IPv6 addresses"#;
     W120 Warning
         r#"the same entry twice in one list (`reach.services`, `bundles`, `without`, `vpc.subnets`, `vpc.route_tables`, `vpc.az_ids`, security group `ids` and `ingress_cidrs`, `allowed_principals`, `connect.<name>.az_ids` and `ports`, tag lookup values, `extends`): the warning points at the repeat and at the first entry; each entry is used once (a bundle and one of its members, or a baseline's entry and the extending spec's, are not repeats and say nothing)"#
         => r#"remove the repeat"#;

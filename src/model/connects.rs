@@ -45,6 +45,7 @@ pub(super) fn lower_connects(
             kind: EndpointType::Interface,
             service_name,
             private_dns: Some(c.private_dns.as_ref().is_some_and(|p| p.value)),
+            ip_address_type: IpAddressType::Ipv4,
             dns_options_all_resolvers: false,
             own_security_group: Some(connect_group(name, key, &ident, &ports, &cidr)),
             ports,
@@ -130,6 +131,7 @@ pub fn connect_group(
                 port: *p,
                 cidr: cidr.clone(),
                 description: format!("TCP {p} to {key}"),
+                ipv6: false,
             })
             .collect(),
         egress: Vec::new(),

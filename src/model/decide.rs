@@ -14,10 +14,10 @@ pub const SHARED_GROUP: &str = "endpoints";
 
 impl IngressRule {
     /// An IPv6 CIDR, which AWS takes in its own field (`cidr_ipv6`,
-    /// `CidrIpv6`). Only a literal can be told apart; an input or the VPC's
-    /// CIDR is IPv4.
+    /// `CidrIpv6`): a literal one, or `vpc.ipv6_cidr` as an input (marked
+    /// when the rule is made); any other input or the VPC's CIDR is IPv4.
     pub fn is_ipv6(&self) -> bool {
-        matches!(&self.cidr, Value::Literal(c) if c.contains(':'))
+        self.ipv6 || matches!(&self.cidr, Value::Literal(c) if c.contains(':'))
     }
 }
 
@@ -99,6 +99,12 @@ impl EndpointType {
 }
 
 impl Expose {
+    /// Whether the endpoint service's address types are written: anything
+    /// but IPv4 alone, AWS's default.
+    pub fn writes_ip_address_types(&self) -> bool {
+        self.ip_address_types != [crate::spec::IpFamily::Ipv4]
+    }
+
     /// The Name tag of a created NLB's target group.
     pub fn target_group_tag(&self) -> String {
         format!("{}-targets", self.name_tag)
@@ -115,6 +121,7 @@ mod tests {
             port: 443,
             cidr,
             description: String::new(),
+            ipv6: false,
         }
     }
 

@@ -60,6 +60,7 @@ pub(super) fn lower_endpoints(
             kind,
             service_name,
             private_dns,
+            ip_address_type: IpAddressType::Ipv4,
             dns_options_all_resolvers: key == "s3"
                 && kind == EndpointType::Interface
                 && private_dns == Some(true),

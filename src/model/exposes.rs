@@ -49,6 +49,7 @@ pub(super) fn lower_exposes(
             acceptance_required,
             private_dns_name: x.private_dns_name.as_ref().map(|p| p.value.clone()),
             notify: x.notify.as_ref().map(notification),
+            ip_address_types: ip_types::families(x),
             spans: ExposeSpans {
                 key: Some(x.key_span),
                 principals: x.allowed_principals.iter().map(|p| p.span).collect(),
@@ -121,6 +122,7 @@ fn load_balancer(
                 target_port,
                 target_type,
                 deletion_protection: c.deletion_protection.as_ref().is_none_or(|p| p.value),
+                dualstack: ip_types::families(x).contains(&crate::spec::IpFamily::Ipv6),
                 security_group: nlb_group(at, port, &ingress, &egress),
             }
         }
@@ -167,6 +169,7 @@ fn nlb_group(at: &Nlb, port: u16, ingress: &[Value], egress: &[u16]) -> CreatedS
                 port,
                 cidr: cidr.clone(),
                 description: format!("TCP {port} to the listener of {key}"),
+                ipv6: false,
             })
             .collect(),
         egress: egress
@@ -181,6 +184,7 @@ fn nlb_group(at: &Nlb, port: u16, ingress: &[Value], egress: &[u16]) -> CreatedS
                 } else {
                     format!("TCP {p} to health-check the targets of {key}")
                 },
+                ipv6: false,
             })
             .collect(),
     }

@@ -71,6 +71,7 @@ fn kind_word(k: InputKind) -> &'static str {
     match k {
         InputKind::VpcId => "a VPC ID",
         InputKind::VpcCidr => "a CIDR",
+        InputKind::VpcIpv6Cidr => "an IPv6 CIDR",
         InputKind::SubnetIds => "subnet IDs",
         InputKind::RouteTableIds => "route table IDs",
         InputKind::SecurityGroupIds => "security group IDs",

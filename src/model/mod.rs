@@ -16,7 +16,8 @@ use crate::check::Links;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::source::{SourceMap, Span};
 use crate::spec::{
-    AccountId, AwsProvider, Cidr, EndpointType, Net, Policy, Principal, SecurityGroup, Sp, Spec,
+    AccountId, AwsProvider, Cidr, EndpointType, IpAddressType, Net, Policy, Principal,
+    SecurityGroup, Sp, Spec,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -28,6 +29,7 @@ mod endpoints;
 mod exposes;
 mod fixed_ips;
 mod inputs;
+mod ip_types;
 mod lints;
 mod naming;
 mod network;
@@ -180,6 +182,9 @@ pub struct IngressRule {
     pub port: u16,
     pub cidr: Value,
     pub description: String,
+    /// `cidr` is IPv6 though not a literal (`vpc.ipv6_cidr` as an input).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ipv6: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -195,6 +200,10 @@ pub struct Endpoint {
     pub service_name: ServiceName,
     /// Interface endpoints only.
     pub private_dns: Option<bool>,
+    /// `ip_address_type` of an interface endpoint, which its DNS record
+    /// type follows; IPv4 (AWS's default) is not written.
+    #[serde(skip_serializing_if = "IpAddressType::is_default")]
+    pub ip_address_type: IpAddressType,
     /// S3 interface endpoints with private DNS: write the inbound-resolver
     /// option explicitly (false), so they deploy with or without a gateway.
     pub dns_options_all_resolvers: bool,
@@ -293,6 +302,9 @@ pub struct Expose {
     /// Connection notifications to an SNS topic, when the spec asks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<Notification>,
+    /// Address families consumers connect over; only IPv4 is not written.
+    #[serde(skip_serializing_if = "ip_types::ipv4_only")]
+    pub ip_address_types: Vec<crate::spec::IpFamily>,
     #[serde(skip)]
     pub spans: ExposeSpans,
 }
@@ -325,6 +337,9 @@ pub enum LoadBalancer {
         target_type: crate::spec::TargetType,
         /// AWS refuses to delete it until this is turned off.
         deletion_protection: bool,
+        /// Serves IPv6 too (the endpoint service supports `ipv6`).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        dualstack: bool,
         /// Its own group, given at creation (AWS cannot add one later):
         /// the listener port from the admitted CIDRs, the targets' ports to
         /// the VPC's CIDR; rules enforced on PrivateLink traffic too.
@@ -349,6 +364,7 @@ pub enum ServiceName {
 pub enum InputKind {
     VpcId,
     VpcCidr,
+    VpcIpv6Cidr,
     SubnetIds,
     RouteTableIds,
     SecurityGroupIds,
@@ -401,8 +417,9 @@ pub fn lower(
     let errors_before = d.count(crate::diagnostic::Severity::Error);
     let wanted = services::wanted(spec, sources, d);
     regions::check(spec, &wanted, d);
-    let (endpoints, dns_off) = endpoints::lower_endpoints(spec, &wanted, sources, naming, d);
+    let (mut endpoints, dns_off) = endpoints::lower_endpoints(spec, &wanted, sources, naming, d);
     lints::private_dns_off(&dns_off, d);
+    let asked_ipv6 = ip_types::address_types(spec, &mut endpoints, d);
 
     let net = network::network(spec, &endpoints);
     let mut inputs = net.inputs;
@@ -410,7 +427,7 @@ pub fn lower(
     let mut cidr =
         security_groups::needs_vpc_cidr(spec, &endpoints).then(|| network::vpc_cidr(spec, d));
     inputs.extend(cidr.as_mut().and_then(|c| c.input.take()));
-    let (security_groups, sg_inputs) =
+    let (mut security_groups, sg_inputs) =
         security_groups::shared_group(spec, &endpoints, cidr.as_ref().map(|c| &c.value), d);
     inputs.extend(sg_inputs);
 
@@ -420,12 +437,12 @@ pub fn lower(
         inputs.extend(c.input.take());
         cidr = Some(c);
     }
-    let (exposes, expose_inputs) =
+    let (mut exposes, expose_inputs) =
         exposes::lower_exposes(spec, links, cidr.as_ref().map(|c| &c.value), d);
     inputs.extend(expose_inputs);
     exposes::elb_tags(spec, d);
 
-    let (connects, connect_inputs) = connects::lower_connects(
+    let (mut connects, connect_inputs) = connects::lower_connects(
         spec,
         file,
         sources,
@@ -434,6 +451,14 @@ pub fn lower(
         d,
     );
     inputs.extend(connect_inputs);
+    ip_types::no_ipv6_cidr(spec, &asked_ipv6, d);
+    if let Some(v4) = cidr.as_ref().map(|c| c.value.clone()) {
+        if let Some((v6, input)) = ip_types::ipv6_cidr(spec, d) {
+            inputs.extend(input);
+            let groups = security_groups.as_mut();
+            ip_types::admit_ipv6_everywhere(groups, &mut exposes, &mut connects, &v4, &v6);
+        }
+    }
     lints::interface_quota(spec, &endpoints, &connects, d);
 
     let outputs = outputs::outputs(&endpoints, security_groups.as_ref(), &exposes, &connects);

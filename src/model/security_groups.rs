@@ -90,6 +90,7 @@ pub(super) fn rules(endpoints: &[Endpoint], cidrs: &[Value]) -> Vec<IngressRule>
                 port: *port,
                 cidr: cidr.clone(),
                 description: description.clone(),
+                ipv6: false,
             });
         }
     }

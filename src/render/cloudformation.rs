@@ -643,16 +643,14 @@ fn endpoint(
                 "PrivateDnsEnabled".into(),
                 Cfn::Bool(e.private_dns == Some(true)),
             ));
+            if !e.ip_address_type.is_default() {
+                let t = Cfn::Str(e.ip_address_type.as_str().into());
+                props.push(("IpAddressType".into(), t));
+            }
         }
     }
-    if e.dns_options_all_resolvers {
-        props.push((
-            "DnsOptions".into(),
-            Cfn::Map(vec![(
-                "PrivateDnsOnlyForInboundResolverEndpoint".into(),
-                Cfn::Str("AllResolvers".into()),
-            )]),
-        ));
+    if let Some(dns) = dns_options(e) {
+        props.push(("DnsOptions".into(), dns));
     }
     if let Some(p) = &e.policy {
         props.push((
@@ -667,6 +665,39 @@ fn endpoint(
         kind: "AWS::EC2::VPCEndpoint".into(),
         properties: Cfn::Map(props),
     })
+}
+
+/// An NLB's properties with `IpAddressType: dualstack` after `Scheme`
+/// when it serves IPv6 (IPv4, the default, is not written).
+fn dualstack_after_scheme(
+    dualstack: bool,
+    mut props: Vec<(Cow<'static, str>, Cfn)>,
+) -> Vec<(Cow<'static, str>, Cfn)> {
+    if dualstack {
+        let at = props
+            .iter()
+            .position(|(k, _)| k == "Scheme")
+            .map_or(0, |i| i + 1);
+        props.insert(at, ("IpAddressType".into(), Cfn::Str("dualstack".into())));
+    }
+    props
+}
+
+/// `DnsOptions`: the record type matching a non-IPv4 address type, and
+/// the S3 inbound-resolver option written explicitly; `None` if neither.
+fn dns_options(e: &crate::model::Endpoint) -> Option<Cfn> {
+    let mut options: Vec<(Cow<'static, str>, Cfn)> = Vec::new();
+    if !e.ip_address_type.is_default() {
+        let t = Cfn::Str(e.ip_address_type.as_str().into());
+        options.push(("DnsRecordIpType".into(), t));
+    }
+    if e.dns_options_all_resolvers {
+        options.push((
+            "PrivateDnsOnlyForInboundResolverEndpoint".into(),
+            Cfn::Str("AllResolvers".into()),
+        ));
+    }
+    (!options.is_empty()).then_some(Cfn::Map(options))
 }
 
 fn target_group(name: &str, port: u16, target_type: TargetType, vpc_id: &Cfn, tags: Cfn) -> Cfn {
@@ -760,6 +791,7 @@ fn parameters(model: &Model) -> Vec<ParameterView<Cfn>> {
             let (kind, pattern) = match i.kind {
                 InputKind::VpcId => ("AWS::EC2::VPC::Id", None),
                 InputKind::VpcCidr => ("String", Some(CIDR_PATTERN)),
+                InputKind::VpcIpv6Cidr => ("String", Some(r"^[0-9a-fA-F:]+/\d{1,3}$")),
                 InputKind::SubnetIds => ("List<AWS::EC2::Subnet::Id>", None),
                 InputKind::RouteTableIds => ("CommaDelimitedList", None),
                 InputKind::SecurityGroupIds => ("List<AWS::EC2::SecurityGroup::Id>", None),
@@ -856,6 +888,7 @@ fn expose_resources(
         target_port,
         target_type,
         deletion_protection,
+        dualstack,
         security_group: group,
     } = &x.load_balancer
     {
@@ -871,25 +904,28 @@ fn expose_resources(
             metadata: None,
             logical_id: format!("{base}LoadBalancer"),
             kind: "AWS::ElasticLoadBalancingV2::LoadBalancer".into(),
-            properties: Cfn::Map(vec![
-                ("Name".into(), Cfn::Str(name.clone().into())),
-                ("Type".into(), Cfn::Str("network".into())),
-                ("Scheme".into(), Cfn::Str("internal".into())),
-                ("Subnets".into(), subnets),
-                ("SecurityGroups".into(), group_ids(group)?),
-                (
-                    "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic".into(),
-                    Cfn::Str("on".into()),
-                ),
-                (
-                    "LoadBalancerAttributes".into(),
-                    Cfn::List(vec![
-                        attribute("load_balancing.cross_zone.enabled", true),
-                        attribute("deletion_protection.enabled", *deletion_protection),
-                    ]),
-                ),
-                ("Tags".into(), tags(model, &x.name_tag)),
-            ]),
+            properties: Cfn::Map(dualstack_after_scheme(
+                *dualstack,
+                vec![
+                    ("Name".into(), Cfn::Str(name.clone().into())),
+                    ("Type".into(), Cfn::Str("network".into())),
+                    ("Scheme".into(), Cfn::Str("internal".into())),
+                    ("Subnets".into(), subnets),
+                    ("SecurityGroups".into(), group_ids(group)?),
+                    (
+                        "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic".into(),
+                        Cfn::Str("on".into()),
+                    ),
+                    (
+                        "LoadBalancerAttributes".into(),
+                        Cfn::List(vec![
+                            attribute("load_balancing.cross_zone.enabled", true),
+                            attribute("deletion_protection.enabled", *deletion_protection),
+                        ]),
+                    ),
+                    ("Tags".into(), tags(model, &x.name_tag)),
+                ],
+            )),
         });
         resources.push(ResourceView {
             metadata: None,
@@ -939,6 +975,11 @@ fn expose_resources(
     ];
     if let Some(n) = &x.private_dns_name {
         service.push(("PrivateDnsName".into(), Cfn::Str(n.clone().into())));
+    }
+    if x.writes_ip_address_types() {
+        let types = x.ip_address_types.iter();
+        let list = types.map(|t| Cfn::Str(t.as_str().into())).collect();
+        service.push(("SupportedIpAddressTypes".into(), Cfn::List(list)));
     }
     service.push(("Tags".into(), tags(model, &x.name_tag)));
     resources.push(ResourceView {

@@ -92,6 +92,8 @@ struct EndpointView {
     lookup_azs: bool,
     security_group_ids: Option<Expr>,
     private_dns: Option<Expr>,
+    /// `ip_address_type` and `dns_options.dns_record_ip_type`, when not IPv4.
+    ip_address_type: Option<Expr>,
     dns_options: bool,
     /// `ips`, one `subnet_configuration` block each.
     subnet_configuration: Vec<SubnetConfigView>,
@@ -125,6 +127,8 @@ struct ExposeView {
     acceptance_required: Expr,
     allowed_principals: Expr,
     private_dns_name: Option<Expr>,
+    /// `supported_ip_address_types`, when not IPv4 alone.
+    supported_ip_address_types: Option<Expr>,
     notify: Option<NotifyView>,
     tags: Expr,
 }
@@ -141,6 +145,8 @@ struct NotifyView {
 struct CreateLbView {
     /// The NLB's checkov skips, as comment lines.
     skips: Vec<Expr>,
+    /// `"dualstack"` when the endpoint service supports IPv6.
+    ip_address_type: Option<Expr>,
     name: Expr,
     /// From [`crate::spec::TargetType::health_check`].
     health_check_protocol: Expr,
@@ -315,6 +321,7 @@ fn endpoint(
         lookup_azs: false,
         security_group_ids,
         private_dns: e.private_dns.map(Expr::Bool),
+        ip_address_type: (!e.ip_address_type.is_default()).then(|| s(e.ip_address_type.as_str())),
         dns_options: e.dns_options_all_resolvers,
         subnet_configuration: e
             .fixed_ips
@@ -590,8 +597,10 @@ fn expose_view(model: &Model, x: &Expose) -> ExposeView {
             target_port,
             target_type,
             deletion_protection,
+            dualstack,
             security_group,
         } => Some(CreateLbView {
+            ip_address_type: dualstack.then(|| s("dualstack")),
             skips: skips(model, ResourceKind::LoadBalancer, i),
             deletion_protection: Expr::Bool(*deletion_protection),
             security_group: group_view(security_group),
@@ -621,6 +630,9 @@ fn expose_view(model: &Model, x: &Expose) -> ExposeView {
             x.allowed_principals.iter().map(|p| s(p.as_str())).collect(),
         ),
         private_dns_name: x.private_dns_name.as_ref().map(|n| s(n.clone())),
+        supported_ip_address_types: x
+            .writes_ip_address_types()
+            .then(|| Expr::List(x.ip_address_types.iter().map(|t| s(t.as_str())).collect())),
         notify: x.notify.as_ref().map(|n| NotifyView {
             service_id: reference(&Ref::endpoint_service(i, Attr::Id)),
             topic_arn: s(n.topic_arn.clone()),
@@ -643,6 +655,11 @@ fn variable(i: &Input) -> VariableView {
             "string",
             format!("can(cidrhost({var}, 0))"),
             "must be a CIDR block such as 10.0.0.0/16.",
+        ),
+        InputKind::VpcIpv6Cidr => (
+            "string",
+            format!("can(cidrhost({var}, 0)) && can(regex(\":\", {var}))"),
+            "must be an IPv6 CIDR block such as 2600:1f18:abcd:1200::/56.",
         ),
         InputKind::SubnetIds => (
             "list(string)",

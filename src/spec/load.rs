@@ -733,6 +733,11 @@ fn read_vpc(n: &Node, d: &mut Diagnostics) -> Option<Vpc> {
     let cidr = r
         .get("cidr")
         .and_then(|n| read_net(n, "vpc.cidr", d, |n, f, d| parsed(n, f, d, Cidr::parse)));
+    let ipv6_cidr = r.get("ipv6_cidr").and_then(|n| {
+        read_net(n, "vpc.ipv6_cidr", d, |n, f, d| {
+            parsed(n, f, d, super::types::ipv6_cidr)
+        })
+    });
     let subnets = r.get("subnets").and_then(|n| {
         read_net(n, "vpc.subnets", d, |n, f, d| {
             id_list(n, f, d, check_subnet_id)
@@ -751,6 +756,7 @@ fn read_vpc(n: &Node, d: &mut Diagnostics) -> Option<Vpc> {
     Some(Vpc {
         id,
         cidr,
+        ipv6_cidr,
         subnets,
         route_tables,
         az_ids,
@@ -864,6 +870,9 @@ fn read_reach(n: &Node, d: &mut Diagnostics) -> Option<Reach> {
     let only_supported_azs = r
         .get("only_supported_azs")
         .and_then(|n| read::boolean(n, "reach.only_supported_azs", d));
+    let ip_address_type = r
+        .get("ip_address_type")
+        .and_then(|n| parsed(n, "reach.ip_address_type", d, IpAddressType::parse));
     r.finish(d);
     Some(Reach {
         services,
@@ -873,6 +882,7 @@ fn read_reach(n: &Node, d: &mut Diagnostics) -> Option<Reach> {
         security_group,
         policy,
         only_supported_azs,
+        ip_address_type,
     })
 }
 
@@ -1013,6 +1023,14 @@ fn read_services(n: &Node, d: &mut Diagnostics) -> IndexMap<String, ServiceSetti
             .and_then(|n| checked(n, &format!("{field}.service_name"), d, check_service_name));
         let ips_node = r.get("ips");
         let ips = ips_node.map_or_else(Vec::new, |n| read_ips(n, &format!("{field}.ips"), d));
+        let ip_address_type = r.get("ip_address_type").and_then(|n| {
+            parsed(
+                n,
+                &format!("{field}.ip_address_type"),
+                d,
+                IpAddressType::parse,
+            )
+        });
         r.finish(d);
         out.insert(
             e.key.clone(),
@@ -1024,6 +1042,7 @@ fn read_services(n: &Node, d: &mut Diagnostics) -> IndexMap<String, ServiceSetti
                 service_name,
                 ips,
                 ips_span: ips_node.map(|n| n.span),
+                ip_address_type,
             },
         );
     }
@@ -1222,6 +1241,10 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
     let notify = r
         .get("notify")
         .and_then(|n| read_notify(n, &format!("{field}.notify"), d));
+    let types_node = r.get("ip_address_types");
+    let ip_address_types = types_node
+        .and_then(|n| read_ip_families(n, &format!("{field}.ip_address_types"), d))
+        .unwrap_or_default();
     r.finish(d);
     Some(Expose {
         key_span,
@@ -1231,7 +1254,27 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
         acceptance_required,
         private_dns_name,
         notify,
+        ip_address_types,
+        ip_address_types_span: types_node.map(|n| n.span),
     })
+}
+
+/// `ip_address_types`: at least one of `ipv4` and `ipv6` (an empty list
+/// would let no consumer connect; repeats are W120, as in every list).
+fn read_ip_families(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Vec<Sp<IpFamily>>> {
+    let families = read::strings(n, field, d, IpFamily::parse)?;
+    if matches!(&n.kind, Kind::Array(items) if items.is_empty()) {
+        d.push(
+            Diagnostic::new(
+                Code::E078,
+                format!("`{field}` is empty: no consumer could connect"),
+            )
+            .at(n.span, "no address type")
+            .help("list `\"ipv4\"`, `\"ipv6\"` or both, or remove the key for IPv4 only"),
+        );
+        return None;
+    }
+    Some(families)
 }
 
 /// `notify = { sns_topic = "...", events = [...] }`: both keys, and at
@@ -1557,6 +1600,29 @@ mod tests {
         let bad = codes(&expose(r#"{ port = 443, ingress_cidrs = ["10.0.0.1/8"] }"#));
         assert_eq!(bad.len(), 1);
         assert_ne!(bad, [Code::E067]);
+    }
+
+    #[test]
+    fn ipv6_keys_refuse_ipv4_cidrs_bad_types_and_empty_lists() {
+        let spec = |body: &str| format!("version = 1\nname = \"a\"\n{body}");
+        assert_eq!(
+            codes(&spec("[vpc]\nipv6_cidr = \"10.0.0.0/16\"\n")),
+            [Code::E010]
+        );
+        assert!(codes(&spec("[vpc]\nipv6_cidr = \"fd00::/8\"\n")).is_empty());
+        assert_eq!(
+            codes(&spec("[reach]\nip_address_type = \"v6\"\n")),
+            [Code::E010]
+        );
+        let types = |list: &str| {
+            let x = format!(
+                "[expose.x]\nload_balancer = {{ port = 443 }}\nip_address_types = {list}\n"
+            );
+            codes(&spec(&x))
+        };
+        assert_eq!(types("[]"), [Code::E078]);
+        assert_eq!(types("[\"ipv4\", \"dualstack\"]"), [Code::E010]);
+        assert_eq!(types("[\"ipv6\", \"ipv6\"]"), [Code::W120]);
     }
 
     #[test]

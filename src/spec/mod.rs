@@ -12,7 +12,8 @@ pub mod value;
 
 pub use load::{Loaded, io_reason, load, load_referenced};
 pub use types::{
-    AccountId, AwsProvider, AzId, Cidr, ConnectionEvent, InputName, Principal, Region, SnsTopicArn,
+    AccountId, AwsProvider, AzId, Cidr, ConnectionEvent, InputName, IpAddressType, IpFamily,
+    Principal, Region, SnsTopicArn,
 };
 
 use crate::source::Span;
@@ -172,6 +173,10 @@ pub struct Vpc {
     /// Default: read from the VPC (Terraform) or a Parameter (CloudFormation).
     #[schemars(with = "Option<Net<String>>")]
     pub cidr: Option<Sp<Net<Sp<Cidr>>>>,
+    /// The VPC's IPv6 CIDR (literal or `{ input = ... }`): the security
+    /// groups vpcegen creates admit it wherever they admit `cidr`.
+    #[schemars(with = "Option<Net<String>>")]
+    pub ipv6_cidr: Option<Sp<Net<Sp<Cidr>>>>,
     /// Subnets for interface endpoint ENIs (at most one per AZ): IDs, an input
     /// or a tag lookup. Default: `{ input = "subnet_ids" }`.
     #[schemars(with = "Option<Net<Vec<String>>>")]
@@ -217,6 +222,30 @@ pub struct Reach {
     /// serves, and put its interface endpoint only in subnets there.
     #[schemars(with = "Option<bool>")]
     pub only_supported_azs: Option<Sp<bool>>,
+    /// Address type of the interface endpoints: `ipv4` (default),
+    /// `dualstack` or `ipv6` (every subnet IPv6-only). Each service must
+    /// support IPv6 for the other two.
+    #[schemars(with = "Option<IpAddressTypeSchema>")]
+    pub ip_address_type: Option<Sp<IpAddressType>>,
+}
+
+/// How an interface endpoint is addressed.
+#[derive(JsonSchema)]
+#[schemars(rename = "IpAddressType", rename_all = "lowercase")]
+#[allow(dead_code)]
+enum IpAddressTypeSchema {
+    Ipv4,
+    Dualstack,
+    Ipv6,
+}
+
+/// An address family consumers connect over.
+#[derive(JsonSchema)]
+#[schemars(rename = "IpFamily", rename_all = "lowercase")]
+#[allow(dead_code)]
+enum IpFamilySchema {
+    Ipv4,
+    Ipv6,
 }
 
 /// Which security groups the interface endpoints get.
@@ -287,6 +316,10 @@ pub struct ServiceSettings {
     /// The whole `ips` table, for diagnostics.
     #[schemars(skip)]
     pub ips_span: Option<Span>,
+    /// This interface endpoint's address type, overriding
+    /// `reach.ip_address_type`.
+    #[schemars(with = "Option<IpAddressTypeSchema>")]
+    pub ip_address_type: Option<Sp<IpAddressType>>,
 }
 
 /// One `ips` entry: a subnet ID and the endpoint's address there.
@@ -320,6 +353,13 @@ pub struct Expose {
     /// (the topic's policy must let `vpce.amazonaws.com` publish).
     #[schemars(with = "Option<NotifySchema>")]
     pub notify: Option<Notify>,
+    /// Address families consumers may connect over: `["ipv4"]` (default),
+    /// `["ipv4", "ipv6"]` or `["ipv6"]`. With `ipv6`, a created NLB is
+    /// dualstack; an existing one must be.
+    #[schemars(default, with = "Option<Vec<IpFamilySchema>>", length(min = 1))]
+    pub ip_address_types: Vec<Sp<IpFamily>>,
+    #[schemars(skip)]
+    pub ip_address_types_span: Option<Span>,
 }
 
 /// `notify = { sns_topic = "arn:aws:sns:...", events = ["Connect", ...] }`.

@@ -325,6 +325,95 @@ impl serde::Serialize for ConnectionEvent {
     }
 }
 
+/// How an interface endpoint is addressed (`reach.ip_address_type`,
+/// `service.<name>.ip_address_type`), as AWS names it in both targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum IpAddressType {
+    #[default]
+    Ipv4,
+    Dualstack,
+    Ipv6,
+}
+
+impl IpAddressType {
+    pub fn parse(s: &str) -> Result<IpAddressType, String> {
+        Ok(match s {
+            "ipv4" => IpAddressType::Ipv4,
+            "dualstack" => IpAddressType::Dualstack,
+            "ipv6" => IpAddressType::Ipv6,
+            _ => return Err("use \"ipv4\", \"dualstack\" or \"ipv6\"".into()),
+        })
+    }
+
+    /// The name AWS uses, also for the DNS record type that matches it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IpAddressType::Ipv4 => "ipv4",
+            IpAddressType::Dualstack => "dualstack",
+            IpAddressType::Ipv6 => "ipv6",
+        }
+    }
+
+    /// Whether IPv6 clients are served (the service must support IPv6).
+    pub fn uses_ipv6(self) -> bool {
+        self != IpAddressType::Ipv4
+    }
+
+    /// For `skip_serializing_if`: the default leaves the model as it was.
+    pub fn is_default(&self) -> bool {
+        *self == IpAddressType::Ipv4
+    }
+}
+
+impl serde::Serialize for IpAddressType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// An address family an endpoint service accepts consumers over
+/// (`expose.<name>.ip_address_types`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum IpFamily {
+    Ipv4,
+    Ipv6,
+}
+
+impl IpFamily {
+    pub fn parse(s: &str) -> Result<IpFamily, String> {
+        match s {
+            "ipv4" => Ok(IpFamily::Ipv4),
+            "ipv6" => Ok(IpFamily::Ipv6),
+            _ => Err("use \"ipv4\" or \"ipv6\"".into()),
+        }
+    }
+
+    /// The name AWS uses in `SupportedIpAddressTypes`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IpFamily::Ipv4 => "ipv4",
+            IpFamily::Ipv6 => "ipv6",
+        }
+    }
+}
+
+impl serde::Serialize for IpFamily {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// `vpc.ipv6_cidr`: a CIDR block that must be IPv6.
+pub fn ipv6_cidr(s: &str) -> Result<Cidr, String> {
+    let c = Cidr::parse(s)?;
+    match c.net() {
+        ipnet::IpNet::V6(_) => Ok(c),
+        ipnet::IpNet::V4(_) => Err(
+            "this is an IPv4 CIDR: give the VPC's IPv4 block in `vpc.cidr`, and here its IPv6 block, such as `2600:1f18:abcd:1200::/56`".into(),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,6 +648,18 @@ mod tests {
                 "{bad:?} should be refused"
             );
         }
+    }
+
+    #[test]
+    fn address_types_round_trip_and_ipv6_cidrs_refuse_ipv4() {
+        for t in ["ipv4", "dualstack", "ipv6"] {
+            assert_eq!(IpAddressType::parse(t).unwrap().as_str(), t);
+        }
+        assert!(IpAddressType::parse("IPv6").is_err());
+        assert!(IpFamily::parse("dualstack").is_err());
+        assert_eq!(IpFamily::parse("ipv6").unwrap().as_str(), "ipv6");
+        assert!(ipv6_cidr("2600:1f18:abcd:1200::/56").is_ok());
+        assert!(ipv6_cidr("10.0.0.0/16").unwrap_err().contains("IPv4 CIDR"));
     }
 
     #[test]
