@@ -34,6 +34,10 @@ pub struct Service {
     pub fips: bool,
     pub private_dns: Option<bool>,
     pub endpoint_policy: Option<bool>,
+    /// Offered to interface endpoints in other Regions (PrivateLink Guide,
+    /// "Cross-region enabled AWS services").
+    #[serde(default)]
+    pub cross_region: bool,
     #[serde(default)]
     pub aliases: List<Text>,
     pub source: Text,

@@ -197,6 +197,12 @@ codes! {
     E076 Error
         r#"`ips` in a CloudFormation build (`AWS::EC2::VPCEndpoint` has no fixed addresses)"#
         => r#"remove `ips`, or build for Terraform"#;
+    E085 Error
+        r#"`[service.<name>] region` for a service AWS does not offer across Regions (PrivateLink Guide, "Cross-region enabled AWS services")"#
+        => r#"remove `region` and reach the service in this VPC's Region, or deploy a VPC in the service's Region"#;
+    E086 Error
+        r#"`[service.<name>] region` with `type = "gateway"`: only interface endpoints reach another Region"#
+        => r#"remove `type` (a cross-Region endpoint is an interface endpoint) or remove `region`"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;
@@ -218,6 +224,12 @@ codes! {
     W120 Warning
         r#"the same entry twice in one list (`reach.services`, `bundles`, `without`, `vpc.subnets`, `vpc.route_tables`, `vpc.az_ids`, security group `ids` and `ingress_cidrs`, `allowed_principals`, `connect.<name>.az_ids` and `ports`, tag lookup values, `extends`): the warning points at the repeat and at the first entry; each entry is used once (a bundle and one of its members, or a baseline's entry and the extending spec's, are not repeats and say nothing)"#
         => r#"remove the repeat"#;
+    W121 Warning
+        r#"`[service.<name>] region` names the spec's own `region`: the endpoint is an ordinary one"#
+        => r#"remove `region` from the service"#;
+    W122 Warning
+        r#"a cross-Region endpoint in a spec whose `vpc.az_ids` include an AZ where AWS does not offer cross-Region endpoints (use1-az3, usw1-az2, apne1-az3, apne2-az2, apne2-az4)"#
+        => r#"put the endpoint's subnets in other AZs"#;
     W201 Warning
         r#"security lint: the endpoints' security group admits `0.0.0.0/0` or `::/0`"#
         => r#"admit the VPC CIDR or your own ranges"#;

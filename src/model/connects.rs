@@ -50,6 +50,7 @@ pub(super) fn lower_connects(
             ports,
             fixed_ips: Vec::new(),
             fixed_ips_span: None,
+            service_region: None,
             policy: None,
             policy_source: None,
             reasons: vec![Reason::Connect { key: key.clone() }],

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 mod connects;
+mod cross_region;
 mod decide;
 mod endpoints;
 mod exposes;
@@ -199,6 +200,10 @@ pub struct Endpoint {
     /// option explicitly (false), so they deploy with or without a gateway.
     pub dns_options_all_resolvers: bool,
     pub ports: Vec<u16>,
+    /// The service's Region when it is not the VPC's (cross-Region
+    /// endpoint): Terraform `service_region`, CloudFormation `ServiceRegion`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_region: Option<String>,
     /// `ips`: (subnet ID, IPv4 address), sorted by subnet.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fixed_ips: Vec<(String, String)>,

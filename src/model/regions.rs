@@ -20,10 +20,11 @@ pub(super) fn check(spec: &Spec, wanted: &Wanted, d: &mut Diagnostics) {
         return;
     }
     for (key, (span, reasons)) in wanted {
+        // A cross-Region service is checked in its own Region.
         let own_name = spec
             .service
             .get(key)
-            .is_some_and(|s| s.service_name.is_some());
+            .is_some_and(|s| s.service_name.is_some() || s.region.is_some());
         if own_name {
             continue;
         }
@@ -39,7 +40,7 @@ pub(super) fn check(spec: &Spec, wanted: &Wanted, d: &mut Diagnostics) {
 
 /// E062, E063 or E064 for `key`, asked for at `span` (a bundle's, when
 /// `bundle` brought it in).
-fn not_offered(
+pub(super) fn not_offered(
     key: &str,
     region: &str,
     botocore: &str,

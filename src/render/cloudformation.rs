@@ -626,6 +626,9 @@ fn endpoint(
         }
         EndpointType::Interface => {
             props.push(("VpcEndpointType".into(), Cfn::Str(e.kind.aws_name().into())));
+            if let Some(region) = &e.service_region {
+                props.push(("ServiceRegion".into(), Cfn::Str(region.clone().into())));
+            }
             props.push((
                 "SubnetIds".into(),
                 network(

@@ -93,6 +93,8 @@ struct EndpointView {
     security_group_ids: Option<Expr>,
     private_dns: Option<Expr>,
     dns_options: bool,
+    /// The service's Region for a cross-Region endpoint.
+    service_region: Option<Expr>,
     /// `ips`, one `subnet_configuration` block each.
     subnet_configuration: Vec<SubnetConfigView>,
     policy: Option<Expr>,
@@ -316,6 +318,7 @@ fn endpoint(
         security_group_ids,
         private_dns: e.private_dns.map(Expr::Bool),
         dns_options: e.dns_options_all_resolvers,
+        service_region: e.service_region.as_ref().map(|r| s(r.clone())),
         subnet_configuration: e
             .fixed_ips
             .iter()
@@ -444,7 +447,8 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 .then(|| reach_groups.clone())
                 .flatten();
             let view = endpoint(e, groups, &current_region, &mut needs_region, &mut policies);
-            if model.only_supported_azs && view.interface {
+            // A cross-Region service's AZs are another Region's: no lookup.
+            if model.only_supported_azs && view.interface && e.service_region.is_none() {
                 in_supported_azs(view)
             } else {
                 view

@@ -1013,6 +1013,9 @@ fn read_services(n: &Node, d: &mut Diagnostics) -> IndexMap<String, ServiceSetti
             .and_then(|n| checked(n, &format!("{field}.service_name"), d, check_service_name));
         let ips_node = r.get("ips");
         let ips = ips_node.map_or_else(Vec::new, |n| read_ips(n, &format!("{field}.ips"), d));
+        let region = r
+            .get("region")
+            .and_then(|n| parsed(n, &format!("{field}.region"), d, Region::parse));
         r.finish(d);
         out.insert(
             e.key.clone(),
@@ -1024,6 +1027,7 @@ fn read_services(n: &Node, d: &mut Diagnostics) -> IndexMap<String, ServiceSetti
                 service_name,
                 ips,
                 ips_span: ips_node.map(|n| n.span),
+                region,
             },
         );
     }

@@ -287,6 +287,13 @@ pub struct ServiceSettings {
     /// The whole `ips` table, for diagnostics.
     #[schemars(skip)]
     pub ips_span: Option<Span>,
+    /// Another Region whose service to reach (cross-Region interface
+    /// endpoint; only services AWS offers so).
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[a-z]{2}(-[a-z]+)+-[0-9]$")
+    )]
+    pub region: Option<Sp<Region>>,
 }
 
 /// One `ips` entry: a subnet ID and the endpoint's address there.

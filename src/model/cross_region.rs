@@ -1,0 +1,154 @@
+//! `[service.<name>] region`: a cross-Region interface endpoint to an AWS
+//! service in another Region. Only the services the catalog marks
+//! `cross_region` (PrivateLink Guide, "Cross-region enabled AWS services")
+//! are offered so (E085); only interface endpoints (E086); the Region must
+//! exist (E061) and offer the service (E062); the spec's own Region is
+//! pointless (W121); some AZs do not offer cross-Region endpoints (W122).
+
+use super::*;
+use crate::catalog::Service;
+use crate::spec::ServiceSettings;
+
+/// AZ IDs where AWS offers no cross-Region endpoints (PrivateLink Guide,
+/// "Cross-Region connectivity": considerations).
+const NO_CROSS_REGION_AZS: &[&str] = &[
+    "use1-az3",
+    "usw1-az2",
+    "apne1-az3",
+    "apne2-az2",
+    "apne2-az4",
+];
+
+/// The other Region `settings` asks for, once checked; `None` when none is
+/// asked for, it is the spec's own, or it was refused (reported).
+pub(super) fn service_region(
+    spec: &Spec,
+    key: &str,
+    settings: Option<&ServiceSettings>,
+    entry: Option<&Service>,
+    d: &mut Diagnostics,
+) -> Option<String> {
+    let settings = settings?;
+    let region = settings.region.as_ref()?;
+    let name = region.value.as_str();
+    if !entry.is_some_and(|e| e.cross_region) {
+        d.push(not_cross_region(key, region.span));
+        return None;
+    }
+    if let Some(k) = settings
+        .kind
+        .as_ref()
+        .filter(|k| k.value == EndpointType::Gateway)
+    {
+        d.push(
+            Diagnostic::new(
+                Code::E086,
+                format!("`{key}` in {name} needs an interface endpoint"),
+            )
+            .at(k.span, "a gateway endpoint stays in its Region")
+            .at(region.span, "another Region")
+            .help("remove `type`: a cross-Region endpoint is an interface endpoint"),
+        );
+        return None;
+    }
+    if crate::regions::region(name).is_none() {
+        d.push(crate::regions::unknown_region(name).at(region.span, "not a Region"));
+        return None;
+    }
+    if spec
+        .region
+        .as_ref()
+        .is_some_and(|r| r.value.as_str() == name)
+    {
+        d.push(
+            Diagnostic::new(
+                Code::W121,
+                format!("`service.{key}.region` is the spec's own Region"),
+            )
+            .at(region.span, "same as `region`")
+            .help("remove it: the endpoint is an ordinary one"),
+        );
+        return None;
+    }
+    if let crate::regions::Offer::NotOffered { botocore } = crate::regions::offer(key, name) {
+        d.push(regions::not_offered(key, name, botocore, None, region.span));
+        return None;
+    }
+    warn_azs(spec, key, region.span, d);
+    Some(name.to_owned())
+}
+
+/// E085, naming the service and the ones that are offered across Regions.
+fn not_cross_region(key: &str, span: Span) -> Diagnostic {
+    let offered: Vec<&str> = Catalog::get()
+        .services
+        .iter()
+        .filter(|s| s.cross_region)
+        .map(|s| s.suffix.as_ref())
+        .collect();
+    Diagnostic::new(Code::E085, format!("`{key}` is not offered across Regions"))
+        .at(span, "AWS offers no cross-Region endpoint for this service")
+        .note(format!(
+            "the PrivateLink Guide (\"Cross-region enabled AWS services\") lists: {}",
+            offered.join(", ")
+        ))
+        .help("remove `region`, or reach the service from a VPC in its Region")
+}
+
+/// W122 when `vpc.az_ids` include an AZ without cross-Region endpoints.
+fn warn_azs(spec: &Spec, key: &str, span: Span, d: &mut Diagnostics) {
+    for az in &spec.vpc.az_ids {
+        if NO_CROSS_REGION_AZS.contains(&az.value.as_str()) {
+            d.push(
+                Diagnostic::new(
+                    Code::W122,
+                    format!(
+                        "cross-Region endpoints are not offered in {}",
+                        az.value.as_str()
+                    ),
+                )
+                .at(az.span, "listed in `vpc.az_ids`")
+                .at(span, format!("`{key}` is reached in another Region"))
+                .help("put the endpoint's subnets in other AZs"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{codes, lowered, model};
+    use super::*;
+
+    fn spec(extra: &str) -> String {
+        format!(
+            "version = 1\nname = \"a\"\nregion = \"eu-west-1\"\n[reach]\nservices = [\"s3\", \"sqs\"]\n{extra}"
+        )
+    }
+
+    #[test]
+    fn s3_in_another_region_is_an_interface_endpoint_named_there() {
+        let m = model(&spec("[service.s3]\nregion = \"us-east-1\"\n"));
+        let e = m.endpoints.iter().find(|e| e.ident == "s3").expect("s3");
+        assert_eq!(e.kind, EndpointType::Interface);
+        assert_eq!(e.service_region.as_deref(), Some("us-east-1"));
+        assert_eq!(
+            e.service_name,
+            ServiceName::Literal("com.amazonaws.us-east-1.s3".into())
+        );
+    }
+
+    #[test]
+    fn refusals_and_warnings() {
+        let c = |s: &str| codes(&lowered(&spec(s), &[]).1);
+        assert_eq!(c("[service.sqs]\nregion = \"us-east-1\"\n"), [Code::E085]);
+        assert_eq!(
+            c("[service.s3]\nregion = \"us-east-1\"\ntype = \"gateway\"\n"),
+            [Code::E086]
+        );
+        assert_eq!(c("[service.s3]\nregion = \"us-east-9\"\n"), [Code::E061]);
+        assert_eq!(c("[service.s3]\nregion = \"eu-west-1\"\n"), [Code::W121]);
+        let azs = "[vpc]\naz_ids = [\"use1-az3\"]\n[service.s3]\nregion = \"us-east-1\"\n";
+        assert!(c(azs).contains(&Code::W122));
+    }
+}
