@@ -203,6 +203,15 @@ codes! {
     E086 Error
         r#"`[service.<name>] region` with `type = "gateway"`: only interface endpoints reach another Region"#
         => r#"remove `type` (a cross-Region endpoint is an interface endpoint) or remove `region`"#;
+    E087 Error
+        r#"`[connect.<name>] region` differs from the `region` of the spec it connects to (built together, that spec decides the service's Region)"#
+        => r#"remove the connect's `region`, or correct it"#;
+    E088 Error
+        r#"built together, a consumer in another Region connects to an expose whose `regions` do not list the consumer's Region"#
+        => r#"add the consumer's Region to the provider's `expose.<name>.regions`"#;
+    E089 Error
+        r#"`expose.<name>.regions` in a spec without `region`: the service's own Region must be known"#
+        => r#"set the spec's `region`"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;
@@ -222,11 +231,11 @@ codes! {
         r#"an expose that creates its NLB and lets other accounts connect, without `load_balancer.ingress_cidrs`: the NLB's group admits only the VPC's own CIDR, and on PrivateLink traffic AWS checks the consumers' private addresses, so consumers in other VPCs are refused"#
         => r#"list the CIDRs of the consumers' VPCs in `load_balancer.ingress_cidrs`"#;
     W120 Warning
-        r#"the same entry twice in one list (`reach.services`, `bundles`, `without`, `vpc.subnets`, `vpc.route_tables`, `vpc.az_ids`, security group `ids` and `ingress_cidrs`, `allowed_principals`, `connect.<name>.az_ids` and `ports`, tag lookup values, `extends`): the warning points at the repeat and at the first entry; each entry is used once (a bundle and one of its members, or a baseline's entry and the extending spec's, are not repeats and say nothing)"#
+        r#"the same entry twice in one list (`reach.services`, `bundles`, `without`, `vpc.subnets`, `vpc.route_tables`, `vpc.az_ids`, security group `ids` and `ingress_cidrs`, `allowed_principals`, `connect.<name>.az_ids` and `ports`, `expose.<name>.regions`, tag lookup values, `extends`): the warning points at the repeat and at the first entry; each entry is used once (a bundle and one of its members, or a baseline's entry and the extending spec's, are not repeats and say nothing)"#
         => r#"remove the repeat"#;
     W121 Warning
-        r#"`[service.<name>] region` names the spec's own `region`: the endpoint is an ordinary one"#
-        => r#"remove `region` from the service"#;
+        r#"a `region` of a service or connect, or an entry of `expose.<name>.regions`, names the spec's own `region`: nothing crosses Regions"#
+        => r#"remove it"#;
     W122 Warning
         r#"a cross-Region endpoint in a spec whose `vpc.az_ids` include an AZ where AWS does not offer cross-Region endpoints (use1-az3, usw1-az2, apne1-az3, apne2-az2, apne2-az4)"#
         => r#"put the endpoint's subnets in other AZs"#;

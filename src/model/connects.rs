@@ -50,7 +50,11 @@ pub(super) fn lower_connects(
             ports,
             fixed_ips: Vec::new(),
             fixed_ips_span: None,
-            service_region: None,
+            service_region: c
+                .region
+                .as_ref()
+                .and_then(|r| cross_region::other_region(spec, &format!("connect.{key}"), r, d))
+                .or_else(|| links.service_region(file, &ident)),
             policy: None,
             policy_source: None,
             reasons: vec![Reason::Connect { key: key.clone() }],
@@ -105,6 +109,10 @@ fn service(
                 span: c.service_name.span,
                 default_ports: c.ports.is_empty(),
                 az_ids_span: c.az_ids_span,
+                region: c
+                    .region
+                    .as_ref()
+                    .map(|r| Sp::new(r.value.to_string(), r.span)),
             });
             ServiceName::Input(input)
         }

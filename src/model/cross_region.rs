@@ -51,6 +51,24 @@ pub(super) fn service_region(
         );
         return None;
     }
+    other_region(spec, &format!("service.{key}"), region, d)?;
+    if let crate::regions::Offer::NotOffered { botocore } = crate::regions::offer(key, name) {
+        d.push(regions::not_offered(key, name, botocore, None, region.span));
+        return None;
+    }
+    warn_azs(spec, key, region.span, d);
+    Some(name.to_owned())
+}
+
+/// A `region` naming another Region than the spec's: `None` for one that
+/// does not exist (E061) or is the spec's own (W121, nothing to do).
+pub(super) fn other_region(
+    spec: &Spec,
+    field: &str,
+    region: &Sp<crate::spec::Region>,
+    d: &mut Diagnostics,
+) -> Option<String> {
+    let name = region.value.as_str();
     if crate::regions::region(name).is_none() {
         d.push(crate::regions::unknown_region(name).at(region.span, "not a Region"));
         return None;
@@ -63,19 +81,47 @@ pub(super) fn service_region(
         d.push(
             Diagnostic::new(
                 Code::W121,
-                format!("`service.{key}.region` is the spec's own Region"),
+                format!("`{field}` names the spec's own Region {name}"),
             )
             .at(region.span, "same as `region`")
-            .help("remove it: the endpoint is an ordinary one"),
+            .help("remove it: this Region needs no cross-Region setting"),
         );
         return None;
     }
-    if let crate::regions::Offer::NotOffered { botocore } = crate::regions::offer(key, name) {
-        d.push(regions::not_offered(key, name, botocore, None, region.span));
-        return None;
-    }
-    warn_azs(spec, key, region.span, d);
     Some(name.to_owned())
+}
+
+/// `expose.<key>.regions`: the spec's Region first, then each other one
+/// that exists; empty when none is asked for or the spec has no `region`
+/// (E089: the home Region must be known to list it and to compare).
+pub(super) fn supported_regions(
+    spec: &Spec,
+    key: &str,
+    x: &crate::spec::Expose,
+    d: &mut Diagnostics,
+) -> Vec<String> {
+    let (Some(span), false) = (x.regions_span, x.regions.is_empty()) else {
+        return Vec::new();
+    };
+    let Some(home) = &spec.region else {
+        d.push(
+            Diagnostic::new(
+                Code::E089,
+                format!("`expose.{key}.regions` needs the spec's `region`"),
+            )
+            .at(span, "other Regions, but this spec's is not known")
+            .help("set `region` at the top of the spec"),
+        );
+        return Vec::new();
+    };
+    let field = format!("expose.{key}.regions");
+    let others = x
+        .regions
+        .iter()
+        .filter_map(|r| other_region(spec, &field, r, d));
+    std::iter::once(home.value.to_string())
+        .chain(others)
+        .collect()
 }
 
 /// E085, naming the service and the ones that are offered across Regions.
@@ -150,5 +196,22 @@ mod tests {
         assert_eq!(c("[service.s3]\nregion = \"eu-west-1\"\n"), [Code::W121]);
         let azs = "[vpc]\naz_ids = [\"use1-az3\"]\n[service.s3]\nregion = \"us-east-1\"\n";
         assert!(c(azs).contains(&Code::W122));
+    }
+
+    #[test]
+    fn a_connect_region_and_expose_regions() {
+        let m = model(&spec(
+            "[connect.billing]\nservice_name = \"com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0\"\nregion = \"us-east-1\"\n[expose.api]\nload_balancer = { port = 443 }\nallowed_principals = [\"*\"]\nacceptance_required = true\nregions = [\"us-east-1\", \"ap-south-1\"]\n",
+        ));
+        assert_eq!(m.connects[0].service_region.as_deref(), Some("us-east-1"));
+        assert_eq!(
+            m.exposes[0].supported_regions,
+            ["eu-west-1", "us-east-1", "ap-south-1"],
+            "the home Region first"
+        );
+        let own = "[expose.api]\nload_balancer = { port = 443 }\nallowed_principals = [\"*\"]\nacceptance_required = true\nregions = [\"eu-west-1\"]\n";
+        assert!(codes(&lowered(&spec(own), &[]).1).contains(&Code::W121));
+        let no_region = format!("version = 1\nname = \"a\"\n{own}");
+        assert!(codes(&lowered(&no_region, &[]).1).contains(&Code::E089));
     }
 }

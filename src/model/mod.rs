@@ -148,6 +148,7 @@ pub struct ModelSpans {
     pub cidr: Option<Span>,
     /// `reach.only_supported_azs`, when set to true.
     pub only_supported_azs: Option<Span>,
+    pub region: Option<Span>,
 }
 
 /// A network value in one of its three forms; `Vpc` is "read it from the VPC".
@@ -282,6 +283,8 @@ pub struct Reference {
     /// Ports were not given: the provider's listener port decides.
     pub default_ports: bool,
     pub az_ids_span: Option<Span>,
+    /// The connect's own `region`, checked against the provider spec's.
+    pub region: Option<Sp<String>>,
 }
 
 /// A service behind a Network Load Balancer, offered through a VPC
@@ -298,6 +301,10 @@ pub struct Expose {
     /// Connection notifications to an SNS topic, when the spec asks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<Notification>,
+    /// `regions`: the spec's own Region first, then the others whose
+    /// consumers may connect (AWS lists the home Region too).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub supported_regions: Vec<String>,
     #[serde(skip)]
     pub spans: ExposeSpans,
 }
@@ -316,6 +323,7 @@ pub struct ExposeSpans {
     pub principals: Vec<Span>,
     pub principals_list: Option<Span>,
     pub private_dns_name: Option<Span>,
+    pub regions: Option<Span>,
 }
 
 #[derive(Debug, Serialize)]
@@ -462,6 +470,7 @@ pub fn lower(
         route_tables: net.route_tables_span,
         cidr: cidr.and_then(|c| c.span),
         only_supported_azs: only_supported_azs.map(|f| f.span),
+        region: spec.region.as_ref().map(|r| r.span),
     };
     Some(Model {
         name: spec.name.value.clone(),
@@ -509,7 +518,7 @@ fn only_supported_azs(spec: &Spec) -> Option<&Sp<bool>> {
 
 /// Builds specs for the passes' unit tests through the real loader.
 #[cfg(test)]
-mod testing {
+pub(crate) mod testing {
     use super::*;
     use crate::source::FileId;
 

@@ -943,6 +943,11 @@ fn expose_resources(
     if let Some(n) = &x.private_dns_name {
         service.push(("PrivateDnsName".into(), Cfn::Str(n.clone().into())));
     }
+    if !x.supported_regions.is_empty() {
+        let regions = x.supported_regions.iter();
+        let list = regions.map(|r| Cfn::Str(r.clone().into())).collect();
+        service.push(("SupportedRegions".into(), Cfn::List(list)));
+    }
     service.push(("Tags".into(), tags(model, &x.name_tag)));
     resources.push(ResourceView {
         metadata: None,

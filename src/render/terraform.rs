@@ -127,6 +127,8 @@ struct ExposeView {
     acceptance_required: Expr,
     allowed_principals: Expr,
     private_dns_name: Option<Expr>,
+    /// `regions`: the home Region and the others consumers may be in.
+    supported_regions: Option<Expr>,
     notify: Option<NotifyView>,
     tags: Expr,
 }
@@ -625,6 +627,8 @@ fn expose_view(model: &Model, x: &Expose) -> ExposeView {
             x.allowed_principals.iter().map(|p| s(p.as_str())).collect(),
         ),
         private_dns_name: x.private_dns_name.as_ref().map(|n| s(n.clone())),
+        supported_regions: (!x.supported_regions.is_empty())
+            .then(|| Expr::List(x.supported_regions.iter().map(|r| s(r.clone())).collect())),
         notify: x.notify.as_ref().map(|n| NotifyView {
             service_id: reference(&Ref::endpoint_service(i, Attr::Id)),
             topic_arn: s(n.topic_arn.clone()),

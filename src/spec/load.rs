@@ -1226,6 +1226,10 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
     let notify = r
         .get("notify")
         .and_then(|n| read_notify(n, &format!("{field}.notify"), d));
+    let regions_node = r.get("regions");
+    let regions = regions_node
+        .and_then(|n| read::strings(n, &format!("{field}.regions"), d, Region::parse))
+        .unwrap_or_default();
     r.finish(d);
     Some(Expose {
         key_span,
@@ -1235,6 +1239,8 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
         acceptance_required,
         private_dns_name,
         notify,
+        regions,
+        regions_span: regions_node.map(|n| n.span),
     })
 }
 
@@ -1393,6 +1399,9 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
     let private_dns = r
         .get("private_dns")
         .and_then(|n| read::boolean(n, &format!("{field}.private_dns"), d));
+    let region = r
+        .get("region")
+        .and_then(|n| parsed(n, &format!("{field}.region"), d, Region::parse));
     r.finish(d);
     Some(Connect {
         key_span,
@@ -1401,6 +1410,7 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
         az_ids_span: az_node.map(|n| n.span),
         ports,
         private_dns,
+        region,
     })
 }
 

@@ -327,6 +327,12 @@ pub struct Expose {
     /// (the topic's policy must let `vpce.amazonaws.com` publish).
     #[schemars(with = "Option<NotifySchema>")]
     pub notify: Option<Notify>,
+    /// Other Regions whose consumers may connect (cross-Region
+    /// PrivateLink); needs the spec's `region`.
+    #[schemars(default, with = "Vec<String>")]
+    pub regions: Vec<Sp<Region>>,
+    #[schemars(skip)]
+    pub regions_span: Option<Span>,
 }
 
 /// `notify = { sns_topic = "arn:aws:sns:...", events = ["Connect", ...] }`.
@@ -435,6 +441,12 @@ pub struct Connect {
     /// Private DNS on the endpoint (default false).
     #[schemars(with = "Option<bool>")]
     pub private_dns: Option<Sp<bool>>,
+    /// The service's Region, when it is not this VPC's (cross-Region).
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[a-z]{2}(-[a-z]+)+-[0-9]$")
+    )]
+    pub region: Option<Sp<Region>>,
 }
 
 #[derive(Clone, Debug)]
