@@ -142,6 +142,9 @@ pub struct ExposeView {
     pub allowed_principals: Vec<String>,
     pub acceptance_required: bool,
     pub private_dns_name: Option<String>,
+    /// Regions whose consumers may connect, the home Region first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
     pub checks: Vec<String>,
 }
 
@@ -356,6 +359,7 @@ fn expose_views(m: &Model, pairs: &Pairs) -> Vec<ExposeView> {
             allowed_principals: x.allowed_principals.iter().map(|p| p.to_string()).collect(),
             acceptance_required: x.acceptance_required,
             private_dns_name: x.private_dns_name.clone(),
+            regions: x.supported_regions.clone(),
             checks: expose_checks(m, &provider_id, x, pairs),
         })
         .collect()
@@ -644,6 +648,13 @@ fn write_exposes(out: &mut String, s: &SpecView) {
                     "      private DNS name: {n} (verify the domain with the TXT record in the outputs)"
                 );
             }
+            if !x.regions.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      consumers may connect from: {} (cross-Region: inter-Region data transfer is charged)",
+                    x.regions.join(", ")
+                );
+            }
             for c in &x.checks {
                 let _ = writeln!(out, "      check: {c}");
             }
@@ -832,5 +843,29 @@ mod tests {
             text.contains("service in us-east-1 (cross-Region"),
             "{text}"
         );
+    }
+
+    /// Across Regions the AZ IDs are not compared; an expose lists the
+    /// Regions its consumers may connect from.
+    #[test]
+    fn across_regions_no_az_comparison_and_the_regions_are_shown() {
+        let spec = |region: &str, rest: &str| {
+            crate::model::testing::model(&format!(
+                "version = 1\nname = \"a\"\nregion = \"{region}\"\n[vpc]\naz_ids = [\"use1-az1\"]\n{rest}"
+            ))
+        };
+        let provider = spec(
+            "eu-west-1",
+            "[expose.api]\nload_balancer = { port = 443 }\nallowed_principals = [\"*\"]\nacceptance_required = true\nregions = [\"us-east-1\"]\n",
+        );
+        let consumer = spec("us-east-1", "");
+        assert_eq!(
+            pair_az_line(&consumer, &provider),
+            "across Regions (us-east-1 to eu-west-1): AZ check skipped"
+        );
+        assert_eq!(pair_az_line(&consumer, &consumer), "AZs shared: use1-az1");
+        let e = explain(std::slice::from_ref(&provider), &[&provider], None);
+        assert_eq!(e.specs[0].exposes[0].regions, ["eu-west-1", "us-east-1"]);
+        assert!(render_text(&e).contains("consumers may connect from: eu-west-1, us-east-1"));
     }
 }
