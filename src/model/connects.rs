@@ -50,11 +50,13 @@ pub(super) fn lower_connects(
             ports,
             fixed_ips: Vec::new(),
             fixed_ips_span: None,
-            service_region: c
-                .region
-                .as_ref()
-                .and_then(|r| cross_region::other_region(spec, &format!("connect.{key}"), r, d))
-                .or_else(|| links.service_region(file, &ident)),
+            service_region: cross_region::connect_region(
+                spec,
+                key,
+                c,
+                links.service_region(file, &ident),
+                d,
+            ),
             policy: None,
             policy_source: None,
             reasons: vec![Reason::Connect { key: key.clone() }],

@@ -46,7 +46,7 @@ pub(super) fn service_region(
                 format!("`{key}` in {name} needs an interface endpoint"),
             )
             .at(k.span, "a gateway endpoint stays in its Region")
-            .at(region.span, "another Region")
+            .also(region.span, "another Region")
             .help("remove `type`: a cross-Region endpoint is an interface endpoint"),
         );
         return None;
@@ -124,6 +124,27 @@ pub(super) fn supported_regions(
         .collect()
 }
 
+/// The service Region of `[connect.<key>]`: its own `region`, else the
+/// one the link decided (`linked`, the provider spec's); W122 when the
+/// VPC's AZs include one without cross-Region endpoints.
+pub(super) fn connect_region(
+    spec: &Spec,
+    key: &str,
+    c: &crate::spec::Connect,
+    linked: Option<String>,
+    d: &mut Diagnostics,
+) -> Option<String> {
+    let field = format!("connect.{key}");
+    let own = c
+        .region
+        .as_ref()
+        .and_then(|r| other_region(spec, &field, r, d));
+    let region = own.or(linked)?;
+    let span = c.region.as_ref().map_or(c.service_name.span, |r| r.span);
+    warn_azs(spec, &field, span, d);
+    Some(region)
+}
+
 /// E085, naming the service and the ones that are offered across Regions.
 fn not_cross_region(key: &str, span: Span) -> Diagnostic {
     let offered: Vec<&str> = Catalog::get()
@@ -154,7 +175,7 @@ fn warn_azs(spec: &Spec, key: &str, span: Span, d: &mut Diagnostics) {
                     ),
                 )
                 .at(az.span, "listed in `vpc.az_ids`")
-                .at(span, format!("`{key}` is reached in another Region"))
+                .also(span, format!("`{key}` is reached in another Region"))
                 .help("put the endpoint's subnets in other AZs"),
             );
         }
@@ -213,5 +234,22 @@ mod tests {
         assert!(codes(&lowered(&spec(own), &[]).1).contains(&Code::W121));
         let no_region = format!("version = 1\nname = \"a\"\n{own}");
         assert!(codes(&lowered(&no_region, &[]).1).contains(&Code::E089));
+    }
+
+    /// W122 for a connect across Regions too, pointing at the AZ and at
+    /// the connect's `region`; E086 points at `type` and at `region`.
+    #[test]
+    fn labels_point_at_both_places() {
+        let connect = "[vpc]\naz_ids = [\"use1-az3\"]\n[connect.x]\nservice_name = \"com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0\"\nregion = \"us-east-1\"\n";
+        let (_, d) = lowered(&spec(connect), &[]);
+        let w = d
+            .iter()
+            .find(|x| x.code == Code::W122)
+            .expect("the warning");
+        assert_eq!(w.secondary.len(), 1);
+        let gateway = "[service.s3]\nregion = \"us-east-1\"\ntype = \"gateway\"\n";
+        let (_, d) = lowered(&spec(gateway), &[]);
+        let e = d.iter().find(|x| x.code == Code::E086).expect("the error");
+        assert_eq!(e.secondary.len(), 1);
     }
 }
