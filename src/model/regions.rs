@@ -2,7 +2,8 @@
 //! not exist (E061), and services, bundle members (E063) and FIPS variants
 //! (E064) botocore does not list there (E062). Only what the catalog knows
 //! is checked: a service botocore does not know, one with its own
-//! `service_name`, and every `connect` (whose service may live in another
+//! `service_name`, one reached in another Region (`region`, checked in
+//! that Region by `cross_region`), and every `connect` (whose service may live in another
 //! Region) are never refused. Specs without `region` are not checked.
 
 use super::*;
