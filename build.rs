@@ -25,7 +25,7 @@ fn main() {
         let mut f = Fields::new(t, &format!("service {i}"));
         let _ = writeln!(
             code,
-            "            Service {{ suffix: {}, title: {}, types: {}, name_format: {}, port: {}, extra_ports: {}, fips: {}, private_dns: {}, endpoint_policy: {}, ipv6: {}, ipv6_source: {}, aliases: {}, source: {}, note: {} }},",
+            "            Service {{ suffix: {}, title: {}, types: {}, name_format: {}, port: {}, extra_ports: {}, fips: {}, private_dns: {}, endpoint_policy: {}, ipv6: {}, ipv6_source: {}, cross_region: {}, aliases: {}, source: {}, note: {} }},",
             f.string("suffix"),
             f.string("title"),
             f.strings("types"),
@@ -39,6 +39,7 @@ fn main() {
                 .map_or("None".into(), |b| format!("Some({b})")),
             f.opt_bool("ipv6").unwrap_or_else(|| "false".into()),
             f.opt_string("ipv6_source"),
+            f.opt_bool("cross_region").unwrap_or_else(|| "false".into()),
             f.strings("aliases"),
             f.string("source"),
             f.opt_string("note"),

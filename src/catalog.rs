@@ -39,6 +39,10 @@ pub struct Service {
     #[serde(default)]
     pub ipv6: bool,
     pub ipv6_source: Option<Text>,
+    /// Offered to interface endpoints in other Regions (PrivateLink Guide,
+    /// "Cross-region enabled AWS services").
+    #[serde(default)]
+    pub cross_region: bool,
     #[serde(default)]
     pub aliases: List<Text>,
     pub source: Text,

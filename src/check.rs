@@ -12,6 +12,8 @@ use crate::spec::{AccountId, Principal};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+mod cross_region;
+
 /// How a spec's file is recognised when another spec names it.
 pub fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| crate::source::normalize(path))
@@ -26,6 +28,9 @@ pub struct Links {
     listener_ports: HashMap<(FileId, String), u16>,
     /// Created NLB names that more than one spec of this build would get.
     colliding_nlb_names: HashSet<String>,
+    /// The provider's Region, for each connect (by its spec's file and
+    /// key) to another spec's expose in another Region.
+    service_regions: HashMap<(FileId, String), String>,
 }
 
 impl Links {
@@ -38,6 +43,14 @@ impl Links {
             .copied()
     }
 
+    /// The Region of the service a connect reaches, when the provider spec
+    /// built with it is in another Region.
+    pub fn service_region(&self, file: FileId, connect: &str) -> Option<String> {
+        self.service_regions
+            .get(&(file, connect.to_string()))
+            .cloned()
+    }
+
     /// Whether another spec of this build would create an NLB of this name.
     pub fn nlb_name_collides(&self, name: &str) -> bool {
         self.colliding_nlb_names.contains(name)
@@ -46,14 +59,14 @@ impl Links {
     /// Whether planning the spec of these facts reads anything from this
     /// table, so that its model from before the link would differ.
     pub fn changes(&self, f: &Facts) -> bool {
-        f.connects
-            .iter()
-            .any(|(c, _)| self.listener_ports.contains_key(&(f.file, c.clone())))
-            || f.exposes.iter().any(|x| {
-                x.created
-                    .as_ref()
-                    .is_some_and(|(_, name)| self.nlb_name_collides(name))
-            })
+        f.connects.iter().any(|(c, _)| {
+            let k = (f.file, c.clone());
+            self.listener_ports.contains_key(&k) || self.service_regions.contains_key(&k)
+        }) || f.exposes.iter().any(|x| {
+            x.created
+                .as_ref()
+                .is_some_and(|(_, name)| self.nlb_name_collides(name))
+        })
     }
 }
 
@@ -67,6 +80,8 @@ pub struct Facts {
     pub shown: String,
     name: String,
     account: Option<(AccountId, Span)>,
+    /// The spec's `region` and where it was written.
+    region: Option<(String, Option<Span>)>,
     az_ids: Vec<String>,
     az_ids_span: Option<Span>,
     exposes: Vec<ExposeFacts>,
@@ -83,6 +98,9 @@ struct ExposeFacts {
     created: Option<(u16, String)>,
     principals: Vec<Principal>,
     principals_span: Option<Span>,
+    /// `regions`, the home Region included; where they were written.
+    regions: Vec<String>,
+    regions_span: Option<Span>,
 }
 
 impl Facts {
@@ -94,6 +112,7 @@ impl Facts {
             shown: m.spans.shown.clone(),
             name: m.name.clone(),
             account: m.account.clone().zip(m.spans.account),
+            region: m.region.clone().map(|r| (r, m.spans.region)),
             az_ids: m.az_ids.clone(),
             az_ids_span: m.spans.az_ids,
             exposes: m.exposes.iter().map(ExposeFacts::of).collect(),
@@ -117,6 +136,8 @@ impl ExposeFacts {
             },
             principals: x.allowed_principals.clone(),
             principals_span: x.spans.principals_list.or(x.spans.key),
+            regions: x.supported_regions.clone(),
+            regions_span: x.spans.regions.or(x.spans.key),
         }
     }
 }
@@ -146,6 +167,11 @@ pub fn link(facts: &[Facts], built: usize, d: &mut Diagnostics) -> Links {
                 links
                     .listener_ports
                     .insert((consumer.file, connect.clone()), *port);
+            }
+            if let Some(region) = cross_region::pair(consumer, provider, x, r, d) {
+                links
+                    .service_regions
+                    .insert((consumer.file, connect.clone()), region);
             }
             check_pair(consumer, provider, x, d);
         }
@@ -198,7 +224,14 @@ fn check_pair(m: &Facts, p: &Facts, x: &ExposeFacts, d: &mut Diagnostics) {
             d.push(diag);
         }
     }
-    if let (Some(consumer_span), Some(provider_span)) = (m.az_ids_span, p.az_ids_span) {
+    // AZ IDs are per Region: across Regions there is nothing to compare.
+    let same_region = match (&m.region, &p.region) {
+        (Some((a, _)), Some((b, _))) => a == b,
+        _ => true,
+    };
+    if let (true, Some(consumer_span), Some(provider_span)) =
+        (same_region, m.az_ids_span, p.az_ids_span)
+    {
         let ours: Vec<&str> = m.az_ids.iter().map(String::as_str).collect();
         let theirs: Vec<&str> = p.az_ids.iter().map(String::as_str).collect();
         model::az_check(

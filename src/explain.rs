@@ -114,6 +114,9 @@ pub struct EndpointView {
     #[serde(rename = "type")]
     pub kind: EndpointType,
     pub service_name: String,
+    /// The service's Region, for a cross-Region endpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_region: Option<String>,
     pub private_dns: Option<bool>,
     /// `dualstack` or `ipv6`; IPv4 (the default) is not shown.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -145,6 +148,9 @@ pub struct ExposeView {
     /// Address families consumers connect over, when not IPv4 alone.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ip_address_types: Vec<&'static str>,
+    /// Regions whose consumers may connect, the home Region first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
     pub checks: Vec<String>,
 }
 
@@ -277,6 +283,7 @@ fn endpoint_view(
         name: e.key.to_string(),
         kind: e.kind,
         service_name: service_name(&e.service_name),
+        service_region: e.service_region.clone(),
         private_dns: e.private_dns,
         ip_address_type: (!e.ip_address_type.is_default()).then(|| e.ip_address_type.as_str()),
         policy: e.policy_source.clone(),
@@ -297,10 +304,15 @@ fn endpoint_view(
         monthly: if interface { cents(per_endpoint) } else { 0.0 },
         cost: if interface {
             format!(
-                "{az_count} AZ × {} h × ${} = {}",
+                "{az_count} AZ × {} h × ${} = {}{}",
                 p.hours_per_month,
                 p.interface_endpoint.per_az_hour,
-                money(per_endpoint)
+                money(per_endpoint),
+                if e.service_region.is_some() {
+                    " + inter-Region data transfer"
+                } else {
+                    ""
+                }
             )
         } else {
             "free (gateway endpoint)".into()
@@ -361,6 +373,7 @@ fn expose_views(m: &Model, pairs: &Pairs) -> Vec<ExposeView> {
             } else {
                 Vec::new()
             },
+            regions: x.supported_regions.clone(),
             checks: expose_checks(m, &provider_id, x, pairs),
         })
         .collect()
@@ -471,7 +484,7 @@ fn connect_checks(m: &Model, c: &Endpoint, pairs: &Pairs) -> Vec<String> {
         Some(a) => format!("account {a} is NOT an allowed principal"),
         None => "account not set: principal check skipped".into(),
     });
-    out.push(az_line(&m.az_ids, &p.az_ids));
+    out.push(pair_az_line(m, p));
     out
 }
 
@@ -499,13 +512,22 @@ fn expose_checks(
             "consumer {} ({}): {principal}; {}",
             m.name,
             m.spans.shown,
-            az_line(&m.az_ids, &provider.az_ids)
+            pair_az_line(m, provider)
         ));
     }
     if out.is_empty() {
         out.push("no consumer among the specs given".into());
     }
     out
+}
+
+/// The AZ line of a consumer and its provider: AZ IDs only compare within
+/// one Region.
+fn pair_az_line(consumer: &Model, provider: &Model) -> String {
+    match (&consumer.region, &provider.region) {
+        (Some(a), Some(b)) if a != b => format!("across Regions ({a} to {b}): AZ check skipped"),
+        _ => az_line(&consumer.az_ids, &provider.az_ids),
+    }
 }
 
 fn az_line(consumer: &[String], service: &[String]) -> String {
@@ -647,6 +669,13 @@ fn write_exposes(out: &mut String, s: &SpecView) {
                     x.ip_address_types.join(", ")
                 );
             }
+            if !x.regions.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      consumers may connect from: {} (cross-Region: inter-Region data transfer is charged)",
+                    x.regions.join(", ")
+                );
+            }
             for c in &x.checks {
                 let _ = writeln!(out, "      check: {c}");
             }
@@ -760,6 +789,11 @@ fn write_endpoint(out: &mut String, ep: &EndpointView) {
     };
     let _ = writeln!(out, "    {} ({kind}): {}", ep.name, ep.service_name);
     let mut facts = vec![ep.lands_in.clone()];
+    if let Some(region) = &ep.service_region {
+        facts.push(format!(
+            "service in {region} (cross-Region: no premium, but inter-Region data transfer is charged)"
+        ));
+    }
     if let Some(dns) = ep.private_dns {
         facts.push(format!("private DNS {}", if dns { "on" } else { "off" }));
     }
@@ -814,5 +848,48 @@ mod tests {
             },
         ];
         assert_eq!(bundle_names(reasons.iter()), ["ecr", "ssm"]);
+    }
+
+    /// A cross-Region endpoint names its service Region and the
+    /// inter-Region data transfer charge, in the text and the JSON.
+    #[test]
+    fn a_cross_region_endpoint_shows_its_region_and_the_transfer_charge() {
+        let m = crate::model::testing::model(
+            "version = 1\nname = \"a\"\nregion = \"eu-west-1\"\n[reach]\nservices = [\"kms\", \"sqs\"]\n[service.kms]\nregion = \"us-east-1\"\n",
+        );
+        let e = explain(std::slice::from_ref(&m), &[&m], None);
+        let kms = &e.specs[0].endpoints[0];
+        assert_eq!(kms.service_region.as_deref(), Some("us-east-1"));
+        assert!(kms.cost.ends_with("+ inter-Region data transfer"));
+        assert!(e.specs[0].endpoints[1].service_region.is_none(), "sqs");
+        let text = render_text(&e);
+        assert!(
+            text.contains("service in us-east-1 (cross-Region"),
+            "{text}"
+        );
+    }
+
+    /// Across Regions the AZ IDs are not compared; an expose lists the
+    /// Regions its consumers may connect from.
+    #[test]
+    fn across_regions_no_az_comparison_and_the_regions_are_shown() {
+        let spec = |region: &str, rest: &str| {
+            crate::model::testing::model(&format!(
+                "version = 1\nname = \"a\"\nregion = \"{region}\"\n[vpc]\naz_ids = [\"use1-az1\"]\n{rest}"
+            ))
+        };
+        let provider = spec(
+            "eu-west-1",
+            "[expose.api]\nload_balancer = { port = 443 }\nallowed_principals = [\"*\"]\nacceptance_required = true\nregions = [\"us-east-1\"]\n",
+        );
+        let consumer = spec("us-east-1", "");
+        assert_eq!(
+            pair_az_line(&consumer, &provider),
+            "across Regions (us-east-1 to eu-west-1): AZ check skipped"
+        );
+        assert_eq!(pair_az_line(&consumer, &consumer), "AZs shared: use1-az1");
+        let e = explain(std::slice::from_ref(&provider), &[&provider], None);
+        assert_eq!(e.specs[0].exposes[0].regions, ["eu-west-1", "us-east-1"]);
+        assert!(render_text(&e).contains("consumers may connect from: eu-west-1, us-east-1"));
     }
 }

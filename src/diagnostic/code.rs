@@ -203,6 +203,21 @@ codes! {
     E078 Error
         r#"`expose.<name>.ip_address_types = []`: no consumer could connect"#
         => r#"list `"ipv4"`, `"ipv6"` or both, or remove the key (IPv4 only)"#;
+    E085 Error
+        r#"`[service.<name>] region` for a service AWS does not offer across Regions (PrivateLink Guide, "Cross-region enabled AWS services")"#
+        => r#"remove `region` and reach the service in this VPC's Region, or deploy a VPC in the service's Region"#;
+    E086 Error
+        r#"`[service.<name>] region` with `type = "gateway"`: only interface endpoints reach another Region"#
+        => r#"remove `type` (a cross-Region endpoint is an interface endpoint) or remove `region`"#;
+    E087 Error
+        r#"`[connect.<name>] region` differs from the `region` of the spec it connects to (built together, that spec decides the service's Region)"#
+        => r#"remove the connect's `region`, or correct it"#;
+    E088 Error
+        r#"built together, a consumer in another Region connects to an expose whose `regions` do not list the consumer's Region"#
+        => r#"add the consumer's Region to the provider's `expose.<name>.regions`"#;
+    E089 Error
+        r#"`expose.<name>.regions` in a spec without `region`: the service's own Region must be known"#
+        => r#"set the spec's `region`"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;
@@ -231,8 +246,14 @@ codes! {
         r#"`service.<name>.ip_address_type = "dualstack"` or `"ipv6"` on a gateway endpoint: vpcegen writes no address type on gateway endpoints, so it has no effect"#
         => r#"remove it, or set `type = "interface"` for an endpoint with IPv6 addresses"#;
     W120 Warning
-        r#"the same entry twice in one list (`reach.services`, `bundles`, `without`, `vpc.subnets`, `vpc.route_tables`, `vpc.az_ids`, security group `ids` and `ingress_cidrs`, `allowed_principals`, `connect.<name>.az_ids` and `ports`, tag lookup values, `extends`): the warning points at the repeat and at the first entry; each entry is used once (a bundle and one of its members, or a baseline's entry and the extending spec's, are not repeats and say nothing)"#
+        r#"the same entry twice in one list (`reach.services`, `bundles`, `without`, `vpc.subnets`, `vpc.route_tables`, `vpc.az_ids`, security group `ids` and `ingress_cidrs`, `allowed_principals`, `connect.<name>.az_ids` and `ports`, `expose.<name>.regions`, tag lookup values, `extends`): the warning points at the repeat and at the first entry; each entry is used once (a bundle and one of its members, or a baseline's entry and the extending spec's, are not repeats and say nothing)"#
         => r#"remove the repeat"#;
+    W121 Warning
+        r#"a `region` of a service or connect, or an entry of `expose.<name>.regions`, names the spec's own `region`: nothing crosses Regions"#
+        => r#"remove it"#;
+    W122 Warning
+        r#"a cross-Region endpoint in a spec whose `vpc.az_ids` include an AZ where AWS does not offer cross-Region endpoints (use1-az3, usw1-az2, apne1-az3, apne2-az2, apne2-az4)"#
+        => r#"put the endpoint's subnets in other AZs"#;
     W201 Warning
         r#"security lint: the endpoints' security group admits `0.0.0.0/0` or `::/0`"#
         => r#"admit the VPC CIDR or your own ranges"#;

@@ -51,6 +51,13 @@ pub(super) fn lower_connects(
             ports,
             fixed_ips: Vec::new(),
             fixed_ips_span: None,
+            service_region: cross_region::connect_region(
+                spec,
+                key,
+                c,
+                links.service_region(file, &ident),
+                d,
+            ),
             policy: None,
             policy_source: None,
             reasons: vec![Reason::Connect { key: key.clone() }],
@@ -105,6 +112,10 @@ fn service(
                 span: c.service_name.span,
                 default_ports: c.ports.is_empty(),
                 az_ids_span: c.az_ids_span,
+                region: c
+                    .region
+                    .as_ref()
+                    .map(|r| Sp::new(r.value.to_string(), r.span)),
             });
             ServiceName::Input(input)
         }

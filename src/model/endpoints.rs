@@ -29,13 +29,18 @@ pub(super) fn lower_endpoints(
     for (key, (span, reasons)) in wanted {
         let settings = spec.service.get(key);
         let entry = catalog.service(key);
-        let kind = services::endpoint_type(key, settings, entry, d);
+        let service_region = cross_region::service_region(spec, key, settings, entry, d);
+        let kind = match service_region {
+            Some(_) => EndpointType::Interface,
+            None => services::endpoint_type(key, settings, entry, d),
+        };
         let Some(service_name) = service_name(
             spec,
             key,
             *span,
             settings,
             entry,
+            service_region.as_deref(),
             wanted,
             &mut custom_ids,
             d,
@@ -67,6 +72,7 @@ pub(super) fn lower_endpoints(
             ports,
             fixed_ips,
             fixed_ips_span: settings.and_then(|s| s.ips_span),
+            service_region,
             policy,
             policy_source,
             reasons: reasons.clone(),
@@ -78,7 +84,8 @@ pub(super) fn lower_endpoints(
 }
 
 /// The endpoint service name: `service_name` as written, else the catalog's
-/// pattern with the Region filled in (or left to deploy time). `None` when
+/// pattern with the Region filled in (`other_region` for a cross-Region
+/// endpoint; else the spec's, or left to deploy time). `None` when
 /// it cannot be decided (E010 for an unsafe custom key, E023 for an
 /// account-specific name) or the service is unknown (reported already).
 #[allow(clippy::too_many_arguments)]
@@ -88,6 +95,7 @@ fn service_name<'a>(
     span: Span,
     settings: Option<&ServiceSettings>,
     entry: Option<&Service>,
+    other_region: Option<&str>,
     wanted: &'a Wanted,
     custom_ids: &mut CustomIds<'a>,
     d: &mut Diagnostics,
@@ -127,11 +135,13 @@ fn service_name<'a>(
             Some(ServiceName::Literal(sn.value.clone()))
         }
         (None, Some(e)) => match e.name_pattern() {
-            Some(p) => Some(match &spec.region {
-                Some(r) => ServiceName::Literal(p.replace("{region}", r.value.as_str())),
-                None if p.contains("{region}") => ServiceName::Regional(p),
-                None => ServiceName::Literal(p),
-            }),
+            Some(p) => Some(
+                match other_region.or(spec.region.as_ref().map(|r| r.value.as_str())) {
+                    Some(r) => ServiceName::Literal(p.replace("{region}", r)),
+                    None if p.contains("{region}") => ServiceName::Regional(p),
+                    None => ServiceName::Literal(p),
+                },
+            ),
             None => {
                 d.push(
                     Diagnostic::new(Code::E023, format!("`{key}` has an account-specific endpoint service name"))

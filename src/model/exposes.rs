@@ -50,11 +50,13 @@ pub(super) fn lower_exposes(
             private_dns_name: x.private_dns_name.as_ref().map(|p| p.value.clone()),
             notify: x.notify.as_ref().map(notification),
             ip_address_types: ip_types::families(x),
+            supported_regions: cross_region::supported_regions(spec, key, x, d),
             spans: ExposeSpans {
                 key: Some(x.key_span),
                 principals: x.allowed_principals.iter().map(|p| p.span).collect(),
                 principals_list: x.allowed_principals_span,
                 private_dns_name: x.private_dns_name.as_ref().map(|p| p.span),
+                regions: x.regions_span,
             },
         });
     }

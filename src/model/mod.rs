@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 mod connects;
+mod cross_region;
 mod decide;
 mod endpoints;
 mod exposes;
@@ -149,6 +150,7 @@ pub struct ModelSpans {
     pub cidr: Option<Span>,
     /// `reach.only_supported_azs`, when set to true.
     pub only_supported_azs: Option<Span>,
+    pub region: Option<Span>,
 }
 
 /// A network value in one of its three forms; `Vpc` is "read it from the VPC".
@@ -208,6 +210,10 @@ pub struct Endpoint {
     /// option explicitly (false), so they deploy with or without a gateway.
     pub dns_options_all_resolvers: bool,
     pub ports: Vec<u16>,
+    /// The service's Region when it is not the VPC's (cross-Region
+    /// endpoint): Terraform `service_region`, CloudFormation `ServiceRegion`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_region: Option<String>,
     /// `ips`: (subnet ID, IPv4 address), sorted by subnet.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fixed_ips: Vec<(String, String)>,
@@ -286,6 +292,8 @@ pub struct Reference {
     /// Ports were not given: the provider's listener port decides.
     pub default_ports: bool,
     pub az_ids_span: Option<Span>,
+    /// The connect's own `region`, checked against the provider spec's.
+    pub region: Option<Sp<String>>,
 }
 
 /// A service behind a Network Load Balancer, offered through a VPC
@@ -305,6 +313,10 @@ pub struct Expose {
     /// Address families consumers connect over; only IPv4 is not written.
     #[serde(skip_serializing_if = "ip_types::ipv4_only")]
     pub ip_address_types: Vec<crate::spec::IpFamily>,
+    /// `regions`: the spec's own Region first, then the others whose
+    /// consumers may connect (AWS lists the home Region too).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub supported_regions: Vec<String>,
     #[serde(skip)]
     pub spans: ExposeSpans,
 }
@@ -323,6 +335,7 @@ pub struct ExposeSpans {
     pub principals: Vec<Span>,
     pub principals_list: Option<Span>,
     pub private_dns_name: Option<Span>,
+    pub regions: Option<Span>,
 }
 
 #[derive(Debug, Serialize)]
@@ -482,6 +495,7 @@ pub fn lower(
         route_tables: net.route_tables_span,
         cidr: cidr.and_then(|c| c.span),
         only_supported_azs: only_supported_azs.map(|f| f.span),
+        region: spec.region.as_ref().map(|r| r.span),
     };
     Some(Model {
         name: spec.name.value.clone(),
@@ -529,7 +543,7 @@ fn only_supported_azs(spec: &Spec) -> Option<&Sp<bool>> {
 
 /// Builds specs for the passes' unit tests through the real loader.
 #[cfg(test)]
-mod testing {
+pub(crate) mod testing {
     use super::*;
     use crate::source::FileId;
 

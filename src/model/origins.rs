@@ -54,6 +54,7 @@ pub(super) fn origins(spec: &Spec, sources: &SourceMap) -> Vec<(String, String)>
             ("policy", s.policy.as_ref().map(|v| v.span)),
             ("service_name", s.service_name.as_ref().map(|v| v.span)),
             ("ips", s.ips_span),
+            ("region", s.region.as_ref().map(|v| v.span)),
         ] {
             if let Some(span) = span {
                 at(format!("service.{k}.{field}"), span);

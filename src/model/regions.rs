@@ -2,7 +2,8 @@
 //! not exist (E061), and services, bundle members (E063) and FIPS variants
 //! (E064) botocore does not list there (E062). Only what the catalog knows
 //! is checked: a service botocore does not know, one with its own
-//! `service_name`, and every `connect` (whose service may live in another
+//! `service_name`, one reached in another Region (`region`, checked in
+//! that Region by `cross_region`), and every `connect` (whose service may live in another
 //! Region) are never refused. Specs without `region` are not checked.
 
 use super::*;
@@ -20,10 +21,11 @@ pub(super) fn check(spec: &Spec, wanted: &Wanted, d: &mut Diagnostics) {
         return;
     }
     for (key, (span, reasons)) in wanted {
+        // A cross-Region service is checked in its own Region.
         let own_name = spec
             .service
             .get(key)
-            .is_some_and(|s| s.service_name.is_some());
+            .is_some_and(|s| s.service_name.is_some() || s.region.is_some());
         if own_name {
             continue;
         }
@@ -39,7 +41,7 @@ pub(super) fn check(spec: &Spec, wanted: &Wanted, d: &mut Diagnostics) {
 
 /// E062, E063 or E064 for `key`, asked for at `span` (a bundle's, when
 /// `bundle` brought it in).
-fn not_offered(
+pub(super) fn not_offered(
     key: &str,
     region: &str,
     botocore: &str,

@@ -626,6 +626,9 @@ fn endpoint(
         }
         EndpointType::Interface => {
             props.push(("VpcEndpointType".into(), Cfn::Str(e.kind.aws_name().into())));
+            if let Some(region) = &e.service_region {
+                props.push(("ServiceRegion".into(), Cfn::Str(region.clone().into())));
+            }
             props.push((
                 "SubnetIds".into(),
                 network(
@@ -980,6 +983,11 @@ fn expose_resources(
         let types = x.ip_address_types.iter();
         let list = types.map(|t| Cfn::Str(t.as_str().into())).collect();
         service.push(("SupportedIpAddressTypes".into(), Cfn::List(list)));
+    }
+    if !x.supported_regions.is_empty() {
+        let regions = x.supported_regions.iter();
+        let list = regions.map(|r| Cfn::Str(r.clone().into())).collect();
+        service.push(("SupportedRegions".into(), Cfn::List(list)));
     }
     service.push(("Tags".into(), tags(model, &x.name_tag)));
     resources.push(ResourceView {

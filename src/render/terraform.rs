@@ -95,6 +95,8 @@ struct EndpointView {
     /// `ip_address_type` and `dns_options.dns_record_ip_type`, when not IPv4.
     ip_address_type: Option<Expr>,
     dns_options: bool,
+    /// The service's Region for a cross-Region endpoint.
+    service_region: Option<Expr>,
     /// `ips`, one `subnet_configuration` block each.
     subnet_configuration: Vec<SubnetConfigView>,
     policy: Option<Expr>,
@@ -129,6 +131,8 @@ struct ExposeView {
     private_dns_name: Option<Expr>,
     /// `supported_ip_address_types`, when not IPv4 alone.
     supported_ip_address_types: Option<Expr>,
+    /// `regions`: the home Region and the others consumers may be in.
+    supported_regions: Option<Expr>,
     notify: Option<NotifyView>,
     tags: Expr,
 }
@@ -323,6 +327,7 @@ fn endpoint(
         private_dns: e.private_dns.map(Expr::Bool),
         ip_address_type: (!e.ip_address_type.is_default()).then(|| s(e.ip_address_type.as_str())),
         dns_options: e.dns_options_all_resolvers,
+        service_region: e.service_region.as_ref().map(|r| s(r.clone())),
         subnet_configuration: e
             .fixed_ips
             .iter()
@@ -451,7 +456,8 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
                 .then(|| reach_groups.clone())
                 .flatten();
             let view = endpoint(e, groups, &current_region, &mut needs_region, &mut policies);
-            if model.only_supported_azs && view.interface {
+            // A cross-Region service's AZs are another Region's: no lookup.
+            if model.only_supported_azs && view.interface && e.service_region.is_none() {
                 in_supported_azs(view)
             } else {
                 view
@@ -633,6 +639,8 @@ fn expose_view(model: &Model, x: &Expose) -> ExposeView {
         supported_ip_address_types: x
             .writes_ip_address_types()
             .then(|| Expr::List(x.ip_address_types.iter().map(|t| s(t.as_str())).collect())),
+        supported_regions: (!x.supported_regions.is_empty())
+            .then(|| Expr::List(x.supported_regions.iter().map(|r| s(r.clone())).collect())),
         notify: x.notify.as_ref().map(|n| NotifyView {
             service_id: reference(&Ref::endpoint_service(i, Attr::Id)),
             topic_arn: s(n.topic_arn.clone()),

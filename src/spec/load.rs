@@ -1031,6 +1031,9 @@ fn read_services(n: &Node, d: &mut Diagnostics) -> IndexMap<String, ServiceSetti
                 IpAddressType::parse,
             )
         });
+        let region = r
+            .get("region")
+            .and_then(|n| parsed(n, &format!("{field}.region"), d, Region::parse));
         r.finish(d);
         out.insert(
             e.key.clone(),
@@ -1043,6 +1046,7 @@ fn read_services(n: &Node, d: &mut Diagnostics) -> IndexMap<String, ServiceSetti
                 ips,
                 ips_span: ips_node.map(|n| n.span),
                 ip_address_type,
+                region,
             },
         );
     }
@@ -1245,6 +1249,10 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
     let ip_address_types = types_node
         .and_then(|n| read_ip_families(n, &format!("{field}.ip_address_types"), d))
         .unwrap_or_default();
+    let regions_node = r.get("regions");
+    let regions = regions_node
+        .and_then(|n| read::strings(n, &format!("{field}.regions"), d, Region::parse))
+        .unwrap_or_default();
     r.finish(d);
     Some(Expose {
         key_span,
@@ -1256,6 +1264,8 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
         notify,
         ip_address_types,
         ip_address_types_span: types_node.map(|n| n.span),
+        regions,
+        regions_span: regions_node.map(|n| n.span),
     })
 }
 
@@ -1432,6 +1442,9 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
     let private_dns = r
         .get("private_dns")
         .and_then(|n| read::boolean(n, &format!("{field}.private_dns"), d));
+    let region = r
+        .get("region")
+        .and_then(|n| parsed(n, &format!("{field}.region"), d, Region::parse));
     r.finish(d);
     Some(Connect {
         key_span,
@@ -1440,6 +1453,7 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
         az_ids_span: az_node.map(|n| n.span),
         ports,
         private_dns,
+        region,
     })
 }
 

@@ -320,6 +320,13 @@ pub struct ServiceSettings {
     /// `reach.ip_address_type`.
     #[schemars(with = "Option<IpAddressTypeSchema>")]
     pub ip_address_type: Option<Sp<IpAddressType>>,
+    /// Another Region whose service to reach (cross-Region interface
+    /// endpoint; only services AWS offers so).
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[a-z]{2}(-[a-z]+)+-[0-9]$")
+    )]
+    pub region: Option<Sp<Region>>,
 }
 
 /// One `ips` entry: a subnet ID and the endpoint's address there.
@@ -360,6 +367,12 @@ pub struct Expose {
     pub ip_address_types: Vec<Sp<IpFamily>>,
     #[schemars(skip)]
     pub ip_address_types_span: Option<Span>,
+    /// Other Regions whose consumers may connect (cross-Region
+    /// PrivateLink); needs the spec's `region`.
+    #[schemars(default, with = "Vec<String>")]
+    pub regions: Vec<Sp<Region>>,
+    #[schemars(skip)]
+    pub regions_span: Option<Span>,
 }
 
 /// `notify = { sns_topic = "arn:aws:sns:...", events = ["Connect", ...] }`.
@@ -468,6 +481,12 @@ pub struct Connect {
     /// Private DNS on the endpoint (default false).
     #[schemars(with = "Option<bool>")]
     pub private_dns: Option<Sp<bool>>,
+    /// The service's Region, when it is not this VPC's (cross-Region).
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^[a-z]{2}(-[a-z]+)+-[0-9]$")
+    )]
+    pub region: Option<Sp<Region>>,
 }
 
 #[derive(Clone, Debug)]
