@@ -163,6 +163,10 @@ const NOT_EMULATED: &[(&str, &str)] = &[
         "moto 5.2.5's EC2 reads no IpAddressType, DnsOptions.DnsRecordIpType or SupportedIpAddressTypes (checked in its source): a deployment would not show them",
     ),
     (
+        "tests/cases/cross-region-service/",
+        "moto 5.2.5's EC2 reads no ServiceRegion (checked in its source): a deployment would not show the endpoint's Region",
+    ),
+    (
         "tests/cases/ipv6-only/",
         "moto 5.2.5's EC2 reads no IpAddressType or DnsOptions.DnsRecordIpType (checked in its source): a deployment would not show them",
     ),
@@ -2670,6 +2674,7 @@ fn plan_what_the_emulator_lacks() {
             assert_eq!(configs, wanted, "{case}: {}'s fixed addresses", e.key);
         }
         address_types_planned(case, &model, &planned);
+        regions_planned(case, &model, &planned);
         if !cfn_ok {
             eprintln!("{case}: Terraform-only, no template to lint");
             continue;
@@ -2849,6 +2854,48 @@ fn address_types_planned(case: &str, model: &vpcegen::model::Model, planned: &[&
         if matches!(x.load_balancer, vpcegen::model::LoadBalancer::Create { .. }) {
             assert_eq!(after("aws_lb", &x.ident)["ip_address_type"], "dualstack");
         }
+    }
+}
+
+/// Cross-Region endpoints plan their service Region, and endpoint
+/// services the Regions their consumers may be in.
+fn regions_planned(case: &str, model: &vpcegen::model::Model, planned: &[&Json]) {
+    let after = |kind: &str, name: &str| {
+        let found = planned
+            .iter()
+            .find(|r| r["type"] == kind && r["name"] == name);
+        &found.unwrap_or_else(|| panic!("{case}: no {kind}.{name} planned"))["change"]["after"]
+    };
+    for e in &model.endpoints {
+        let Some(region) = &e.service_region else {
+            continue;
+        };
+        let a = after("aws_vpc_endpoint", &e.ident);
+        assert_eq!(a["service_region"], region.as_str(), "{case}: {}", e.key);
+        assert_eq!(a["vpc_endpoint_type"], "Interface", "{case}: {}", e.key);
+        let name = a["service_name"].as_str().unwrap_or_default();
+        assert!(
+            name.contains(&format!(".{region}.")),
+            "{case}: {} names the service in {region}: {name}",
+            e.key
+        );
+    }
+    for x in model
+        .exposes
+        .iter()
+        .filter(|x| !x.supported_regions.is_empty())
+    {
+        let a = after("aws_vpc_endpoint_service", &x.ident);
+        let mut planned: Vec<&str> = a["supported_regions"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{case}: {} plans no supported_regions", x.key))
+            .iter()
+            .filter_map(Json::as_str)
+            .collect();
+        planned.sort_unstable();
+        let mut wanted: Vec<&str> = x.supported_regions.iter().map(String::as_str).collect();
+        wanted.sort_unstable();
+        assert_eq!(planned, wanted, "{case}: {}'s Regions (a set)", x.key);
     }
 }
 
