@@ -158,6 +158,10 @@ const NOT_EMULATED: &[(&str, &str)] = &[
         "tests/cases/fixed-ips/",
         "moto 5.2 does not read a VPC endpoint's SubnetConfigurations (fixed addresses; checked in moto 5.2.1): a deployment would not show them",
     ),
+    (
+        "tests/cases/lattice-",
+        "moto 5.2's EC2 ignores a VPC endpoint's ResourceConfigurationArn and ServiceNetworkArn (and has no VPC Lattice resource configurations or service networks to reach)",
+    ),
 ];
 
 /// CloudFormation errors that make a scenario Terraform-only: a tag lookup
@@ -1244,6 +1248,9 @@ impl Root {
                         .collect::<Vec<_>>()
                 ),
                 InputKind::LoadBalancerArn => tf_ref(&format!("aws_lb.{net}_{}.arn", input.name)),
+                InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => {
+                    lattice_arn(input.kind)
+                }
                 // A reference: the provider's output, read by the test
                 // after the provider's wave and passed with `-var`.
                 InputKind::ServiceName if s.refs.iter().any(|r| r.input == input.name) => tf_ref(
@@ -2263,6 +2270,9 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 InputKind::RouteTableIds => json!(net.route_table_ids.join(",")),
                 InputKind::SecurityGroupIds => json!(net.security_group_ids.join(",")),
                 InputKind::LoadBalancerArn => json!(net.lb_arns[&input.name]),
+                InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => {
+                    lattice_arn(input.kind)
+                }
                 InputKind::ServiceName => match s.refs.iter().find(|r| r.input == input.name) {
                     // The provider's stack output when it has a stack, else
                     // its Terraform module's output.
@@ -2801,6 +2811,16 @@ fn a_region_mismatch_fails_the_plan() {
     }
 }
 
+/// A VPC Lattice ARN of the kind an input asks for (those scenarios are
+/// planned, never deployed: `NOT_EMULATED`).
+fn lattice_arn(kind: InputKind) -> Json {
+    let arn = match kind {
+        InputKind::ServiceNetworkArn => "servicenetwork/sn-0123456789abcdef0",
+        _ => "resourceconfiguration/rcfg-0123456789abcdef0",
+    };
+    Json::String(format!("arn:aws:vpc-lattice:us-east-1:111122223333:{arn}"))
+}
+
 /// A literal value of each input kind, for a plan that makes no AWS call.
 fn literal_input(kind: InputKind) -> Json {
     let s = |v: &str| Json::String(v.into());
@@ -2814,5 +2834,6 @@ fn literal_input(kind: InputKind) -> Json {
         InputKind::LoadBalancerArn => s(
             "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/planned/0123456789abcdef",
         ),
+        InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => lattice_arn(kind),
     }
 }

@@ -197,6 +197,15 @@ codes! {
     E076 Error
         r#"`ips` in a CloudFormation build (`AWS::EC2::VPCEndpoint` has no fixed addresses)"#
         => r#"remove `ips`, or build for Terraform"#;
+    E090 Error
+        r#"a `[connect.*]` with none of `service_name`, `resource_configuration`, `service_network`: it reaches nothing"#
+        => r#"give the one key that names what the endpoint reaches"#;
+    E091 Error
+        r#"a `[connect.*]` with more than one of `service_name`, `resource_configuration`, `service_network`: an endpoint reaches one target"#
+        => r#"keep one key, and add a `[connect.*]` section for each other target"#;
+    E092 Error
+        r#"`private_dns` on a `resource_configuration` or `service_network` connect: vpcegen leaves a VPC Lattice endpoint's private DNS to AWS's default"#
+        => r#"remove `private_dns`"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;

@@ -98,6 +98,16 @@ impl EndpointType {
     }
 }
 
+impl crate::spec::LatticeKind {
+    /// `vpc_endpoint_type` / `VpcEndpointType` of such an endpoint.
+    pub fn aws_name(self) -> &'static str {
+        match self {
+            crate::spec::LatticeKind::Resource => "Resource",
+            crate::spec::LatticeKind::ServiceNetwork => "ServiceNetwork",
+        }
+    }
+}
+
 impl Expose {
     /// The Name tag of a created NLB's target group.
     pub fn target_group_tag(&self) -> String {

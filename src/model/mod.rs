@@ -218,6 +218,10 @@ pub struct Endpoint {
     /// A connect to another spec's expose, checked by [`crate::check`].
     #[serde(skip)]
     pub reference: Option<Reference>,
+    /// A VPC Lattice endpoint (`resource_configuration`, `service_network`):
+    /// `service_name` then holds the ARN it reaches (or the input giving it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lattice: Option<crate::spec::LatticeKind>,
 }
 
 /// Which endpoint this is: a service the spec reaches, by catalog name
@@ -354,6 +358,8 @@ pub enum InputKind {
     SecurityGroupIds,
     ServiceName,
     LoadBalancerArn,
+    ResourceConfigurationArn,
+    ServiceNetworkArn,
 }
 
 #[derive(Debug, Serialize)]

@@ -95,6 +95,16 @@ fn endpoint_details(e: &Endpoint, what: &str) -> Vec<Output> {
     out
 }
 
+/// What kind of endpoint a connect is, in words (`interface`, or a VPC
+/// Lattice `resource` or `service network` endpoint).
+fn connect_word(c: &Endpoint) -> &'static str {
+    match c.lattice {
+        None => "interface",
+        Some(crate::spec::LatticeKind::Resource) => "resource",
+        Some(crate::spec::LatticeKind::ServiceNetwork) => "service network",
+    }
+}
+
 /// One output, `endpoints`: every endpoint (connects as
 /// `connect.<name>`) by service, with the fields of its own outputs.
 fn endpoint_map(endpoints: &[Endpoint], connects: &[Endpoint]) -> Option<Output> {
@@ -206,7 +216,7 @@ fn connect_outputs(connects: &[Endpoint], outputs: &mut Vec<Output>) {
         outputs.push(Output {
             detail: false,
             name: format!("{}_endpoint_id", c.ident),
-            description: format!("ID of the interface endpoint connecting to {key}"),
+            description: format!("ID of the {} endpoint connecting to {key}", connect_word(c)),
             value: one(Ref::endpoint(&c.ident, Attr::Id)),
         });
         outputs.push(Output {

@@ -8,7 +8,7 @@ use crate::model::{
     ReachGroups, Ref, RefOrValue, ResourceId, ResourceKind, SHARED_GROUP, SecurityGroups,
     ServiceName, Value,
 };
-use crate::spec::{EndpointType, TargetType};
+use crate::spec::{EndpointType, LatticeKind, TargetType};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -600,16 +600,19 @@ fn endpoint(
     groups: Option<Cfn>,
     policies: &mut super::Policies<Cfn>,
 ) -> Result<ResourceView<Cfn>, String> {
+    let target = match &e.service_name {
+        ServiceName::Literal(n) => Cfn::Str(n.clone().into()),
+        ServiceName::Input(i) => Cfn::Ref(pascal(i)),
+        ServiceName::Regional(p) => Cfn::Sub(p.replace("{region}", "${AWS::Region}")),
+    };
+    let target_key = match e.lattice {
+        None => "ServiceName",
+        Some(LatticeKind::Resource) => "ResourceConfigurationArn",
+        Some(LatticeKind::ServiceNetwork) => "ServiceNetworkArn",
+    };
     let mut props: Vec<(Cow<'static, str>, Cfn)> = vec![
         ("VpcId".into(), vpc_id.clone()),
-        (
-            "ServiceName".into(),
-            match &e.service_name {
-                ServiceName::Literal(n) => Cfn::Str(n.clone().into()),
-                ServiceName::Input(i) => Cfn::Ref(pascal(i)),
-                ServiceName::Regional(p) => Cfn::Sub(p.replace("{region}", "${AWS::Region}")),
-            },
-        ),
+        (target_key.into(), target),
     ];
     match e.kind {
         EndpointType::Gateway => {
@@ -625,7 +628,8 @@ fn endpoint(
             ));
         }
         EndpointType::Interface => {
-            props.push(("VpcEndpointType".into(), Cfn::Str(e.kind.aws_name().into())));
+            let kind = e.lattice.map_or(e.kind.aws_name(), |k| k.aws_name());
+            props.push(("VpcEndpointType".into(), Cfn::Str(kind.into())));
             props.push((
                 "SubnetIds".into(),
                 network(
@@ -639,10 +643,12 @@ fn endpoint(
                 "SecurityGroupIds".into(),
                 groups.expect("interface endpoints have security groups"),
             ));
-            props.push((
-                "PrivateDnsEnabled".into(),
-                Cfn::Bool(e.private_dns == Some(true)),
-            ));
+            if e.lattice.is_none() {
+                props.push((
+                    "PrivateDnsEnabled".into(),
+                    Cfn::Bool(e.private_dns == Some(true)),
+                ));
+            }
         }
     }
     if e.dns_options_all_resolvers {
@@ -765,6 +771,8 @@ fn parameters(model: &Model) -> Vec<ParameterView<Cfn>> {
                 InputKind::SecurityGroupIds => ("List<AWS::EC2::SecurityGroup::Id>", None),
                 InputKind::ServiceName => ("String", Some(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")),
                 InputKind::LoadBalancerArn => ("String", Some(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/net/.+$")),
+                InputKind::ResourceConfigurationArn => ("String", Some(r"^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:resourceconfiguration/rcfg-[0-9a-z]+$")),
+                InputKind::ServiceNetworkArn => ("String", Some(r"^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:servicenetwork/sn-[0-9a-z]+$")),
             };
             parameter(pascal(&i.name), kind, &i.description, pattern)
         })

@@ -7,7 +7,7 @@ use crate::model::{
     Attr, CreatedSecurityGroup, Endpoint, Expose, Input, InputKind, LoadBalancer, Model,
     OutputValue, ReachGroups, Ref, RefOrValue, ResourceId, ResourceKind, ServiceName, Skip, Value,
 };
-use crate::spec::{AwsProvider, EndpointType};
+use crate::spec::{AwsProvider, EndpointType, LatticeKind};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -82,6 +82,9 @@ struct RuleView {
 struct EndpointView {
     ident: String,
     service_name: Expr,
+    /// A VPC Lattice endpoint's ARN, under its own argument.
+    resource_configuration_arn: Option<Expr>,
+    service_network_arn: Option<Expr>,
     kind: Expr,
     interface: bool,
     /// `local.subnet_ids`, or with `reach.only_supported_azs` those of
@@ -102,7 +105,10 @@ struct EndpointView {
 /// The provider pin: the major's, raised to 5.85 on provider 5 where an
 /// endpoint has fixed addresses (`subnet_configuration` came in 5.85).
 fn provider_constraint(model: &Model) -> String {
-    let fixed = model.endpoints.iter().any(|e| !e.fixed_ips.is_empty());
+    // `resource_configuration_arn` and `service_network_arn` came before
+    // 5.85 too (5.79), so the same pin covers them.
+    let fixed = model.endpoints.iter().any(|e| !e.fixed_ips.is_empty())
+        || model.connects.iter().any(|c| c.lattice.is_some());
     match model.aws_provider {
         AwsProvider::V5 if fixed => ">= 5.85, < 6.0".into(),
         major => major.version_constraint(),
@@ -306,10 +312,13 @@ fn endpoint(
             ])
         }
     };
+    let lattice = |k: LatticeKind| (e.lattice == Some(k)).then(|| service_name.clone());
     EndpointView {
         ident: e.ident.clone(),
+        resource_configuration_arn: lattice(LatticeKind::Resource),
+        service_network_arn: lattice(LatticeKind::ServiceNetwork),
+        kind: s(e.lattice.map_or(e.kind.aws_name(), |k| k.aws_name())),
         service_name,
-        kind: s(e.kind.aws_name()),
         interface: e.kind == EndpointType::Interface,
         subnet_ids: r("local.subnet_ids"),
         lookup_azs: false,
@@ -668,6 +677,16 @@ fn variable(i: &Input) -> VariableView {
             "string",
             format!("can(regex(\":loadbalancer/net/\", {var}))"),
             "must be the ARN of a Network Load Balancer.",
+        ),
+        InputKind::ResourceConfigurationArn => (
+            "string",
+            format!("can(regex(\":resourceconfiguration/rcfg-\", {var}))"),
+            "must be the ARN of a VPC Lattice resource configuration.",
+        ),
+        InputKind::ServiceNetworkArn => (
+            "string",
+            format!("can(regex(\":servicenetwork/sn-\", {var}))"),
+            "must be the ARN of a VPC Lattice service network.",
         ),
     };
     VariableView {

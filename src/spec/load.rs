@@ -638,7 +638,7 @@ fn read_aws_provider(n: &Node, d: &mut Diagnostics) -> Option<Sp<AwsProvider>> {
 }
 
 /// A string read into a value by `parse`; E010 with its hint if it fails.
-fn parsed<T>(
+pub(super) fn parsed<T>(
     n: &Node,
     field: &str,
     d: &mut Diagnostics,
@@ -1374,10 +1374,7 @@ fn read_lb_ingress(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Vec<Sp<
 
 fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Option<Connect> {
     let mut r = read::table(n, field, d)?;
-    let sn_field = format!("{field}.service_name");
-    let service_name = r
-        .require("service_name", "\"com.amazonaws.vpce....\"", d)
-        .and_then(|n| read_service_ref(n, &sn_field, d));
+    let target = super::connect_target::read_target(&mut r, field, key_span, d);
     let az_node = r.get("az_ids");
     let az_ids = az_node
         .and_then(|n| read::strings(n, &format!("{field}.az_ids"), d, AzId::parse))
@@ -1392,7 +1389,7 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
     r.finish(d);
     Some(Connect {
         key_span,
-        service_name: service_name?,
+        target: target?,
         az_ids,
         az_ids_span: az_node.map(|n| n.span),
         ports,
@@ -1400,7 +1397,11 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
     })
 }
 
-fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<ServiceRef>> {
+pub(super) fn read_service_ref(
+    n: &Node,
+    field: &str,
+    d: &mut Diagnostics,
+) -> Option<Sp<ServiceRef>> {
     let v = match &n.kind {
         Kind::Str(_) => ServiceRef::Literal(checked(n, field, d, check_service_name)?),
         Kind::Table(t) if t.get("input").is_some() => {
@@ -1449,7 +1450,7 @@ fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<Ser
 
 /// `{ input = "name" }`: a checked input name, and no other key.
 /// `{ input = "..." }`; keys in `reported` have a diagnostic of their own.
-fn read_input(
+pub(super) fn read_input(
     t: &Table,
     n: &Node,
     field: &str,

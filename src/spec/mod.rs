@@ -4,6 +4,7 @@
 //! The types double as the JSON Schema (`vpcegen schema`): their doc comments
 //! are what an editor shows on hover.
 
+mod connect_target;
 pub mod folders;
 mod load;
 mod read;
@@ -12,7 +13,8 @@ pub mod value;
 
 pub use load::{Loaded, io_reason, load, load_referenced};
 pub use types::{
-    AccountId, AwsProvider, AzId, Cidr, ConnectionEvent, InputName, Principal, Region, SnsTopicArn,
+    AccountId, AwsProvider, AzId, Cidr, ConnectionEvent, InputName, LatticeArn, LatticeKind,
+    Principal, Region, SnsTopicArn,
 };
 
 use crate::source::Span;
@@ -413,10 +415,11 @@ enum LoadBalancerSchema {
 pub struct Connect {
     #[schemars(skip)]
     pub key_span: Span,
-    /// The endpoint service name, an input, or `{ spec = "..", expose = ".." }`
-    /// for a service another spec exposes.
-    #[schemars(with = "ServiceRefSchema")]
-    pub service_name: Sp<ServiceRef>,
+    /// What the endpoint reaches: exactly one of `service_name`,
+    /// `resource_configuration`, `service_network` (read once, see
+    /// `connect_target.rs`); its span is the value's.
+    #[schemars(flatten, with = "ConnectTargetSchema")]
+    pub target: Sp<ConnectTarget>,
     /// AZ IDs where the service is offered, checked against `vpc.az_ids`.
     #[schemars(default, with = "Vec<String>")]
     pub az_ids: Vec<Sp<AzId>>,
@@ -439,6 +442,48 @@ pub enum ServiceRef {
         spec: Sp<String>,
         expose: Sp<String>,
     },
+}
+
+/// What a `[connect.*]` endpoint reaches.
+#[derive(Clone, Debug)]
+pub enum ConnectTarget {
+    /// `service_name`: an endpoint service (interface endpoint).
+    Service(ServiceRef),
+    /// `resource_configuration` or `service_network`: a VPC Lattice
+    /// endpoint (`Resource`, `ServiceNetwork`).
+    Lattice(LatticeKind, LatticeRef),
+}
+
+/// A VPC Lattice ARN as written or a deploy-time input.
+#[derive(Clone, Debug)]
+pub enum LatticeRef {
+    Literal(Sp<LatticeArn>),
+    Input(Sp<InputName>),
+}
+
+/// The keys that name a connect's target, for editors: exactly one.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct ConnectTargetSchema {
+    /// The endpoint service name, an input, or `{ spec = "..", expose = ".." }`
+    /// for a service another spec exposes.
+    service_name: Option<ServiceRefSchema>,
+    /// A VPC Lattice resource configuration
+    /// (`arn:aws:vpc-lattice:<region>:<account>:resourceconfiguration/rcfg-...`)
+    /// or `{ input = "..." }`: a resource endpoint.
+    resource_configuration: Option<LatticeRefSchema>,
+    /// A VPC Lattice service network
+    /// (`arn:aws:vpc-lattice:<region>:<account>:servicenetwork/sn-...`)
+    /// or `{ input = "..." }`: a service-network endpoint.
+    service_network: Option<LatticeRefSchema>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+#[allow(dead_code)]
+enum LatticeRefSchema {
+    Literal(String),
+    Input(InputRef),
 }
 
 #[derive(JsonSchema)]
