@@ -198,14 +198,23 @@ codes! {
         r#"`ips` in a CloudFormation build (`AWS::EC2::VPCEndpoint` has no fixed addresses)"#
         => r#"remove `ips`, or build for Terraform"#;
     E090 Error
-        r#"a `[connect.*]` with none of `service_name`, `resource_configuration`, `service_network`: it reaches nothing"#
+        r#"a `[connect.*]` with none of `service_name`, `resource_configuration`, `service_network`, `gateway_load_balancer`: it reaches nothing"#
         => r#"give the one key that names what the endpoint reaches"#;
     E091 Error
-        r#"a `[connect.*]` with more than one of `service_name`, `resource_configuration`, `service_network`: an endpoint reaches one target"#
+        r#"a `[connect.*]` with more than one of `service_name`, `resource_configuration`, `service_network`, `gateway_load_balancer`: an endpoint reaches one target"#
         => r#"keep one key, and add a `[connect.*]` section for each other target"#;
     E092 Error
         r#"`private_dns` on a `resource_configuration` or `service_network` connect: vpcegen leaves a VPC Lattice endpoint's private DNS to AWS's default"#
         => r#"remove `private_dns`"#;
+    E093 Error
+        r#"a `gateway_load_balancer` connect in a CloudFormation build whose `vpc.subnets` is not a literal list: a GWLB endpoint sits in one subnet, and CloudFormation cannot make one per subnet of a list it only gets at deploy time"#
+        => r#"list the subnet IDs in `vpc.subnets`, or build for Terraform (one endpoint per subnet with `for_each`)"#;
+    E094 Error
+        r#"`gateway_load_balancer = { spec, expose }`: a connect to another spec's Gateway Load Balancer expose is not supported yet"#
+        => r#"give the endpoint service's name (the provider's `<expose>_service_name` output) or `{ input = "..." }`"#;
+    E095 Error
+        r#"`ports` or `private_dns` on a `gateway_load_balancer` connect: a GWLB endpoint has no security group and no private DNS"#
+        => r#"remove the key"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;

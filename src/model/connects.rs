@@ -16,6 +16,12 @@ pub(super) fn lower_connects(
     let mut inputs = Vec::new();
     let mut out = Vec::new();
     for (key, c) in &spec.connect {
+        if matches!(
+            c.target.value,
+            crate::spec::ConnectTarget::GatewayLoadBalancer(_)
+        ) {
+            continue; // `gwlb.rs`
+        }
         let ident = format!("connect_{}", ident_of(key));
         let (service_name, reference) = service(key, c, sources, &mut inputs);
         // Literal and input services: the AZs the user says the service is in.
@@ -73,7 +79,7 @@ fn service(
     let mut reference = None;
     let span = c.target.span;
     let service = match &c.target.value {
-        ConnectTarget::Service(s) => s,
+        ConnectTarget::Service(s) | ConnectTarget::GatewayLoadBalancer(s) => s,
         ConnectTarget::Lattice(_, LatticeRef::Literal(arn)) => {
             return (ServiceName::Literal(arn.value.to_string()), None);
         }

@@ -27,6 +27,7 @@ mod decide;
 mod endpoints;
 mod exposes;
 mod fixed_ips;
+mod gwlb;
 mod inputs;
 mod lints;
 mod naming;
@@ -45,6 +46,7 @@ pub use connects::{az_check, connect_group};
 pub use decide::{HealthCheck, ReachGroups, SHARED_GROUP};
 pub use endpoints::ident_of;
 pub use exposes::{built_nlb_name, nlb_name, short_hash};
+pub use gwlb::{GwlbEndpoint, GwlbSubnet};
 pub use naming::{Naming, SnakeCase};
 pub use policies::org_policy;
 pub use reasons::{Reason, connect_label};
@@ -94,6 +96,10 @@ pub struct Model {
     /// security group.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub connects: Vec<Endpoint>,
+    /// Gateway Load Balancer endpoints (`gateway_load_balancer` connects),
+    /// one per subnet, without security groups.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gwlb_endpoints: Vec<GwlbEndpoint>,
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
     /// The scanner checks each created resource skips, with the reason
@@ -124,6 +130,7 @@ impl Model {
     pub fn uses_vpc(&self) -> bool {
         !self.endpoints.is_empty()
             || !self.connects.is_empty()
+            || !self.gwlb_endpoints.is_empty()
             || self
                 .exposes
                 .iter()
@@ -421,7 +428,7 @@ pub fn lower(
     inputs.extend(sg_inputs);
 
     // Connects' groups and created NLBs' groups read it too.
-    if (!spec.connect.is_empty() || exposes::creates_nlb(spec)) && cidr.is_none() {
+    if (gwlb::has_grouped_connect(spec) || exposes::creates_nlb(spec)) && cidr.is_none() {
         let mut c = network::vpc_cidr(spec, d);
         inputs.extend(c.input.take());
         cidr = Some(c);
@@ -440,9 +447,18 @@ pub fn lower(
         d,
     );
     inputs.extend(connect_inputs);
-    lints::interface_quota(spec, &endpoints, &connects, d);
+    let (gwlb_endpoints, gwlb_inputs) = gwlb::lower_gwlb_connects(spec, net.subnets.as_ref(), d);
+    inputs.extend(gwlb_inputs);
+    lints::interface_quota(
+        spec,
+        &endpoints,
+        &connects,
+        gwlb::quota_count(&gwlb_endpoints),
+        d,
+    );
 
-    let outputs = outputs::outputs(&endpoints, security_groups.as_ref(), &exposes, &connects);
+    let mut outputs = outputs::outputs(&endpoints, security_groups.as_ref(), &exposes, &connects);
+    outputs::gwlb_outputs(&gwlb_endpoints, &mut outputs);
     let scanner_skips = scanner::skips(&exposes);
     let vpc_cidr = cidr.as_ref().map(|c| c.value.clone());
     let mut inputs = dedupe_inputs(inputs, vpc_cidr == Some(Value::VpcCidr), naming, d);
@@ -486,6 +502,7 @@ pub fn lower(
         endpoints,
         exposes,
         connects,
+        gwlb_endpoints,
         inputs,
         outputs,
         scanner_skips,

@@ -95,6 +95,37 @@ fn endpoint_details(e: &Endpoint, what: &str) -> Vec<Output> {
     out
 }
 
+/// Each Gateway Load Balancer endpoint's ID (the target of the routes
+/// that send traffic to the appliances), or for a loop the IDs by subnet.
+pub(super) fn gwlb_outputs(gwlb: &[super::GwlbEndpoint], outputs: &mut Vec<Output>) {
+    for g in gwlb {
+        let (name, description, attr) = match &g.subnet {
+            super::GwlbSubnet::One(subnet) => (
+                format!("{}_endpoint_id", g.ident),
+                format!(
+                    "ID of the Gateway Load Balancer endpoint connecting to {} in {subnet}: the target of routes to the appliances",
+                    g.key
+                ),
+                Attr::Id,
+            ),
+            super::GwlbSubnet::Each => (
+                format!("{}_endpoint_ids", g.ident),
+                format!(
+                    "IDs of the Gateway Load Balancer endpoints connecting to {}, by subnet: the targets of routes to the appliances",
+                    g.key
+                ),
+                Attr::IdsBySubnet,
+            ),
+        };
+        outputs.push(Output {
+            detail: false,
+            name,
+            description,
+            value: one(Ref::endpoint(&g.ident, attr)),
+        });
+    }
+}
+
 /// What kind of endpoint a connect is, in words (`interface`, or a VPC
 /// Lattice `resource` or `service network` endpoint).
 fn connect_word(c: &Endpoint) -> &'static str {

@@ -27,6 +27,7 @@ struct View {
     endpoints: Vec<EndpointView>,
     exposes: Vec<ExposeView>,
     connects: Vec<ConnectView>,
+    gwlb_endpoints: Vec<GwlbView>,
     variables: Vec<VariableView>,
     outputs: Vec<OutputView>,
 }
@@ -171,6 +172,31 @@ struct CreateLbView {
 struct ConnectView {
     security_group: SecurityGroupView,
     endpoint: EndpointView,
+}
+
+/// A Gateway Load Balancer endpoint: in its one literal subnet, or with
+/// `for_each` over the module's subnets (`subnet` is then `None`).
+#[derive(Serialize)]
+struct GwlbView {
+    ident: String,
+    service_name: Expr,
+    subnet: Option<Expr>,
+    tags: Expr,
+}
+
+fn gwlb_view(g: &crate::model::GwlbEndpoint) -> GwlbView {
+    GwlbView {
+        ident: g.ident.clone(),
+        service_name: match &g.service_name {
+            ServiceName::Input(i) => r(format!("var.{i}")),
+            ServiceName::Literal(n) | ServiceName::Regional(n) => s(n.clone()),
+        },
+        subnet: match &g.subnet {
+            crate::model::GwlbSubnet::One(id) => Some(s(id.clone())),
+            crate::model::GwlbSubnet::Each => None,
+        },
+        tags: tags_with_name(&g.name_tag),
+    }
 }
 
 #[derive(Serialize)]
@@ -382,6 +408,7 @@ fn reference(x: &Ref) -> Expr {
         Attr::DnsEntries => format!("{res}.dns_entry"),
         Attr::NetworkInterfaceIds => format!("{res}.network_interface_ids"),
         Attr::PrefixListId => format!("{res}.prefix_list_id"),
+        Attr::IdsBySubnet => format!("{{ for subnet, e in {res} : subnet => e.id }}"),
         Attr::PrivateDnsVerificationName => dns_config("name"),
         Attr::PrivateDnsVerificationValue => dns_config("value"),
     })
@@ -502,6 +529,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             .map(|x| expose_view(model, x))
             .collect(),
         connects,
+        gwlb_endpoints: model.gwlb_endpoints.iter().map(gwlb_view).collect(),
         variables: model.inputs.iter().map(variable).collect(),
         outputs: model
             .outputs
@@ -705,7 +733,7 @@ fn write(model: &Model, engine: &Engine, view: &View, header: &str) -> Result<Ve
     if !model.endpoints.is_empty() {
         names.push("endpoints.tf");
     }
-    if !model.exposes.is_empty() || !model.connects.is_empty() {
+    if !model.exposes.is_empty() || !model.connects.is_empty() || !model.gwlb_endpoints.is_empty() {
         names.push("privatelink.tf");
     }
     names.push("outputs.tf");

@@ -12,15 +12,19 @@ impl ConnectTarget {
     /// The VPC Lattice kind of endpoint, if it is one.
     pub fn lattice_kind(&self) -> Option<LatticeKind> {
         match self {
-            ConnectTarget::Service(_) => None,
+            ConnectTarget::Service(_) | ConnectTarget::GatewayLoadBalancer(_) => None,
             ConnectTarget::Lattice(kind, _) => Some(*kind),
         }
     }
 }
 
 /// The keys that name a connect's target, in the order errors list them.
-pub(super) const TARGET_KEYS: &[&str] =
-    &["service_name", "resource_configuration", "service_network"];
+pub(super) const TARGET_KEYS: &[&str] = &[
+    "service_name",
+    "resource_configuration",
+    "service_network",
+    "gateway_load_balancer",
+];
 
 /// Reads the one target key of a connect table; none or several is E090 or
 /// E091 (pointing at the connect and at each key given).
@@ -39,7 +43,7 @@ pub(super) fn read_target(
             d.push(
                 Diagnostic::new(Code::E090, format!("`{field}` names no service to connect to"))
                     .at(key_span, "no target")
-                    .help("add one of `service_name = \"com.amazonaws.vpce....\"`, `resource_configuration = \"arn:aws:vpc-lattice:...\"` or `service_network = \"arn:aws:vpc-lattice:...\"`"),
+                    .help("add one of `service_name = \"com.amazonaws.vpce....\"`, `resource_configuration = \"arn:aws:vpc-lattice:...\"`, `service_network = \"arn:aws:vpc-lattice:...\"` or `gateway_load_balancer = \"com.amazonaws.vpce....\"`"),
             );
             None
         }
@@ -73,6 +77,10 @@ fn read_one(key: &str, n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<
     let kind = match key {
         "resource_configuration" => LatticeKind::Resource,
         "service_network" => LatticeKind::ServiceNetwork,
+        "gateway_load_balancer" => {
+            let s = read_service_ref(n, field, d)?;
+            return Some(Sp::new(ConnectTarget::GatewayLoadBalancer(s.value), s.span));
+        }
         _ => {
             let s = read_service_ref(n, field, d)?;
             return Some(Sp::new(ConnectTarget::Service(s.value), s.span));

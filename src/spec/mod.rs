@@ -452,6 +452,9 @@ pub enum ConnectTarget {
     /// `resource_configuration` or `service_network`: a VPC Lattice
     /// endpoint (`Resource`, `ServiceNetwork`).
     Lattice(LatticeKind, LatticeRef),
+    /// `gateway_load_balancer`: a GWLB endpoint service, one endpoint per
+    /// subnet and no security group.
+    GatewayLoadBalancer(ServiceRef),
 }
 
 /// A VPC Lattice ARN as written or a deploy-time input.
@@ -476,6 +479,10 @@ struct ConnectTargetSchema {
     /// (`arn:aws:vpc-lattice:<region>:<account>:servicenetwork/sn-...`)
     /// or `{ input = "..." }`: a service-network endpoint.
     service_network: Option<LatticeRefSchema>,
+    /// A Gateway Load Balancer endpoint service
+    /// (`com.amazonaws.vpce.<region>.vpce-svc-...`), `{ input = "..." }` or
+    /// `{ spec = "..", expose = ".." }`: one endpoint per subnet.
+    gateway_load_balancer: Option<ServiceRefSchema>,
 }
 
 #[derive(JsonSchema)]
