@@ -527,7 +527,7 @@ fn only_supported_azs(spec: &Spec) -> Option<&Sp<bool>> {
 
 /// Builds specs for the passes' unit tests through the real loader.
 #[cfg(test)]
-mod testing {
+pub(crate) mod testing {
     use super::*;
     use crate::source::FileId;
 
