@@ -360,6 +360,9 @@ fn expose_views(m: &Model, pairs: &Pairs) -> Vec<ExposeView> {
                         .join(", "),
                     if *deletion_protection { "on" } else { "off" }
                 ),
+                LoadBalancer::Existing(v) if x.gateway => {
+                    format!("existing Gateway Load Balancer {}", describe(v))
+                }
                 LoadBalancer::Existing(v) => format!("existing NLB {}", describe(v)),
             },
             allowed_principals: x.allowed_principals.iter().map(|p| p.to_string()).collect(),

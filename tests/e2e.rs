@@ -162,6 +162,14 @@ const NOT_EMULATED: &[(&str, &str)] = &[
         "tests/cases/lattice-",
         "moto 5.2's EC2 ignores a VPC endpoint's ResourceConfigurationArn and ServiceNetworkArn (and has no VPC Lattice resource configurations or service networks to reach)",
     ),
+    (
+        "tests/cases/gwlb-connect",
+        "moto 5.2 treats a GatewayLoadBalancer endpoint as a gateway endpoint (no subnet, no ENI): a deployment would not show the one subnet per endpoint (not tried on moto 5.2.5)",
+    ),
+    (
+        "tests/cases/gwlb-expose/",
+        "moto 5.2 looks an endpoint service's load balancers up by ARN, and the scenario's literal Gateway Load Balancer ARN exists nowhere (moto's elbv2 does create `gateway` load balancers)",
+    ),
 ];
 
 /// CloudFormation errors that make a scenario Terraform-only: a tag lookup
@@ -1248,7 +1256,9 @@ impl Root {
                         .map(|i| tf_ref(&format!("aws_security_group.{net}_{i}.id")))
                         .collect::<Vec<_>>()
                 ),
-                InputKind::LoadBalancerArn => tf_ref(&format!("aws_lb.{net}_{}.arn", input.name)),
+                InputKind::LoadBalancerArn | InputKind::GatewayLoadBalancerArn => {
+                    tf_ref(&format!("aws_lb.{net}_{}.arn", input.name))
+                }
                 InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => {
                     lattice_arn(input.kind)
                 }
@@ -2270,7 +2280,9 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 InputKind::SubnetIds => json!(net.subnet_ids.join(",")),
                 InputKind::RouteTableIds => json!(net.route_table_ids.join(",")),
                 InputKind::SecurityGroupIds => json!(net.security_group_ids.join(",")),
-                InputKind::LoadBalancerArn => json!(net.lb_arns[&input.name]),
+                InputKind::LoadBalancerArn | InputKind::GatewayLoadBalancerArn => {
+                    json!(net.lb_arns[&input.name])
+                }
                 InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => {
                     lattice_arn(input.kind)
                 }
@@ -2836,5 +2848,8 @@ fn literal_input(kind: InputKind) -> Json {
             "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/planned/0123456789abcdef",
         ),
         InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => lattice_arn(kind),
+        InputKind::GatewayLoadBalancerArn => s(
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/gwy/planned/0123456789abcdef",
+        ),
     }
 }

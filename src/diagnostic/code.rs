@@ -215,6 +215,12 @@ codes! {
     E095 Error
         r#"`ports` or `private_dns` on a `gateway_load_balancer` connect: a GWLB endpoint has no security group and no private DNS"#
         => r#"remove the key"#;
+    E096 Error
+        r#"`load_balancer.type = "gateway"` on a load balancer vpcegen would create: it creates Network Load Balancers only"#
+        => r#"give an existing Gateway Load Balancer (its ARN, or `{ input = "...", type = "gateway" }`), or remove `type`"#;
+    E097 Error
+        r#"`private_dns_name` on an expose in front of a Gateway Load Balancer: GWLB endpoint services have no private DNS"#
+        => r#"remove `private_dns_name`"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;

@@ -49,6 +49,7 @@ pub(super) fn lower_exposes(
             acceptance_required,
             private_dns_name: x.private_dns_name.as_ref().map(|p| p.value.clone()),
             notify: x.notify.as_ref().map(notification),
+            gateway: x.gateway.is_some(),
             spans: ExposeSpans {
                 key: Some(x.key_span),
                 principals: x.allowed_principals.iter().map(|p| p.span).collect(),
@@ -126,11 +127,15 @@ fn load_balancer(
         }
         Lb::Arn(a) => LoadBalancer::Existing(Value::Literal(a.value.clone())),
         Lb::Input(i) => {
+            let (kind, what) = match x.gateway {
+                Some(_) => (InputKind::GatewayLoadBalancerArn, "Gateway"),
+                None => (InputKind::LoadBalancerArn, "Network"),
+            };
             add_input(
                 inputs,
                 i.value.as_str(),
-                InputKind::LoadBalancerArn,
-                &format!("ARN of the Network Load Balancer behind {key}"),
+                kind,
+                &format!("ARN of the {what} Load Balancer behind {key}"),
                 Some(i.span),
             );
             LoadBalancer::Existing(Value::Input(i.value.to_string()))

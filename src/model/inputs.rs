@@ -78,6 +78,7 @@ fn kind_word(k: InputKind) -> &'static str {
         InputKind::LoadBalancerArn => "a load balancer ARN",
         InputKind::ResourceConfigurationArn => "a resource configuration ARN",
         InputKind::ServiceNetworkArn => "a service network ARN",
+        InputKind::GatewayLoadBalancerArn => "a Gateway Load Balancer ARN",
     }
 }
 

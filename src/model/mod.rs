@@ -304,6 +304,10 @@ pub struct Expose {
     /// Connection notifications to an SNS topic, when the spec asks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<Notification>,
+    /// In front of an existing Gateway Load Balancer: a GWLB endpoint
+    /// service (`gateway_load_balancer_arns`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub gateway: bool,
     #[serde(skip)]
     pub spans: ExposeSpans,
 }
@@ -367,6 +371,7 @@ pub enum InputKind {
     LoadBalancerArn,
     ResourceConfigurationArn,
     ServiceNetworkArn,
+    GatewayLoadBalancerArn,
 }
 
 #[derive(Debug, Serialize)]

@@ -192,7 +192,11 @@ fn expose_outputs(exposes: &[Expose], outputs: &mut Vec<Output>) {
         );
         push(
             "nlb_arn",
-            format!("ARN of the Network Load Balancer behind {}", x.key),
+            format!(
+                "ARN of the {} Load Balancer behind {}",
+                if x.gateway { "Gateway" } else { "Network" },
+                x.key
+            ),
             OutputValue::One(x.nlb_arn()),
         );
         if let LoadBalancer::Create { security_group, .. } = &x.load_balancer {

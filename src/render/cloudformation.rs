@@ -839,6 +839,7 @@ fn parameters(model: &Model) -> Vec<ParameterView<Cfn>> {
                 InputKind::SecurityGroupIds => ("List<AWS::EC2::SecurityGroup::Id>", None),
                 InputKind::ServiceName => ("String", Some(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")),
                 InputKind::LoadBalancerArn => ("String", Some(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/net/.+$")),
+                InputKind::GatewayLoadBalancerArn => ("String", Some(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/gwy/.+$")),
                 InputKind::ResourceConfigurationArn => ("String", Some(r"^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:resourceconfiguration/rcfg-[0-9a-z]+$")),
                 InputKind::ServiceNetworkArn => ("String", Some(r"^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:servicenetwork/sn-[0-9a-z]+$")),
             };
@@ -1012,7 +1013,11 @@ fn expose_resources(
             Cfn::Bool(x.acceptance_required),
         ),
         (
-            "NetworkLoadBalancerArns".into(),
+            if x.gateway {
+                "GatewayLoadBalancerArns".into()
+            } else {
+                "NetworkLoadBalancerArns".into()
+            },
             Cfn::List(vec![ref_or_value(&x.nlb_arn())?]),
         ),
     ];

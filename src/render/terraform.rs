@@ -129,6 +129,8 @@ struct ExposeView {
     skips: Vec<Expr>,
     create: Option<CreateLbView>,
     nlb_arn: Expr,
+    /// `gateway_load_balancer_arns` rather than `network_load_balancer_arns`.
+    gateway: bool,
     acceptance_required: Expr,
     allowed_principals: Expr,
     private_dns_name: Option<Expr>,
@@ -653,6 +655,7 @@ fn expose_view(model: &Model, x: &Expose) -> ExposeView {
         skips: skips(model, ResourceKind::EndpointService, i),
         create,
         nlb_arn: ref_or_value(&x.nlb_arn()),
+        gateway: x.gateway,
         acceptance_required: Expr::Bool(x.acceptance_required),
         allowed_principals: Expr::List(
             x.allowed_principals.iter().map(|p| s(p.as_str())).collect(),
@@ -705,6 +708,11 @@ fn variable(i: &Input) -> VariableView {
             "string",
             format!("can(regex(\":loadbalancer/net/\", {var}))"),
             "must be the ARN of a Network Load Balancer.",
+        ),
+        InputKind::GatewayLoadBalancerArn => (
+            "string",
+            format!("can(regex(\":loadbalancer/gwy/\", {var}))"),
+            "must be the ARN of a Gateway Load Balancer.",
         ),
         InputKind::ResourceConfigurationArn => (
             "string",

@@ -1199,9 +1199,9 @@ fn read_sections<T>(
 fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Option<Expose> {
     let mut r = read::table(n, field, d)?;
     let lb_field = format!("{field}.load_balancer");
-    let load_balancer = r
-        .require("load_balancer", "{ port = 443 }", d)
-        .and_then(|n| read_load_balancer(n, &lb_field, d));
+    let lb_node = r.require("load_balancer", "{ port = 443 }", d);
+    let load_balancer = lb_node.and_then(|n| read_load_balancer(n, &lb_field, d));
+    let gateway = lb_node.and_then(|n| super::gateway_lb::gateway_span(n, &lb_field, d));
     let principals_node = r.get("allowed_principals");
     let allowed_principals = principals_node
         .and_then(|n| {
@@ -1223,7 +1223,9 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
         .get("notify")
         .and_then(|n| read_notify(n, &format!("{field}.notify"), d));
     r.finish(d);
+    super::gateway_lb::refuse_private_dns(gateway, private_dns_name.as_ref(), field, d);
     Some(Expose {
+        gateway,
         key_span,
         load_balancer: load_balancer?,
         allowed_principals,
@@ -1272,7 +1274,7 @@ fn read_load_balancer(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<L
         Kind::Str(_) => LoadBalancer::Arn(checked(n, field, d, check_nlb_arn)?),
         Kind::Table(t) if t.get("input").is_some() => {
             existing_lb_settings(t, field, d);
-            LoadBalancer::Input(read_input(t, n, field, CREATED_LB_ONLY, d)?)
+            LoadBalancer::Input(read_input(t, n, field, EXISTING_LB_REPORTED, d)?)
         }
         Kind::Table(t) => {
             let mut r = TableReader::new(t, n.span, field);
@@ -1307,6 +1309,7 @@ fn read_load_balancer(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<L
                 .get("deletion_protection")
                 .and_then(|v| read::boolean(v, &format!("{field}.deletion_protection"), d));
             r.get("input");
+            r.get("type"); // `gateway_lb::gateway_span` reads it
             r.finish(d);
             LoadBalancer::Create(CreateLoadBalancer {
                 port: port?,
@@ -1356,6 +1359,10 @@ fn existing_lb_settings(t: &Table, field: &str, d: &mut Diagnostics) {
 
 /// Keys of a created load balancer that say how vpcegen makes it.
 const CREATED_LB_ONLY: &[&str] = &["ingress_cidrs", "deletion_protection"];
+
+/// Keys of `{ input = ... }` that have a diagnostic, or a reader, of their
+/// own (`type`: `gateway_lb.rs`).
+const EXISTING_LB_REPORTED: &[&str] = &["ingress_cidrs", "deletion_protection", "type"];
 
 /// `load_balancer.ingress_cidrs`: at least one CIDR (an empty list would
 /// admit nothing; leaving the key out admits the VPC's CIDR).
@@ -1488,7 +1495,9 @@ fn check_nlb_arn(s: &str) -> Result<(), String> {
         && parts[0] == "arn"
         && parts[2] == "elasticloadbalancing"
         && parts[4].len() == 12;
-    if shape && parts[5].starts_with("loadbalancer/net/") {
+    if shape
+        && (parts[5].starts_with("loadbalancer/net/") || parts[5].starts_with("loadbalancer/gwy/"))
+    {
         Ok(())
     } else if shape && parts[5].starts_with("loadbalancer/app/") {
         Err("this is an Application Load Balancer; an endpoint service needs a Network Load Balancer (put the ALB behind one with `target_type = \"alb\"`)".into())

@@ -6,6 +6,7 @@
 
 mod connect_target;
 pub mod folders;
+mod gateway_lb;
 mod load;
 mod read;
 mod types;
@@ -322,6 +323,10 @@ pub struct Expose {
     /// (the topic's policy must let `vpce.amazonaws.com` publish).
     #[schemars(with = "Option<NotifySchema>")]
     pub notify: Option<Notify>,
+    /// Where `load_balancer` says it is an existing Gateway Load Balancer
+    /// (a `loadbalancer/gwy/` ARN, or `type = "gateway"` with `input`).
+    #[schemars(skip)]
+    pub gateway: Option<Span>,
 }
 
 /// `notify = { sns_topic = "arn:aws:sns:...", events = ["Connect", ...] }`.
@@ -403,10 +408,32 @@ pub enum TargetType {
 enum LoadBalancerSchema {
     /// Create an internal Network Load Balancer.
     Create(CreateLoadBalancer),
-    /// ARN of an existing Network Load Balancer.
+    /// ARN of an existing Network Load Balancer (`loadbalancer/net/`) or
+    /// Gateway Load Balancer (`loadbalancer/gwy/`).
     Arn(String),
-    /// An existing NLB's ARN, supplied at deploy time.
-    Input(InputRef),
+    /// An existing load balancer's ARN, supplied at deploy time.
+    Input(ExistingLbSchema),
+}
+
+/// `{ input = "...", type = "gateway" }`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ExistingLbSchema {
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    input: String,
+    /// `network` (default) or `gateway`: a Gateway Load Balancer's
+    /// endpoint service.
+    #[serde(rename = "type")]
+    kind: Option<LbKindSchema>,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum LbKindSchema {
+    Network,
+    Gateway,
 }
 
 /// `[connect.<name>]`: an interface endpoint to someone else's endpoint service.
