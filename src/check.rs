@@ -83,6 +83,8 @@ struct ExposeFacts {
     created: Option<(u16, String)>,
     principals: Vec<Principal>,
     principals_span: Option<Span>,
+    /// In front of a Gateway Load Balancer: no interface endpoint reaches it.
+    gateway: bool,
 }
 
 impl Facts {
@@ -117,6 +119,7 @@ impl ExposeFacts {
             },
             principals: x.allowed_principals.clone(),
             principals_span: x.spans.principals_list.or(x.spans.key),
+            gateway: x.gateway,
         }
     }
 }
@@ -142,6 +145,10 @@ pub fn link(facts: &[Facts], built: usize, d: &mut Diagnostics) -> Links {
                 d.push(no_such_expose(provider, r));
                 continue;
             };
+            if x.gateway {
+                d.push(interface_to_gateway(provider, r));
+                continue;
+            }
             if let (true, Some((port, _))) = (r.default_ports, &x.created) {
                 links
                     .listener_ports
@@ -173,6 +180,21 @@ fn no_such_expose(p: &Facts, r: &Reference) -> Diagnostic {
                 .join(", ")
         )),
     }
+}
+
+/// E098: an interface connect (`service_name = { spec, expose }`) to an
+/// expose in front of a Gateway Load Balancer, which only GWLB endpoints
+/// reach.
+fn interface_to_gateway(p: &Facts, r: &Reference) -> Diagnostic {
+    Diagnostic::new(
+        Code::E098,
+        format!(
+            "`[expose.{}]` of `{}` is a Gateway Load Balancer endpoint service: an interface endpoint cannot reach it",
+            r.expose.value, p.shown
+        ),
+    )
+    .at(r.span, "an interface endpoint (`service_name`)")
+    .help("connect with `gateway_load_balancer = \"<the expose's service name>\"` (one endpoint per subnet), or point at an expose in front of a Network Load Balancer")
 }
 
 /// One consumer and the expose it connects to: may its account connect
@@ -277,6 +299,18 @@ mod tests {
 
         // Stable: the same specs get the same names again.
         assert_eq!(nlbs(&[a, b]), names[..2]);
+    }
+
+    #[test]
+    fn an_interface_connect_to_a_gateway_expose_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let provider = tmp.path().join("p.toml");
+        std::fs::write(&provider, "version = 1\nname = \"p\"\n\n[expose.fw]\nload_balancer = { input = \"fw_arn\", type = \"gateway\" }\nallowed_principals = [\"*\"]\nacceptance_required = true\n").unwrap();
+        let consumer = tmp.path().join("c.toml");
+        std::fs::write(&consumer, "version = 1\nname = \"c\"\n[vpc]\ncidr = \"10.0.0.0/16\"\n\n[connect.fw]\nservice_name = { spec = \"p.toml\", expose = \"fw\" }\n").unwrap();
+        let c = crate::compile(&[consumer, provider], Some(Target::Terraform), false);
+        let codes: Vec<Code> = c.diagnostics.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&Code::E098), "{codes:?}");
     }
 
     #[test]

@@ -221,6 +221,9 @@ codes! {
     E097 Error
         r#"`private_dns_name` on an expose in front of a Gateway Load Balancer: GWLB endpoint services have no private DNS"#
         => r#"remove `private_dns_name`"#;
+    E098 Error
+        r#"`service_name = { spec, expose }` naming an expose in front of a Gateway Load Balancer: only Gateway Load Balancer endpoints reach it"#
+        => r#"connect with `gateway_load_balancer = "<service name>"`, or name an expose in front of a Network Load Balancer"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;
