@@ -116,17 +116,11 @@ fn read_lattice_ref(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceMap;
 
     /// The codes loading a spec with `[connect.x]` holding `body` reports.
     fn codes(body: &str) -> Vec<Code> {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("spec.toml");
         let toml = format!("version = 1\nname = \"a\"\n[connect.x]\n{body}\n");
-        std::fs::write(&path, toml).expect("write spec");
-        let mut sources = SourceMap::default();
-        let mut d = Diagnostics::default();
-        super::super::load(&[path], &mut sources, &mut d);
+        let (_, d) = super::super::testing::load_text(&toml);
         d.iter().map(|x| x.code).collect()
     }
 

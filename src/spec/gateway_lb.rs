@@ -65,17 +65,11 @@ pub(super) fn refuse_private_dns(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceMap;
 
     /// Whether `[expose.x]` with `body` reads as a gateway, and the codes.
     fn read(body: &str) -> (Option<bool>, Vec<Code>) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("spec.toml");
         let toml = format!("version = 1\nname = \"a\"\n[expose.x]\n{body}\n");
-        std::fs::write(&path, toml).expect("write spec");
-        let mut sources = SourceMap::default();
-        let mut d = Diagnostics::default();
-        let loaded = super::super::load(&[path], &mut sources, &mut d);
+        let (loaded, d) = super::super::testing::load_text(&toml);
         let gateway = loaded
             .first()
             .and_then(|l| l.spec.expose.get("x"))

@@ -9,6 +9,8 @@ pub mod folders;
 mod gateway_lb;
 mod load;
 mod read;
+#[cfg(test)]
+mod testing;
 mod types;
 pub mod value;
 
