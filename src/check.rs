@@ -102,7 +102,9 @@ impl Facts {
             connects: m
                 .connects
                 .iter()
-                .filter_map(|c| Some((c.ident.clone(), c.reference.clone()?)))
+                .map(|c| (&c.ident, &c.reference))
+                .chain(m.gwlb_endpoints.iter().map(|g| (&g.ident, &g.reference)))
+                .filter_map(|(ident, r)| Some((ident.clone(), r.clone()?)))
                 .collect(),
             endpoints: m.endpoints.len() + m.connects.len(),
         }
@@ -145,8 +147,8 @@ pub fn link(facts: &[Facts], built: usize, d: &mut Diagnostics) -> Links {
                 d.push(no_such_expose(provider, r));
                 continue;
             };
-            if x.gateway {
-                d.push(interface_to_gateway(provider, r));
+            if x.gateway != r.gateway {
+                d.push(kind_mismatch(provider, r));
                 continue;
             }
             if let (true, Some((port, _))) = (r.default_ports, &x.created) {
@@ -184,17 +186,24 @@ fn no_such_expose(p: &Facts, r: &Reference) -> Diagnostic {
 
 /// E098: an interface connect (`service_name = { spec, expose }`) to an
 /// expose in front of a Gateway Load Balancer, which only GWLB endpoints
-/// reach.
-fn interface_to_gateway(p: &Facts, r: &Reference) -> Diagnostic {
-    Diagnostic::new(
-        Code::E098,
-        format!(
-            "`[expose.{}]` of `{}` is a Gateway Load Balancer endpoint service: an interface endpoint cannot reach it",
-            r.expose.value, p.shown
-        ),
-    )
-    .at(r.span, "an interface endpoint (`service_name`)")
-    .help("connect with `gateway_load_balancer = \"<the expose's service name>\"` (one endpoint per subnet), or point at an expose in front of a Network Load Balancer")
+/// reach; E094: a `gateway_load_balancer` connect to one in front of an NLB.
+fn kind_mismatch(p: &Facts, r: &Reference) -> Diagnostic {
+    let x = &r.expose.value;
+    if r.gateway {
+        Diagnostic::new(
+            Code::E094,
+            format!("`[expose.{x}]` of `{}` is in front of a Network Load Balancer: a Gateway Load Balancer endpoint cannot reach it", p.shown),
+        )
+        .at(r.span, "a Gateway Load Balancer endpoint (`gateway_load_balancer`)")
+        .help("connect with `service_name = { spec = \"...\", expose = \"...\" }` (an interface endpoint), or point at an expose in front of a Gateway Load Balancer")
+    } else {
+        Diagnostic::new(
+            Code::E098,
+            format!("`[expose.{x}]` of `{}` is a Gateway Load Balancer endpoint service: an interface endpoint cannot reach it", p.shown),
+        )
+        .at(r.span, "an interface endpoint (`service_name`)")
+        .help("connect with `gateway_load_balancer = { spec = \"...\", expose = \"...\" }` (one endpoint per subnet), or point at an expose in front of a Network Load Balancer")
+    }
 }
 
 /// One consumer and the expose it connects to: may its account connect

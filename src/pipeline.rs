@@ -388,8 +388,11 @@ fn load_references(
     let mut wanted = Vec::new();
     for s in specs {
         for c in s.spec.connect.values() {
-            let spec::ConnectTarget::Service(spec::ServiceRef::Spec { spec: path, .. }) =
-                &c.target.value
+            let (spec::ConnectTarget::Service(spec::ServiceRef::Spec { spec: path, .. })
+            | spec::ConnectTarget::GatewayLoadBalancer(spec::ServiceRef::Spec {
+                spec: path,
+                ..
+            })) = &c.target.value
             else {
                 continue;
             };

@@ -170,6 +170,10 @@ const NOT_EMULATED: &[(&str, &str)] = &[
         "tests/cases/gwlb-expose/",
         "moto 5.2 looks an endpoint service's load balancers up by ARN, and the scenario's literal Gateway Load Balancer ARN exists nowhere (moto's elbv2 does create `gateway` load balancers)",
     ),
+    (
+        "tests/cases/gwlb-two-specs/",
+        "the suite creates Network Load Balancers for load balancer inputs, not the Gateway Load Balancer this provider needs, and moto 5.2 treats a GatewayLoadBalancer endpoint as a gateway endpoint",
+    ),
 ];
 
 /// CloudFormation errors that make a scenario Terraform-only: a tag lookup

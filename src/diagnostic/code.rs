@@ -210,8 +210,8 @@ codes! {
         r#"a `gateway_load_balancer` connect in a CloudFormation build whose `vpc.subnets` is not a literal list: a GWLB endpoint sits in one subnet, and CloudFormation cannot make one per subnet of a list it only gets at deploy time"#
         => r#"list the subnet IDs in `vpc.subnets`, or build for Terraform (one endpoint per subnet with `for_each`)"#;
     E094 Error
-        r#"`gateway_load_balancer = { spec, expose }`: a connect to another spec's Gateway Load Balancer expose is not supported yet"#
-        => r#"give the endpoint service's name (the provider's `<expose>_service_name` output) or `{ input = "..." }`"#;
+        r#"`gateway_load_balancer = { spec, expose }` naming an expose in front of a Network Load Balancer: only interface endpoints reach it"#
+        => r#"connect with `service_name = { spec, expose }`, or name an expose in front of a Gateway Load Balancer"#;
     E095 Error
         r#"`ports` or `private_dns` on a `gateway_load_balancer` connect: a GWLB endpoint has no security group and no private DNS"#
         => r#"remove the key"#;

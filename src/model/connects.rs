@@ -69,7 +69,7 @@ pub(super) fn lower_connects(
 
 /// The service a connect reaches: a literal name, an input, or another
 /// spec's expose (an input named after it, checked by [`crate::check`]).
-fn service(
+pub(super) fn service(
     key: &str,
     c: &crate::spec::Connect,
     sources: &SourceMap,
@@ -135,6 +135,7 @@ fn service(
                 span,
                 default_ports: c.ports.is_empty(),
                 az_ids_span: c.az_ids_span,
+                gateway: matches!(c.target.value, ConnectTarget::GatewayLoadBalancer(_)),
             });
             ServiceName::Input(input)
         }

@@ -4,7 +4,7 @@
 //! endpoint per subnet of the VPC.
 
 use super::*;
-use crate::spec::{ConnectTarget, ServiceRef};
+use crate::spec::ConnectTarget;
 
 /// One Gateway Load Balancer endpoint (or, with subnets given at deploy
 /// time, one per subnet through the target's loop).
@@ -20,6 +20,10 @@ pub struct GwlbEndpoint {
     /// The connect's target, for a target that cannot write the loop.
     #[serde(skip)]
     pub span: Span,
+    /// `{ spec, expose }`: checked by [`crate::check`] (on the first
+    /// endpoint of the connect only).
+    #[serde(skip)]
+    pub reference: Option<Reference>,
 }
 
 /// Where a GWLB endpoint sits.
@@ -37,19 +41,18 @@ pub enum GwlbSubnet {
 /// spec order, and the inputs they read.
 pub(super) fn lower_gwlb_connects(
     spec: &Spec,
+    sources: &SourceMap,
     subnets: Option<&Value>,
     d: &mut Diagnostics,
 ) -> (Vec<GwlbEndpoint>, Vec<Input>) {
     let mut out = Vec::new();
     let mut inputs = Vec::new();
     for (key, c) in &spec.connect {
-        let ConnectTarget::GatewayLoadBalancer(service) = &c.target.value else {
+        if !matches!(c.target.value, ConnectTarget::GatewayLoadBalancer(_)) {
             continue;
-        };
+        }
         refuse_interface_keys(key, c, d);
-        let Some(service_name) = service_name(key, service, c.target.span, &mut inputs, d) else {
-            continue;
-        };
+        let (service_name, mut reference) = super::connects::service(key, c, sources, &mut inputs);
         let base = format!("connect_{}", ident_of(key));
         let tag = format!("{}-{key}", spec.name.value);
         match subnets {
@@ -61,6 +64,7 @@ pub(super) fn lower_gwlb_connects(
                     service_name: service_name.clone(),
                     subnet: GwlbSubnet::One(id.clone()),
                     span: c.target.span,
+                    reference: reference.take(),
                 }))
             }
             _ => out.push(GwlbEndpoint {
@@ -70,45 +74,11 @@ pub(super) fn lower_gwlb_connects(
                 service_name,
                 subnet: GwlbSubnet::Each,
                 span: c.target.span,
+                reference,
             }),
         }
     }
     (out, inputs)
-}
-
-/// The endpoint service: a literal name or an input; another spec's
-/// expose is E094 (not supported yet).
-fn service_name(
-    key: &str,
-    service: &ServiceRef,
-    span: Span,
-    inputs: &mut Vec<Input>,
-    d: &mut Diagnostics,
-) -> Option<ServiceName> {
-    match service {
-        ServiceRef::Literal(s) => Some(ServiceName::Literal(s.value.clone())),
-        ServiceRef::Input(i) => {
-            add_input(
-                inputs,
-                i.value.as_str(),
-                InputKind::ServiceName,
-                &format!("Gateway Load Balancer endpoint service name that {key} connects to"),
-                Some(i.span),
-            );
-            Some(ServiceName::Input(i.value.to_string()))
-        }
-        ServiceRef::Spec { .. } => {
-            d.push(
-                Diagnostic::new(
-                    Code::E094,
-                    format!("`connect.{key}.gateway_load_balancer` names another spec's expose"),
-                )
-                .at(span, "not supported yet")
-                .help("give the endpoint service's name (the provider's `<expose>_service_name` output), or `{ input = \"...\" }`"),
-            );
-            None
-        }
-    }
 }
 
 /// E095: keys of an interface endpoint a GWLB endpoint has no use for.
@@ -212,13 +182,23 @@ gateway_load_balancer = "com.amazonaws.vpce.eu-west-1.vpce-svc-0fedcba9876543210
     }
 
     #[test]
-    fn ports_private_dns_and_spec_references_are_refused() {
+    fn ports_and_private_dns_are_refused_and_spec_references_kept() {
         let spec = format!("{SPEC}ports = [443]\nprivate_dns = true\n");
         assert_eq!(codes(&lowered(&spec, &[]).1), [Code::E095, Code::E095]);
         let reference = SPEC.replace(
             r#""com.amazonaws.vpce.eu-west-1.vpce-svc-0fedcba9876543210""#,
             r#"{ spec = "p.toml", expose = "x" }"#,
         );
-        assert_eq!(codes(&lowered(&reference, &[]).1), [Code::E094]);
+        let m = lowered(&reference, &[]).0.expect("a model");
+        let r = m.gwlb_endpoints[0]
+            .reference
+            .as_ref()
+            .expect("checked by the link");
+        assert!(r.gateway);
+        assert!(m.gwlb_endpoints[1].reference.is_none(), "once per connect");
+        assert_eq!(
+            m.gwlb_endpoints[0].service_name,
+            ServiceName::Input("x_service_name".into())
+        );
     }
 }

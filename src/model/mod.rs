@@ -288,6 +288,9 @@ pub struct Reference {
     /// Ports were not given: the provider's listener port decides.
     pub default_ports: bool,
     pub az_ids_span: Option<Span>,
+    /// A `gateway_load_balancer` connect: it needs an expose in front of a
+    /// Gateway Load Balancer (and the others one in front of an NLB).
+    pub gateway: bool,
 }
 
 /// A service behind a Network Load Balancer, offered through a VPC
@@ -452,7 +455,8 @@ pub fn lower(
         d,
     );
     inputs.extend(connect_inputs);
-    let (gwlb_endpoints, gwlb_inputs) = gwlb::lower_gwlb_connects(spec, net.subnets.as_ref(), d);
+    let (gwlb_endpoints, gwlb_inputs) =
+        gwlb::lower_gwlb_connects(spec, sources, net.subnets.as_ref(), d);
     inputs.extend(gwlb_inputs);
     lints::interface_quota(
         spec,
