@@ -464,6 +464,11 @@ impl<'a> Pairs<'a> {
 
 fn connect_checks(m: &Model, c: &Endpoint, pairs: &Pairs) -> Vec<String> {
     let Some(r) = &c.reference else {
+        if c.lattice.is_some() {
+            return vec![
+                "VPC Lattice ARN given directly: no provider spec to check against".into(),
+            ];
+        }
         return vec!["service name given directly: no provider spec to check against".into()];
     };
     let Some((p, exposes)) = pairs.specs.get(&check::identity(&r.path)) else {

@@ -205,5 +205,9 @@ service_name = "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"
             text.contains("prices of Gateway Load Balancer endpoints: AWS PrivateLink pricing")
         );
         assert!(text.contains("prices of VPC Lattice endpoints: resource:"));
+        assert!(
+            text.contains("check: VPC Lattice ARN given directly"),
+            "{text}"
+        );
     }
 }
