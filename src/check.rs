@@ -101,6 +101,8 @@ struct ExposeFacts {
     /// `regions`, the home Region included; where they were written.
     regions: Vec<String>,
     regions_span: Option<Span>,
+    /// In front of a Gateway Load Balancer: no interface endpoint reaches it.
+    gateway: bool,
 }
 
 impl Facts {
@@ -119,7 +121,9 @@ impl Facts {
             connects: m
                 .connects
                 .iter()
-                .filter_map(|c| Some((c.ident.clone(), c.reference.clone()?)))
+                .map(|c| (&c.ident, &c.reference))
+                .chain(m.gwlb_endpoints.iter().map(|g| (&g.ident, &g.reference)))
+                .filter_map(|(ident, r)| Some((ident.clone(), r.clone()?)))
                 .collect(),
             endpoints: m.endpoints.len() + m.connects.len(),
         }
@@ -138,6 +142,7 @@ impl ExposeFacts {
             principals_span: x.spans.principals_list.or(x.spans.key),
             regions: x.supported_regions.clone(),
             regions_span: x.spans.regions.or(x.spans.key),
+            gateway: x.gateway,
         }
     }
 }
@@ -163,6 +168,10 @@ pub fn link(facts: &[Facts], built: usize, d: &mut Diagnostics) -> Links {
                 d.push(no_such_expose(provider, r));
                 continue;
             };
+            if x.gateway != r.gateway {
+                d.push(kind_mismatch(provider, r));
+                continue;
+            }
             if let (true, Some((port, _))) = (r.default_ports, &x.created) {
                 links
                     .listener_ports
@@ -198,6 +207,28 @@ fn no_such_expose(p: &Facts, r: &Reference) -> Diagnostic {
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
+    }
+}
+
+/// E098: an interface connect (`service_name = { spec, expose }`) to an
+/// expose in front of a Gateway Load Balancer, which only GWLB endpoints
+/// reach; E094: a `gateway_load_balancer` connect to one in front of an NLB.
+fn kind_mismatch(p: &Facts, r: &Reference) -> Diagnostic {
+    let x = &r.expose.value;
+    if r.gateway {
+        Diagnostic::new(
+            Code::E094,
+            format!("`[expose.{x}]` of `{}` is in front of a Network Load Balancer: a Gateway Load Balancer endpoint cannot reach it", p.shown),
+        )
+        .at(r.span, "a Gateway Load Balancer endpoint (`gateway_load_balancer`)")
+        .help("connect with `service_name = { spec = \"...\", expose = \"...\" }` (an interface endpoint), or point at an expose in front of a Gateway Load Balancer")
+    } else {
+        Diagnostic::new(
+            Code::E098,
+            format!("`[expose.{x}]` of `{}` is a Gateway Load Balancer endpoint service: an interface endpoint cannot reach it", p.shown),
+        )
+        .at(r.span, "an interface endpoint (`service_name`)")
+        .help("connect with `gateway_load_balancer = { spec = \"...\", expose = \"...\" }` (one endpoint per subnet), or point at an expose in front of a Network Load Balancer")
     }
 }
 
@@ -310,6 +341,18 @@ mod tests {
 
         // Stable: the same specs get the same names again.
         assert_eq!(nlbs(&[a, b]), names[..2]);
+    }
+
+    #[test]
+    fn an_interface_connect_to_a_gateway_expose_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let provider = tmp.path().join("p.toml");
+        std::fs::write(&provider, "version = 1\nname = \"p\"\n\n[expose.fw]\nload_balancer = { input = \"fw_arn\", type = \"gateway\" }\nallowed_principals = [\"*\"]\nacceptance_required = true\n").unwrap();
+        let consumer = tmp.path().join("c.toml");
+        std::fs::write(&consumer, "version = 1\nname = \"c\"\n[vpc]\ncidr = \"10.0.0.0/16\"\n\n[connect.fw]\nservice_name = { spec = \"p.toml\", expose = \"fw\" }\n").unwrap();
+        let c = crate::compile(&[consumer, provider], Some(Target::Terraform), false);
+        let codes: Vec<Code> = c.diagnostics.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&Code::E098), "{codes:?}");
     }
 
     #[test]

@@ -13,6 +13,8 @@ use std::fmt::Write;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+mod kinds;
+
 const PRICING_TOML: &str = include_str!("../data/pricing.toml");
 
 #[derive(Debug, Deserialize, Serialize, Clone)]
@@ -23,6 +25,9 @@ pub struct Pricing {
     pub interface_endpoint: InterfacePrices,
     pub gateway_endpoint: FlatPrices,
     pub nat_gateway: FlatPrices,
+    pub gwlb_endpoint: FlatPrices,
+    pub resource_endpoint: FlatPrices,
+    pub service_network_endpoint: kinds::Unpriced,
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone)]
@@ -111,8 +116,10 @@ pub struct Origin {
 #[derive(Debug, Serialize)]
 pub struct EndpointView {
     pub name: String,
+    /// `gateway`, `interface`, `resource`, `service_network` or
+    /// `gateway_load_balancer`.
     #[serde(rename = "type")]
-    pub kind: EndpointType,
+    pub kind: &'static str,
     pub service_name: String,
     /// The service's Region, for a cross-Region endpoint.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -157,6 +164,12 @@ pub struct ExposeView {
 #[derive(Debug, Serialize)]
 pub struct CostView {
     pub interface_endpoints: usize,
+    /// Gateway Load Balancer endpoints (one per subnet).
+    #[serde(skip_serializing_if = "kinds::is_zero")]
+    pub gwlb_endpoints: usize,
+    /// VPC Lattice resource and service-network endpoints.
+    #[serde(skip_serializing_if = "kinds::is_zero")]
+    pub lattice_endpoints: usize,
     pub gateway_endpoints: usize,
     pub endpoints_monthly: f64,
     pub data_gb: Option<f64>,
@@ -233,11 +246,12 @@ fn spec_view(m: &Model, pairs: &Pairs, gb_per_month: Option<f64>, p: &Pricing) -
     let per_endpoint = az_count as f64 * p.hours_per_month * p.interface_endpoint.per_az_hour;
     let view = |e: &Endpoint, checks| endpoint_view(m, e, checks, az_count, per_endpoint, p);
     let endpoints: Vec<EndpointView> = m.endpoints.iter().map(|e| view(e, Vec::new())).collect();
-    let connects: Vec<EndpointView> = m
+    let mut connects: Vec<EndpointView> = m
         .connects
         .iter()
         .map(|c| view(c, connect_checks(m, c, pairs)))
         .collect();
+    connects.extend(kinds::gwlb_views(m, az_count, p));
     SpecView {
         name: m.name.clone(),
         source: m.spans.shown.clone(),
@@ -279,9 +293,9 @@ fn endpoint_view(
     } else {
         m.az_ids.join(", ")
     };
-    EndpointView {
+    let mut view = EndpointView {
         name: e.key.to_string(),
-        kind: e.kind,
+        kind: kinds::kind_name(e),
         service_name: service_name(&e.service_name),
         service_region: e.service_region.clone(),
         private_dns: e.private_dns,
@@ -317,7 +331,11 @@ fn endpoint_view(
         } else {
             "free (gateway endpoint)".into()
         },
+    };
+    if let Some(kind) = e.lattice {
+        (view.monthly, view.cost) = kinds::lattice_cost(kind, p);
     }
+    view
 }
 
 /// The bundles that brought services in, from the catalog.
@@ -363,6 +381,9 @@ fn expose_views(m: &Model, pairs: &Pairs) -> Vec<ExposeView> {
                         .join(", "),
                     if *deletion_protection { "on" } else { "off" }
                 ),
+                LoadBalancer::Existing(v) if x.gateway => {
+                    format!("existing Gateway Load Balancer {}", describe(v))
+                }
                 LoadBalancer::Existing(v) => format!("existing NLB {}", describe(v)),
             },
             allowed_principals: x.allowed_principals.iter().map(|p| p.to_string()).collect(),
@@ -392,12 +413,17 @@ fn cost_view(
         .iter()
         .filter(|e| e.kind == EndpointType::Interface)
         .count();
-    let interface_count = interfaces + m.connects.len();
-    let endpoints_monthly = interface_count as f64 * per_endpoint;
+    let lattice = m.connects.iter().filter(|c| c.lattice.is_some()).count();
+    let interface_count = interfaces + m.connects.len() - lattice;
+    let gwlb = kinds::gwlb_count(m, az_count);
+    let endpoints_monthly = interface_count as f64 * per_endpoint
+        + gwlb as f64 * p.hours_per_month * p.gwlb_endpoint.per_hour;
     let data_monthly = gb_per_month.map_or(0.0, |gb| p.interface_data(gb));
     let nat_hours_monthly = az_count as f64 * p.hours_per_month * p.nat_gateway.per_hour;
     let nat_data_monthly = gb_per_month.map_or(0.0, |gb| gb * p.nat_gateway.per_gb);
     CostView {
+        gwlb_endpoints: gwlb,
+        lattice_endpoints: lattice,
         interface_endpoints: interface_count,
         gateway_endpoints: m.endpoints.len() - interfaces,
         endpoints_monthly: cents(endpoints_monthly),
@@ -465,6 +491,11 @@ impl<'a> Pairs<'a> {
 
 fn connect_checks(m: &Model, c: &Endpoint, pairs: &Pairs) -> Vec<String> {
     let Some(r) = &c.reference else {
+        if c.lattice.is_some() {
+            return vec![
+                "VPC Lattice ARN given directly: no provider spec to check against".into(),
+            ];
+        }
         return vec!["service name given directly: no provider spec to check against".into()];
     };
     let Some((p, exposes)) = pairs.specs.get(&check::identity(&r.path)) else {
@@ -584,6 +615,7 @@ pub fn render_text(e: &Explanation) -> String {
         p.nat_gateway.source,
         p.nat_gateway.date
     );
+    kinds::write_prices(&mut out, e);
     out
 }
 
@@ -736,10 +768,11 @@ fn write_cost(out: &mut String, s: &SpecView, p: &Pricing) {
     let c = &s.cost;
     let _ = writeln!(
         out,
-        "    endpoints: {} a month ({} interface, {} gateway)",
+        "    endpoints: {} a month ({} interface, {} gateway{})",
         money(c.endpoints_monthly),
         c.interface_endpoints,
-        c.gateway_endpoints
+        c.gateway_endpoints,
+        kinds::more_counts(c)
     );
     match c.data_gb {
         Some(gb) => {
@@ -759,6 +792,7 @@ fn write_cost(out: &mut String, s: &SpecView, p: &Pricing) {
             );
         }
     }
+    kinds::write_data_notes(out, c, p);
     let _ = write!(
         out,
         "    the same through NAT gateways: {} × {} h × ${} = {}",
@@ -783,10 +817,7 @@ fn write_cost(out: &mut String, s: &SpecView, p: &Pricing) {
 }
 
 fn write_endpoint(out: &mut String, ep: &EndpointView) {
-    let kind = match ep.kind {
-        EndpointType::Gateway => "gateway",
-        EndpointType::Interface => "interface",
-    };
+    let kind = ep.kind.replace('_', " ");
     let _ = writeln!(out, "    {} ({kind}): {}", ep.name, ep.service_name);
     let mut facts = vec![ep.lands_in.clone()];
     if let Some(region) = &ep.service_region {

@@ -388,7 +388,12 @@ fn load_references(
     let mut wanted = Vec::new();
     for s in specs {
         for c in s.spec.connect.values() {
-            let spec::ServiceRef::Spec { spec: path, .. } = &c.service_name.value else {
+            let (spec::ConnectTarget::Service(spec::ServiceRef::Spec { spec: path, .. })
+            | spec::ConnectTarget::GatewayLoadBalancer(spec::ServiceRef::Spec {
+                spec: path,
+                ..
+            })) = &c.target.value
+            else {
                 continue;
             };
             // Joined as written: the OS resolves `..` (through links, too).

@@ -170,12 +170,29 @@ const NOT_EMULATED: &[(&str, &str)] = &[
         "tests/cases/ipv6-only/",
         "moto 5.2.5's EC2 reads no IpAddressType or DnsOptions.DnsRecordIpType (checked in its source): a deployment would not show them",
     ),
+    (
+        "tests/cases/lattice-",
+        "moto 5.2's EC2 ignores a VPC endpoint's ResourceConfigurationArn and ServiceNetworkArn (and has no VPC Lattice resource configurations or service networks to reach)",
+    ),
+    (
+        "tests/cases/gwlb-connect",
+        "moto 5.2 treats a GatewayLoadBalancer endpoint as a gateway endpoint (no subnet, no ENI): a deployment would not show the one subnet per endpoint (not tried on moto 5.2.5)",
+    ),
+    (
+        "tests/cases/gwlb-expose/",
+        "moto 5.2 looks an endpoint service's load balancers up by ARN, and the scenario's literal Gateway Load Balancer ARN exists nowhere (moto's elbv2 does create `gateway` load balancers)",
+    ),
+    (
+        "tests/cases/gwlb-two-specs/",
+        "the suite creates Network Load Balancers for load balancer inputs, not the Gateway Load Balancer this provider needs, and moto 5.2 treats a GatewayLoadBalancer endpoint as a gateway endpoint",
+    ),
 ];
 
 /// CloudFormation errors that make a scenario Terraform-only: a tag lookup
 /// (E040), a plan-time lookup of the AZs a service serves (E074), fixed
-/// endpoint addresses (E076).
-const TERRAFORM_ONLY: &[&str] = &["E040", "E074", "E076"];
+/// endpoint addresses (E076), a GWLB endpoint per subnet given at deploy
+/// time (E093).
+const TERRAFORM_ONLY: &[&str] = &["E040", "E074", "E076", "E093"];
 
 const DEFAULT_REGION: &str = "us-east-1";
 /// The moto account the CloudFormation side (its networks and stacks) lives
@@ -1257,7 +1274,12 @@ impl Root {
                         .map(|i| tf_ref(&format!("aws_security_group.{net}_{i}.id")))
                         .collect::<Vec<_>>()
                 ),
-                InputKind::LoadBalancerArn => tf_ref(&format!("aws_lb.{net}_{}.arn", input.name)),
+                InputKind::LoadBalancerArn | InputKind::GatewayLoadBalancerArn => {
+                    tf_ref(&format!("aws_lb.{net}_{}.arn", input.name))
+                }
+                InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => {
+                    lattice_arn(input.kind)
+                }
                 // A reference: the provider's output, read by the test
                 // after the provider's wave and passed with `-var`.
                 InputKind::ServiceName if s.refs.iter().any(|r| r.input == input.name) => tf_ref(
@@ -2277,7 +2299,12 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 InputKind::SubnetIds => json!(net.subnet_ids.join(",")),
                 InputKind::RouteTableIds => json!(net.route_table_ids.join(",")),
                 InputKind::SecurityGroupIds => json!(net.security_group_ids.join(",")),
-                InputKind::LoadBalancerArn => json!(net.lb_arns[&input.name]),
+                InputKind::LoadBalancerArn | InputKind::GatewayLoadBalancerArn => {
+                    json!(net.lb_arns[&input.name])
+                }
+                InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => {
+                    lattice_arn(input.kind)
+                }
                 InputKind::ServiceName => match s.refs.iter().find(|r| r.input == input.name) {
                     // The provider's stack output when it has a stack, else
                     // its Terraform module's output.
@@ -2903,6 +2930,16 @@ fn regions_planned(case: &str, model: &vpcegen::model::Model, planned: &[&Json])
 /// and only security group rules read it.
 const E2E_IPV6_CIDR: &str = "2600:1f18:abcd:1200::/56";
 
+/// A VPC Lattice ARN of the kind an input asks for (those scenarios are
+/// planned, never deployed: `NOT_EMULATED`).
+fn lattice_arn(kind: InputKind) -> Json {
+    let arn = match kind {
+        InputKind::ServiceNetworkArn => "servicenetwork/sn-0123456789abcdef0",
+        _ => "resourceconfiguration/rcfg-0123456789abcdef0",
+    };
+    Json::String(format!("arn:aws:vpc-lattice:us-east-1:111122223333:{arn}"))
+}
+
 /// A literal value of each input kind, for a plan that makes no AWS call.
 fn literal_input(kind: InputKind) -> Json {
     let s = |v: &str| Json::String(v.into());
@@ -2916,6 +2953,10 @@ fn literal_input(kind: InputKind) -> Json {
         InputKind::ServiceName => s("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"),
         InputKind::LoadBalancerArn => s(
             "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/planned/0123456789abcdef",
+        ),
+        InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => lattice_arn(kind),
+        InputKind::GatewayLoadBalancerArn => s(
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/gwy/planned/0123456789abcdef",
         ),
     }
 }

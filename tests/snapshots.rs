@@ -155,7 +155,7 @@ fn terraform_files(model: &vpcegen::model::Model) -> Vec<&'static str> {
     if !model.endpoints.is_empty() {
         names.push("endpoints.tf");
     }
-    if !model.exposes.is_empty() || !model.connects.is_empty() {
+    if !model.exposes.is_empty() || !model.connects.is_empty() || !model.gwlb_endpoints.is_empty() {
         names.push("privatelink.tf");
     }
     names.push("outputs.tf");
@@ -251,11 +251,12 @@ fn valid_cases() {
             } else {
                 // Only the target's own checks may fail a spec Terraform
                 // accepts: tag lookups (E040), the AZs a service serves (E074),
-                // fixed addresses (E076).
+                // fixed addresses (E076), a GWLB endpoint per subnet given at
+                // deploy time (E093).
                 for d in cfn.diagnostics.iter() {
                     if d.severity == vpcegen::diagnostic::Severity::Error {
                         assert!(
-                            ["E040", "E074", "E076"].contains(&d.code.as_str()),
+                            ["E040", "E074", "E076", "E093"].contains(&d.code.as_str()),
                             "{name}: unexpected CloudFormation error {}",
                             d.code
                         );

@@ -218,6 +218,36 @@ codes! {
     E089 Error
         r#"`expose.<name>.regions` in a spec without `region`: the service's own Region must be known"#
         => r#"set the spec's `region`"#;
+    E090 Error
+        r#"a `[connect.*]` with none of `service_name`, `resource_configuration`, `service_network`, `gateway_load_balancer`: it reaches nothing"#
+        => r#"give the one key that names what the endpoint reaches"#;
+    E091 Error
+        r#"a `[connect.*]` with more than one of `service_name`, `resource_configuration`, `service_network`, `gateway_load_balancer`: an endpoint reaches one target"#
+        => r#"keep one key, and add a `[connect.*]` section for each other target"#;
+    E092 Error
+        r#"`private_dns` on a `resource_configuration` or `service_network` connect: vpcegen leaves a VPC Lattice endpoint's private DNS to AWS's default"#
+        => r#"remove `private_dns`"#;
+    E093 Error
+        r#"a `gateway_load_balancer` connect in a CloudFormation build whose `vpc.subnets` is not a literal list: a GWLB endpoint sits in one subnet, and CloudFormation cannot make one per subnet of a list it only gets at deploy time"#
+        => r#"list the subnet IDs in `vpc.subnets`, or build for Terraform (one endpoint per subnet with `for_each`)"#;
+    E094 Error
+        r#"`gateway_load_balancer = { spec, expose }` naming an expose in front of a Network Load Balancer: only interface endpoints reach it"#
+        => r#"connect with `service_name = { spec, expose }`, or name an expose in front of a Gateway Load Balancer"#;
+    E095 Error
+        r#"`ports` or `private_dns` on a `gateway_load_balancer` connect: a GWLB endpoint has no security group and no private DNS"#
+        => r#"remove the key"#;
+    E096 Error
+        r#"`load_balancer.type = "gateway"` on a load balancer vpcegen would create: it creates Network Load Balancers only"#
+        => r#"give an existing Gateway Load Balancer (its ARN, or `{ input = "...", type = "gateway" }`), or remove `type`"#;
+    E097 Error
+        r#"`private_dns_name` on an expose in front of a Gateway Load Balancer: GWLB endpoint services have no private DNS"#
+        => r#"remove `private_dns_name`"#;
+    E098 Error
+        r#"`service_name = { spec, expose }` naming an expose in front of a Gateway Load Balancer: only Gateway Load Balancer endpoints reach it"#
+        => r#"connect with `gateway_load_balancer = "<service name>"`, or name an expose in front of a Network Load Balancer"#;
+    E099 Error
+        r#"`connect.<name>.region` on a `resource_configuration`, `service_network` or `gateway_load_balancer` connect: only `service_name` connects reach another Region"#
+        => r#"remove `region`"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;

@@ -16,6 +16,12 @@ pub(super) fn lower_connects(
     let mut inputs = Vec::new();
     let mut out = Vec::new();
     for (key, c) in &spec.connect {
+        if matches!(
+            c.target.value,
+            crate::spec::ConnectTarget::GatewayLoadBalancer(_)
+        ) {
+            continue; // `gwlb.rs`
+        }
         let ident = format!("connect_{}", ident_of(key));
         let (service_name, reference) = service(key, c, sources, &mut inputs);
         // Literal and input services: the AZs the user says the service is in.
@@ -44,7 +50,7 @@ pub(super) fn lower_connects(
             name_tag: format!("{name}-{key}"),
             kind: EndpointType::Interface,
             service_name,
-            private_dns: Some(c.private_dns.as_ref().is_some_and(|p| p.value)),
+            private_dns: private_dns(key, c, d),
             ip_address_type: IpAddressType::Ipv4,
             dns_options_all_resolvers: false,
             own_security_group: Some(connect_group(name, key, &ident, &ports, &cidr)),
@@ -62,6 +68,7 @@ pub(super) fn lower_connects(
             policy_source: None,
             reasons: vec![Reason::Connect { key: key.clone() }],
             reference,
+            lattice: c.target.value.lattice_kind(),
             ident,
         });
     }
@@ -70,15 +77,39 @@ pub(super) fn lower_connects(
 
 /// The service a connect reaches: a literal name, an input, or another
 /// spec's expose (an input named after it, checked by [`crate::check`]).
-fn service(
+pub(super) fn service(
     key: &str,
     c: &crate::spec::Connect,
     sources: &SourceMap,
     inputs: &mut Vec<Input>,
 ) -> (ServiceName, Option<Reference>) {
-    use crate::spec::ServiceRef;
+    use crate::spec::{ConnectTarget, LatticeKind, LatticeRef, ServiceRef};
     let mut reference = None;
-    let service_name = match &c.service_name.value {
+    let span = c.target.span;
+    let service = match &c.target.value {
+        ConnectTarget::Service(s) | ConnectTarget::GatewayLoadBalancer(s) => s,
+        ConnectTarget::Lattice(_, LatticeRef::Literal(arn)) => {
+            return (ServiceName::Literal(arn.value.to_string()), None);
+        }
+        ConnectTarget::Lattice(kind, LatticeRef::Input(i)) => {
+            let input_kind = match kind {
+                LatticeKind::Resource => InputKind::ResourceConfigurationArn,
+                LatticeKind::ServiceNetwork => InputKind::ServiceNetworkArn,
+            };
+            add_input(
+                inputs,
+                i.value.as_str(),
+                input_kind,
+                &format!(
+                    "ARN of the VPC Lattice {} that {key} connects to",
+                    kind.what()
+                ),
+                Some(i.span),
+            );
+            return (ServiceName::Input(i.value.to_string()), None);
+        }
+    };
+    let service_name = match service {
         ServiceRef::Literal(s) => ServiceName::Literal(s.value.clone()),
         ServiceRef::Input(i) => {
             add_input(
@@ -102,25 +133,47 @@ fn service(
                     ident_of(&expose.value),
                     path.value
                 ),
-                Some(c.service_name.span),
+                Some(span),
             );
             let dir = sources.get(path.span.file).dir();
             reference = Some(Reference {
                 path: crate::source::resolve(dir, &path.value),
                 spec: path.clone(),
                 expose: expose.clone(),
-                span: c.service_name.span,
+                span,
                 default_ports: c.ports.is_empty(),
                 az_ids_span: c.az_ids_span,
                 region: c
                     .region
                     .as_ref()
                     .map(|r| Sp::new(r.value.to_string(), r.span)),
+                gateway: matches!(c.target.value, ConnectTarget::GatewayLoadBalancer(_)),
             });
             ServiceName::Input(input)
         }
     };
     (service_name, reference)
+}
+
+/// Private DNS of a connect: off unless asked; unset on a VPC Lattice
+/// endpoint, whose private DNS (a resource configuration's custom domain)
+/// vpcegen does not model yet, so asking for it is E092.
+fn private_dns(key: &str, c: &crate::spec::Connect, d: &mut Diagnostics) -> Option<bool> {
+    let asked = c.private_dns.as_ref();
+    let Some(kind) = c.target.value.lattice_kind() else {
+        return Some(asked.is_some_and(|p| p.value));
+    };
+    if let Some(p) = asked {
+        d.push(
+            Diagnostic::new(
+                Code::E092,
+                format!("`connect.{key}.private_dns` on a `{}` endpoint", kind.key()),
+            )
+            .at(p.span, "not modelled for VPC Lattice endpoints")
+            .help("remove `private_dns`: vpcegen leaves private DNS of resource and service-network endpoints to AWS's default"),
+        );
+    }
+    None
 }
 
 /// The security group of one connect: its ports from the VPC CIDR.
@@ -228,6 +281,43 @@ ports = [8443, 443]
         let cidr = Value::Literal("10.1.0.0/16".into());
         assert_eq!(rules, [(443, &cidr), (8443, &cidr)]);
         assert!(m.inputs.iter().all(|i| i.kind != InputKind::ServiceName));
+    }
+
+    #[test]
+    fn a_lattice_connect_is_its_kind_of_endpoint_without_private_dns() {
+        let m = model(
+            r#"version = 1
+name = "app"
+[connect.db]
+resource_configuration = "arn:aws:vpc-lattice:eu-west-1:111122223333:resourceconfiguration/rcfg-0123456789abcdef0"
+ports = [5432]
+[connect.mesh]
+service_network = { input = "mesh_arn" }
+"#,
+        );
+        let db = &m.connects[0];
+        assert_eq!(db.lattice, Some(crate::spec::LatticeKind::Resource));
+        assert_eq!(db.private_dns, None);
+        assert_eq!(db.ports, [5432]);
+        let mesh = &m.connects[1];
+        assert_eq!(mesh.lattice, Some(crate::spec::LatticeKind::ServiceNetwork));
+        assert_eq!(mesh.service_name, ServiceName::Input("mesh_arn".into()));
+        let kinds: Vec<InputKind> = m.inputs.iter().map(|i| i.kind).collect();
+        assert!(kinds.contains(&InputKind::ServiceNetworkArn));
+    }
+
+    #[test]
+    fn private_dns_on_a_lattice_connect_is_refused() {
+        let (_, d) = super::super::testing::lowered(
+            r#"version = 1
+name = "app"
+[connect.db]
+resource_configuration = "arn:aws:vpc-lattice:eu-west-1:111122223333:resourceconfiguration/rcfg-0123456789abcdef0"
+private_dns = false
+"#,
+            &[],
+        );
+        assert_eq!(codes(&d), [Code::E092]);
     }
 
     #[test]

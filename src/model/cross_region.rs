@@ -135,14 +135,33 @@ pub(super) fn connect_region(
     d: &mut Diagnostics,
 ) -> Option<String> {
     let field = format!("connect.{key}");
+    if let (Some(r), Some(kind)) = (&c.region, region_refused(c)) {
+        d.push(
+            Diagnostic::new(Code::E099, format!("`{field}.region` on a {kind} connect"))
+                .at(r.span, "only `service_name` connects reach another Region")
+                .help("remove `region`: this endpoint reaches a target in the VPC's own Region"),
+        );
+        return None;
+    }
     let own = c
         .region
         .as_ref()
         .and_then(|r| other_region(spec, &field, r, d));
     let region = own.or(linked)?;
-    let span = c.region.as_ref().map_or(c.service_name.span, |r| r.span);
+    let span = c.region.as_ref().map_or(c.target.span, |r| r.span);
     warn_azs(spec, &field, span, d);
     Some(region)
+}
+
+/// The kind of connect target that cannot be in another Region: VPC
+/// Lattice targets and Gateway Load Balancer endpoint services.
+fn region_refused(c: &crate::spec::Connect) -> Option<&'static str> {
+    use crate::spec::ConnectTarget;
+    match &c.target.value {
+        ConnectTarget::Service(_) => None,
+        ConnectTarget::GatewayLoadBalancer(_) => Some("`gateway_load_balancer`"),
+        ConnectTarget::Lattice(..) => Some("VPC Lattice"),
+    }
 }
 
 /// E085, naming the service and the ones that are offered across Regions.

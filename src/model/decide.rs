@@ -98,6 +98,16 @@ impl EndpointType {
     }
 }
 
+impl crate::spec::LatticeKind {
+    /// `vpc_endpoint_type` / `VpcEndpointType` of such an endpoint.
+    pub fn aws_name(self) -> &'static str {
+        match self {
+            crate::spec::LatticeKind::Resource => "Resource",
+            crate::spec::LatticeKind::ServiceNetwork => "ServiceNetwork",
+        }
+    }
+}
+
 impl Expose {
     /// Whether the endpoint service's address types are written: anything
     /// but IPv4 alone, AWS's default.

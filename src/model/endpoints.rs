@@ -78,6 +78,7 @@ pub(super) fn lower_endpoints(
             reasons: reasons.clone(),
             own_security_group: None,
             reference: None,
+            lattice: None,
         });
     }
     (endpoints, dns_off)

@@ -51,6 +51,7 @@ pub(super) fn lower_exposes(
             notify: x.notify.as_ref().map(notification),
             ip_address_types: ip_types::families(x),
             supported_regions: cross_region::supported_regions(spec, key, x, d),
+            gateway: x.gateway.is_some(),
             spans: ExposeSpans {
                 key: Some(x.key_span),
                 principals: x.allowed_principals.iter().map(|p| p.span).collect(),
@@ -130,11 +131,15 @@ fn load_balancer(
         }
         Lb::Arn(a) => LoadBalancer::Existing(Value::Literal(a.value.clone())),
         Lb::Input(i) => {
+            let (kind, what) = match x.gateway {
+                Some(_) => (InputKind::GatewayLoadBalancerArn, "Gateway"),
+                None => (InputKind::LoadBalancerArn, "Network"),
+            };
             add_input(
                 inputs,
                 i.value.as_str(),
-                InputKind::LoadBalancerArn,
-                &format!("ARN of the Network Load Balancer behind {key}"),
+                kind,
+                &format!("ARN of the {what} Load Balancer behind {key}"),
                 Some(i.span),
             );
             LoadBalancer::Existing(Value::Input(i.value.to_string()))

@@ -77,6 +77,9 @@ fn kind_word(k: InputKind) -> &'static str {
         InputKind::SecurityGroupIds => "security group IDs",
         InputKind::ServiceName => "an endpoint service name",
         InputKind::LoadBalancerArn => "a load balancer ARN",
+        InputKind::ResourceConfigurationArn => "a resource configuration ARN",
+        InputKind::ServiceNetworkArn => "a service network ARN",
+        InputKind::GatewayLoadBalancerArn => "a Gateway Load Balancer ARN",
     }
 }
 

@@ -85,19 +85,22 @@ fn allows_everything(doc: &serde_json::Value) -> bool {
     })
 }
 
-/// W205: more interface endpoints (reach and connect) than the default
-/// per-VPC quota.
+/// W205: more interface and Gateway Load Balancer endpoints (reach and
+/// connect; they share one quota) than the default per-VPC quota. VPC
+/// Lattice endpoints have quotas of their own.
 pub(super) fn interface_quota(
     spec: &Spec,
     endpoints: &[Endpoint],
     connects: &[Endpoint],
+    gwlb_endpoints: usize,
     d: &mut Diagnostics,
 ) {
     let interface_count = endpoints
         .iter()
         .filter(|e| e.kind == EndpointType::Interface)
         .count()
-        + connects.len();
+        + connects.iter().filter(|c| c.lattice.is_none()).count()
+        + gwlb_endpoints;
     if interface_count > INTERFACE_ENDPOINT_QUOTA {
         d.push(
             Diagnostic::new(

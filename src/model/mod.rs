@@ -29,6 +29,7 @@ mod decide;
 mod endpoints;
 mod exposes;
 mod fixed_ips;
+mod gwlb;
 mod inputs;
 mod ip_types;
 mod lints;
@@ -48,6 +49,7 @@ pub use connects::{az_check, connect_group};
 pub use decide::{HealthCheck, ReachGroups, SHARED_GROUP};
 pub use endpoints::ident_of;
 pub use exposes::{built_nlb_name, nlb_name, short_hash};
+pub use gwlb::{GwlbEndpoint, GwlbSubnet};
 pub use naming::{Naming, SnakeCase};
 pub use policies::org_policy;
 pub use reasons::{Reason, connect_label};
@@ -97,6 +99,10 @@ pub struct Model {
     /// security group.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub connects: Vec<Endpoint>,
+    /// Gateway Load Balancer endpoints (`gateway_load_balancer` connects),
+    /// one per subnet, without security groups.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gwlb_endpoints: Vec<GwlbEndpoint>,
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
     /// The scanner checks each created resource skips, with the reason
@@ -127,6 +133,7 @@ impl Model {
     pub fn uses_vpc(&self) -> bool {
         !self.endpoints.is_empty()
             || !self.connects.is_empty()
+            || !self.gwlb_endpoints.is_empty()
             || self
                 .exposes
                 .iter()
@@ -233,6 +240,10 @@ pub struct Endpoint {
     /// A connect to another spec's expose, checked by [`crate::check`].
     #[serde(skip)]
     pub reference: Option<Reference>,
+    /// A VPC Lattice endpoint (`resource_configuration`, `service_network`):
+    /// `service_name` then holds the ARN it reaches (or the input giving it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lattice: Option<crate::spec::LatticeKind>,
 }
 
 /// Which endpoint this is: a service the spec reaches, by catalog name
@@ -294,6 +305,9 @@ pub struct Reference {
     pub az_ids_span: Option<Span>,
     /// The connect's own `region`, checked against the provider spec's.
     pub region: Option<Sp<String>>,
+    /// A `gateway_load_balancer` connect: it needs an expose in front of a
+    /// Gateway Load Balancer (and the others one in front of an NLB).
+    pub gateway: bool,
 }
 
 /// A service behind a Network Load Balancer, offered through a VPC
@@ -317,6 +331,10 @@ pub struct Expose {
     /// consumers may connect (AWS lists the home Region too).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub supported_regions: Vec<String>,
+    /// In front of an existing Gateway Load Balancer: a GWLB endpoint
+    /// service (`gateway_load_balancer_arns`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub gateway: bool,
     #[serde(skip)]
     pub spans: ExposeSpans,
 }
@@ -383,6 +401,9 @@ pub enum InputKind {
     SecurityGroupIds,
     ServiceName,
     LoadBalancerArn,
+    ResourceConfigurationArn,
+    ServiceNetworkArn,
+    GatewayLoadBalancerArn,
 }
 
 #[derive(Debug, Serialize)]
@@ -445,7 +466,7 @@ pub fn lower(
     inputs.extend(sg_inputs);
 
     // Connects' groups and created NLBs' groups read it too.
-    if (!spec.connect.is_empty() || exposes::creates_nlb(spec)) && cidr.is_none() {
+    if (gwlb::has_grouped_connect(spec) || exposes::creates_nlb(spec)) && cidr.is_none() {
         let mut c = network::vpc_cidr(spec, d);
         inputs.extend(c.input.take());
         cidr = Some(c);
@@ -472,9 +493,19 @@ pub fn lower(
             ip_types::admit_ipv6_everywhere(groups, &mut exposes, &mut connects, &v4, &v6);
         }
     }
-    lints::interface_quota(spec, &endpoints, &connects, d);
+    let (gwlb_endpoints, gwlb_inputs) =
+        gwlb::lower_gwlb_connects(spec, sources, net.subnets.as_ref(), d);
+    inputs.extend(gwlb_inputs);
+    lints::interface_quota(
+        spec,
+        &endpoints,
+        &connects,
+        gwlb::quota_count(&gwlb_endpoints),
+        d,
+    );
 
-    let outputs = outputs::outputs(&endpoints, security_groups.as_ref(), &exposes, &connects);
+    let mut outputs = outputs::outputs(&endpoints, security_groups.as_ref(), &exposes, &connects);
+    outputs::gwlb_outputs(&gwlb_endpoints, &mut outputs);
     let scanner_skips = scanner::skips(&exposes);
     let vpc_cidr = cidr.as_ref().map(|c| c.value.clone());
     let mut inputs = dedupe_inputs(inputs, vpc_cidr == Some(Value::VpcCidr), naming, d);
@@ -519,6 +550,7 @@ pub fn lower(
         endpoints,
         exposes,
         connects,
+        gwlb_endpoints,
         inputs,
         outputs,
         scanner_skips,

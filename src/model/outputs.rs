@@ -95,6 +95,47 @@ fn endpoint_details(e: &Endpoint, what: &str) -> Vec<Output> {
     out
 }
 
+/// Each Gateway Load Balancer endpoint's ID (the target of the routes
+/// that send traffic to the appliances), or for a loop the IDs by subnet.
+pub(super) fn gwlb_outputs(gwlb: &[super::GwlbEndpoint], outputs: &mut Vec<Output>) {
+    for g in gwlb {
+        let (name, description, attr) = match &g.subnet {
+            super::GwlbSubnet::One(subnet) => (
+                format!("{}_endpoint_id", g.ident),
+                format!(
+                    "ID of the Gateway Load Balancer endpoint connecting to {} in {subnet}: the target of routes to the appliances",
+                    g.key
+                ),
+                Attr::Id,
+            ),
+            super::GwlbSubnet::Each => (
+                format!("{}_endpoint_ids", g.ident),
+                format!(
+                    "IDs of the Gateway Load Balancer endpoints connecting to {}, by subnet: the targets of routes to the appliances",
+                    g.key
+                ),
+                Attr::IdsBySubnet,
+            ),
+        };
+        outputs.push(Output {
+            detail: false,
+            name,
+            description,
+            value: one(Ref::endpoint(&g.ident, attr)),
+        });
+    }
+}
+
+/// What kind of endpoint a connect is, in words (`interface`, or a VPC
+/// Lattice `resource` or `service network` endpoint).
+fn connect_word(c: &Endpoint) -> &'static str {
+    match c.lattice {
+        None => "interface",
+        Some(crate::spec::LatticeKind::Resource) => "resource",
+        Some(crate::spec::LatticeKind::ServiceNetwork) => "service network",
+    }
+}
+
 /// One output, `endpoints`: every endpoint (connects as
 /// `connect.<name>`) by service, with the fields of its own outputs.
 fn endpoint_map(endpoints: &[Endpoint], connects: &[Endpoint]) -> Option<Output> {
@@ -151,7 +192,11 @@ fn expose_outputs(exposes: &[Expose], outputs: &mut Vec<Output>) {
         );
         push(
             "nlb_arn",
-            format!("ARN of the Network Load Balancer behind {}", x.key),
+            format!(
+                "ARN of the {} Load Balancer behind {}",
+                if x.gateway { "Gateway" } else { "Network" },
+                x.key
+            ),
             OutputValue::One(x.nlb_arn()),
         );
         if let LoadBalancer::Create { security_group, .. } = &x.load_balancer {
@@ -206,7 +251,7 @@ fn connect_outputs(connects: &[Endpoint], outputs: &mut Vec<Output>) {
         outputs.push(Output {
             detail: false,
             name: format!("{}_endpoint_id", c.ident),
-            description: format!("ID of the interface endpoint connecting to {key}"),
+            description: format!("ID of the {} endpoint connecting to {key}", connect_word(c)),
             value: one(Ref::endpoint(&c.ident, Attr::Id)),
         });
         outputs.push(Output {

@@ -41,6 +41,9 @@ pub enum Attr {
     NetworkInterfaceIds,
     /// A gateway endpoint's prefix list (for security group egress rules).
     PrefixListId,
+    /// The IDs of a looped Gateway Load Balancer endpoint, by subnet
+    /// (Terraform `for_each`; CloudFormation refuses such a loop, E093).
+    IdsBySubnet,
     /// A load balancer's DNS name.
     DnsName,
     /// An endpoint service's name, for consumers' endpoints.

@@ -8,7 +8,7 @@ use crate::model::{
     ReachGroups, Ref, RefOrValue, ResourceId, ResourceKind, SHARED_GROUP, SecurityGroups,
     ServiceName, Value,
 };
-use crate::spec::{EndpointType, TargetType};
+use crate::spec::{EndpointType, LatticeKind, TargetType};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -234,7 +234,28 @@ fn check(model: &Model, d: &mut Diagnostics) {
     }
     check_only_supported_azs(model, d);
     check_fixed_ips(model, d);
+    check_gwlb_loops(model, d);
     check_output_count(model, d);
+}
+
+/// E093: a GWLB endpoint per subnet of a list given at deploy time needs a
+/// loop, which a template has not (without a transform).
+fn check_gwlb_loops(model: &Model, d: &mut Diagnostics) {
+    let looped = model
+        .gwlb_endpoints
+        .iter()
+        .filter(|g| g.subnet == crate::model::GwlbSubnet::Each);
+    for g in looped {
+        let mut diag = Diagnostic::new(
+            Code::E093,
+            format!("`connect.{}` needs one Gateway Load Balancer endpoint per subnet, and CloudFormation cannot loop over `vpc.subnets` given at deploy time", g.key),
+        )
+        .at(g.span, "a GWLB endpoint sits in exactly one subnet");
+        if let Some(span) = model.spans.subnets {
+            diag = diag.also(span, "not a literal list of subnet IDs");
+        }
+        d.push(diag.help("list the subnet IDs in `vpc.subnets` for CloudFormation, or build with `--target terraform` (one endpoint per subnet with `for_each`)"));
+    }
 }
 
 /// `reach.only_supported_azs` needs a plan-time lookup of the AZs each
@@ -395,6 +416,7 @@ fn resource_ids(model: &Model) -> Vec<String> {
         }
         ids.push(endpoint_id(&c.ident));
     }
+    ids.extend(model.gwlb_endpoints.iter().map(|g| endpoint_id(&g.ident)));
     // Not a resource, but a logical ID in the template all the same: an
     // input is never named like the Region rule either.
     if model.region.is_some() {
@@ -474,6 +496,13 @@ fn reference(x: &Ref) -> Result<Cfn, String> {
             Cfn::Join(",".into(), Box::new(list_attribute(x)))
         }
         // Not readable in CloudFormation: `outputs` leaves such outputs out.
+        (_, Attr::IdsBySubnet) => {
+            return Err(format!(
+                "internal error: the looped endpoint `{}` reached the CloudFormation backend, whose check refuses it ({})",
+                x.id.name,
+                Code::E093
+            ));
+        }
         (_, Attr::PrefixListId) => {
             return Err(format!(
                 "internal error: endpoint `{}`'s prefix list ID reached the CloudFormation backend, which cannot read it",
@@ -505,7 +534,7 @@ fn list_attribute(x: &Ref) -> Cfn {
 /// What CloudFormation cannot read: a gateway endpoint's prefix list ID
 /// (`AWS::EC2::VPCEndpoint` has no such attribute).
 fn unreadable(x: &Ref) -> bool {
-    x.attr == Attr::PrefixListId
+    matches!(x.attr, Attr::PrefixListId | Attr::IdsBySubnet)
 }
 
 /// Whether the template has this output: not if it reads what
@@ -593,6 +622,45 @@ fn no_egress() -> Cfn {
     ])
 }
 
+/// A Gateway Load Balancer endpoint in its one subnet; a loop over subnets
+/// given at deploy time is refused by `check` (E093).
+fn gwlb_endpoint(
+    model: &Model,
+    g: &crate::model::GwlbEndpoint,
+    vpc_id: &Cfn,
+) -> Result<ResourceView<Cfn>, String> {
+    let crate::model::GwlbSubnet::One(subnet) = &g.subnet else {
+        return Err(format!(
+            "internal error: the looped endpoint `{}` reached the CloudFormation backend, whose check refuses it ({})",
+            g.ident,
+            Code::E093
+        ));
+    };
+    let service = match &g.service_name {
+        ServiceName::Input(i) => Cfn::Ref(pascal(i)),
+        ServiceName::Literal(n) | ServiceName::Regional(n) => Cfn::Str(n.clone().into()),
+    };
+    let props = vec![
+        ("VpcId".into(), vpc_id.clone()),
+        ("ServiceName".into(), service),
+        (
+            "VpcEndpointType".into(),
+            Cfn::Str("GatewayLoadBalancer".into()),
+        ),
+        (
+            "SubnetIds".into(),
+            Cfn::List(vec![Cfn::Str(subnet.clone().into())]),
+        ),
+        ("Tags".into(), tags(model, &g.name_tag)),
+    ];
+    Ok(ResourceView {
+        metadata: None,
+        logical_id: endpoint_id(&g.ident),
+        kind: "AWS::EC2::VPCEndpoint".into(),
+        properties: Cfn::Map(props),
+    })
+}
+
 fn endpoint(
     model: &Model,
     e: &crate::model::Endpoint,
@@ -600,16 +668,19 @@ fn endpoint(
     groups: Option<Cfn>,
     policies: &mut super::Policies<Cfn>,
 ) -> Result<ResourceView<Cfn>, String> {
+    let target = match &e.service_name {
+        ServiceName::Literal(n) => Cfn::Str(n.clone().into()),
+        ServiceName::Input(i) => Cfn::Ref(pascal(i)),
+        ServiceName::Regional(p) => Cfn::Sub(p.replace("{region}", "${AWS::Region}")),
+    };
+    let target_key = match e.lattice {
+        None => "ServiceName",
+        Some(LatticeKind::Resource) => "ResourceConfigurationArn",
+        Some(LatticeKind::ServiceNetwork) => "ServiceNetworkArn",
+    };
     let mut props: Vec<(Cow<'static, str>, Cfn)> = vec![
         ("VpcId".into(), vpc_id.clone()),
-        (
-            "ServiceName".into(),
-            match &e.service_name {
-                ServiceName::Literal(n) => Cfn::Str(n.clone().into()),
-                ServiceName::Input(i) => Cfn::Ref(pascal(i)),
-                ServiceName::Regional(p) => Cfn::Sub(p.replace("{region}", "${AWS::Region}")),
-            },
-        ),
+        (target_key.into(), target),
     ];
     match e.kind {
         EndpointType::Gateway => {
@@ -625,7 +696,8 @@ fn endpoint(
             ));
         }
         EndpointType::Interface => {
-            props.push(("VpcEndpointType".into(), Cfn::Str(e.kind.aws_name().into())));
+            let kind = e.lattice.map_or(e.kind.aws_name(), |k| k.aws_name());
+            props.push(("VpcEndpointType".into(), Cfn::Str(kind.into())));
             if let Some(region) = &e.service_region {
                 props.push(("ServiceRegion".into(), Cfn::Str(region.clone().into())));
             }
@@ -642,10 +714,12 @@ fn endpoint(
                 "SecurityGroupIds".into(),
                 groups.expect("interface endpoints have security groups"),
             ));
-            props.push((
-                "PrivateDnsEnabled".into(),
-                Cfn::Bool(e.private_dns == Some(true)),
-            ));
+            if e.lattice.is_none() {
+                props.push((
+                    "PrivateDnsEnabled".into(),
+                    Cfn::Bool(e.private_dns == Some(true)),
+                ));
+            }
             if !e.ip_address_type.is_default() {
                 let t = Cfn::Str(e.ip_address_type.as_str().into());
                 props.push(("IpAddressType".into(), t));
@@ -800,6 +874,9 @@ fn parameters(model: &Model) -> Vec<ParameterView<Cfn>> {
                 InputKind::SecurityGroupIds => ("List<AWS::EC2::SecurityGroup::Id>", None),
                 InputKind::ServiceName => ("String", Some(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")),
                 InputKind::LoadBalancerArn => ("String", Some(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/net/.+$")),
+                InputKind::GatewayLoadBalancerArn => ("String", Some(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/gwy/.+$")),
+                InputKind::ResourceConfigurationArn => ("String", Some(r"^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:resourceconfiguration/rcfg-[0-9a-z]+$")),
+                InputKind::ServiceNetworkArn => ("String", Some(r"^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:servicenetwork/sn-[0-9a-z]+$")),
             };
             parameter(pascal(&i.name), kind, &i.description, pattern)
         })
@@ -851,6 +928,9 @@ fn resources(model: &Model) -> Result<Vec<ResourceView<Cfn>>, String> {
         resources.push(security_group(model, g, &vpc_id)?);
         let groups = group_ids(g)?;
         resources.push(endpoint(model, c, &vpc_id, Some(groups), &mut policies)?);
+    }
+    for g in &model.gwlb_endpoints {
+        resources.push(gwlb_endpoint(model, g, &vpc_id)?);
     }
     for r in &mut resources {
         r.metadata = skips(model, &r.logical_id);
@@ -972,7 +1052,11 @@ fn expose_resources(
             Cfn::Bool(x.acceptance_required),
         ),
         (
-            "NetworkLoadBalancerArns".into(),
+            if x.gateway {
+                "GatewayLoadBalancerArns".into()
+            } else {
+                "NetworkLoadBalancerArns".into()
+            },
             Cfn::List(vec![ref_or_value(&x.nlb_arn())?]),
         ),
     ];

@@ -7,7 +7,7 @@ use crate::model::{
     Attr, CreatedSecurityGroup, Endpoint, Expose, Input, InputKind, LoadBalancer, Model,
     OutputValue, ReachGroups, Ref, RefOrValue, ResourceId, ResourceKind, ServiceName, Skip, Value,
 };
-use crate::spec::{AwsProvider, EndpointType};
+use crate::spec::{AwsProvider, EndpointType, LatticeKind};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -27,6 +27,7 @@ struct View {
     endpoints: Vec<EndpointView>,
     exposes: Vec<ExposeView>,
     connects: Vec<ConnectView>,
+    gwlb_endpoints: Vec<GwlbView>,
     variables: Vec<VariableView>,
     outputs: Vec<OutputView>,
 }
@@ -82,6 +83,9 @@ struct RuleView {
 struct EndpointView {
     ident: String,
     service_name: Expr,
+    /// A VPC Lattice endpoint's ARN, under its own argument.
+    resource_configuration_arn: Option<Expr>,
+    service_network_arn: Option<Expr>,
     kind: Expr,
     interface: bool,
     /// `local.subnet_ids`, or with `reach.only_supported_azs` those of
@@ -106,7 +110,10 @@ struct EndpointView {
 /// The provider pin: the major's, raised to 5.85 on provider 5 where an
 /// endpoint has fixed addresses (`subnet_configuration` came in 5.85).
 fn provider_constraint(model: &Model) -> String {
-    let fixed = model.endpoints.iter().any(|e| !e.fixed_ips.is_empty());
+    // `resource_configuration_arn` and `service_network_arn` came before
+    // 5.85 too (5.79), so the same pin covers them.
+    let fixed = model.endpoints.iter().any(|e| !e.fixed_ips.is_empty())
+        || model.connects.iter().any(|c| c.lattice.is_some());
     match model.aws_provider {
         AwsProvider::V5 if fixed => ">= 5.85, < 6.0".into(),
         major => major.version_constraint(),
@@ -126,6 +133,8 @@ struct ExposeView {
     skips: Vec<Expr>,
     create: Option<CreateLbView>,
     nlb_arn: Expr,
+    /// `gateway_load_balancer_arns` rather than `network_load_balancer_arns`.
+    gateway: bool,
     acceptance_required: Expr,
     allowed_principals: Expr,
     private_dns_name: Option<Expr>,
@@ -175,6 +184,31 @@ struct CreateLbView {
 struct ConnectView {
     security_group: SecurityGroupView,
     endpoint: EndpointView,
+}
+
+/// A Gateway Load Balancer endpoint: in its one literal subnet, or with
+/// `for_each` over the module's subnets (`subnet` is then `None`).
+#[derive(Serialize)]
+struct GwlbView {
+    ident: String,
+    service_name: Expr,
+    subnet: Option<Expr>,
+    tags: Expr,
+}
+
+fn gwlb_view(g: &crate::model::GwlbEndpoint) -> GwlbView {
+    GwlbView {
+        ident: g.ident.clone(),
+        service_name: match &g.service_name {
+            ServiceName::Input(i) => r(format!("var.{i}")),
+            ServiceName::Literal(n) | ServiceName::Regional(n) => s(n.clone()),
+        },
+        subnet: match &g.subnet {
+            crate::model::GwlbSubnet::One(id) => Some(s(id.clone())),
+            crate::model::GwlbSubnet::Each => None,
+        },
+        tags: tags_with_name(&g.name_tag),
+    }
 }
 
 #[derive(Serialize)]
@@ -316,10 +350,13 @@ fn endpoint(
             ])
         }
     };
+    let lattice = |k: LatticeKind| (e.lattice == Some(k)).then(|| service_name.clone());
     EndpointView {
         ident: e.ident.clone(),
+        resource_configuration_arn: lattice(LatticeKind::Resource),
+        service_network_arn: lattice(LatticeKind::ServiceNetwork),
+        kind: s(e.lattice.map_or(e.kind.aws_name(), |k| k.aws_name())),
         service_name,
-        kind: s(e.kind.aws_name()),
         interface: e.kind == EndpointType::Interface,
         subnet_ids: r("local.subnet_ids"),
         lookup_azs: false,
@@ -385,6 +422,7 @@ fn reference(x: &Ref) -> Expr {
         Attr::DnsEntries => format!("{res}.dns_entry"),
         Attr::NetworkInterfaceIds => format!("{res}.network_interface_ids"),
         Attr::PrefixListId => format!("{res}.prefix_list_id"),
+        Attr::IdsBySubnet => format!("{{ for subnet, e in {res} : subnet => e.id }}"),
         Attr::PrivateDnsVerificationName => dns_config("name"),
         Attr::PrivateDnsVerificationValue => dns_config("value"),
     })
@@ -506,6 +544,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             .map(|x| expose_view(model, x))
             .collect(),
         connects,
+        gwlb_endpoints: model.gwlb_endpoints.iter().map(gwlb_view).collect(),
         variables: model.inputs.iter().map(variable).collect(),
         outputs: model
             .outputs
@@ -631,6 +670,7 @@ fn expose_view(model: &Model, x: &Expose) -> ExposeView {
         skips: skips(model, ResourceKind::EndpointService, i),
         create,
         nlb_arn: ref_or_value(&x.nlb_arn()),
+        gateway: x.gateway,
         acceptance_required: Expr::Bool(x.acceptance_required),
         allowed_principals: Expr::List(
             x.allowed_principals.iter().map(|p| s(p.as_str())).collect(),
@@ -694,6 +734,21 @@ fn variable(i: &Input) -> VariableView {
             format!("can(regex(\":loadbalancer/net/\", {var}))"),
             "must be the ARN of a Network Load Balancer.",
         ),
+        InputKind::GatewayLoadBalancerArn => (
+            "string",
+            format!("can(regex(\":loadbalancer/gwy/\", {var}))"),
+            "must be the ARN of a Gateway Load Balancer.",
+        ),
+        InputKind::ResourceConfigurationArn => (
+            "string",
+            format!("can(regex(\":resourceconfiguration/rcfg-\", {var}))"),
+            "must be the ARN of a VPC Lattice resource configuration.",
+        ),
+        InputKind::ServiceNetworkArn => (
+            "string",
+            format!("can(regex(\":servicenetwork/sn-\", {var}))"),
+            "must be the ARN of a VPC Lattice service network.",
+        ),
     };
     VariableView {
         name: i.name.clone(),
@@ -711,7 +766,7 @@ fn write(model: &Model, engine: &Engine, view: &View, header: &str) -> Result<Ve
     if !model.endpoints.is_empty() {
         names.push("endpoints.tf");
     }
-    if !model.exposes.is_empty() || !model.connects.is_empty() {
+    if !model.exposes.is_empty() || !model.connects.is_empty() || !model.gwlb_endpoints.is_empty() {
         names.push("privatelink.tf");
     }
     names.push("outputs.tf");

@@ -638,7 +638,7 @@ fn read_aws_provider(n: &Node, d: &mut Diagnostics) -> Option<Sp<AwsProvider>> {
 }
 
 /// A string read into a value by `parse`; E010 with its hint if it fails.
-fn parsed<T>(
+pub(super) fn parsed<T>(
     n: &Node,
     field: &str,
     d: &mut Diagnostics,
@@ -1222,9 +1222,9 @@ fn read_sections<T>(
 fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Option<Expose> {
     let mut r = read::table(n, field, d)?;
     let lb_field = format!("{field}.load_balancer");
-    let load_balancer = r
-        .require("load_balancer", "{ port = 443 }", d)
-        .and_then(|n| read_load_balancer(n, &lb_field, d));
+    let lb_node = r.require("load_balancer", "{ port = 443 }", d);
+    let load_balancer = lb_node.and_then(|n| read_load_balancer(n, &lb_field, d));
+    let gateway = lb_node.and_then(|n| super::gateway_lb::gateway_span(n, &lb_field, d));
     let principals_node = r.get("allowed_principals");
     let allowed_principals = principals_node
         .and_then(|n| {
@@ -1254,7 +1254,9 @@ fn read_expose(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Op
         .and_then(|n| read::strings(n, &format!("{field}.regions"), d, Region::parse))
         .unwrap_or_default();
     r.finish(d);
+    super::gateway_lb::refuse_private_dns(gateway, private_dns_name.as_ref(), field, d);
     Some(Expose {
+        gateway,
         key_span,
         load_balancer: load_balancer?,
         allowed_principals,
@@ -1325,7 +1327,7 @@ fn read_load_balancer(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<L
         Kind::Str(_) => LoadBalancer::Arn(checked(n, field, d, check_nlb_arn)?),
         Kind::Table(t) if t.get("input").is_some() => {
             existing_lb_settings(t, field, d);
-            LoadBalancer::Input(read_input(t, n, field, CREATED_LB_ONLY, d)?)
+            LoadBalancer::Input(read_input(t, n, field, EXISTING_LB_REPORTED, d)?)
         }
         Kind::Table(t) => {
             let mut r = TableReader::new(t, n.span, field);
@@ -1360,6 +1362,7 @@ fn read_load_balancer(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<L
                 .get("deletion_protection")
                 .and_then(|v| read::boolean(v, &format!("{field}.deletion_protection"), d));
             r.get("input");
+            r.get("type"); // `gateway_lb::gateway_span` reads it
             r.finish(d);
             LoadBalancer::Create(CreateLoadBalancer {
                 port: port?,
@@ -1410,6 +1413,10 @@ fn existing_lb_settings(t: &Table, field: &str, d: &mut Diagnostics) {
 /// Keys of a created load balancer that say how vpcegen makes it.
 const CREATED_LB_ONLY: &[&str] = &["ingress_cidrs", "deletion_protection"];
 
+/// Keys of `{ input = ... }` that have a diagnostic, or a reader, of their
+/// own (`type`: `gateway_lb.rs`).
+const EXISTING_LB_REPORTED: &[&str] = &["ingress_cidrs", "deletion_protection", "type"];
+
 /// `load_balancer.ingress_cidrs`: at least one CIDR (an empty list would
 /// admit nothing; leaving the key out admits the VPC's CIDR).
 fn read_lb_ingress(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Vec<Sp<Cidr>>> {
@@ -1427,10 +1434,7 @@ fn read_lb_ingress(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Vec<Sp<
 
 fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> Option<Connect> {
     let mut r = read::table(n, field, d)?;
-    let sn_field = format!("{field}.service_name");
-    let service_name = r
-        .require("service_name", "\"com.amazonaws.vpce....\"", d)
-        .and_then(|n| read_service_ref(n, &sn_field, d));
+    let target = super::connect_target::read_target(&mut r, field, key_span, d);
     let az_node = r.get("az_ids");
     let az_ids = az_node
         .and_then(|n| read::strings(n, &format!("{field}.az_ids"), d, AzId::parse))
@@ -1448,7 +1452,7 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
     r.finish(d);
     Some(Connect {
         key_span,
-        service_name: service_name?,
+        target: target?,
         az_ids,
         az_ids_span: az_node.map(|n| n.span),
         ports,
@@ -1457,7 +1461,11 @@ fn read_connect(n: &Node, field: &str, key_span: Span, d: &mut Diagnostics) -> O
     })
 }
 
-fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<ServiceRef>> {
+pub(super) fn read_service_ref(
+    n: &Node,
+    field: &str,
+    d: &mut Diagnostics,
+) -> Option<Sp<ServiceRef>> {
     let v = match &n.kind {
         Kind::Str(_) => ServiceRef::Literal(checked(n, field, d, check_service_name)?),
         Kind::Table(t) if t.get("input").is_some() => {
@@ -1506,7 +1514,7 @@ fn read_service_ref(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<Ser
 
 /// `{ input = "name" }`: a checked input name, and no other key.
 /// `{ input = "..." }`; keys in `reported` have a diagnostic of their own.
-fn read_input(
+pub(super) fn read_input(
     t: &Table,
     n: &Node,
     field: &str,
@@ -1544,7 +1552,9 @@ fn check_nlb_arn(s: &str) -> Result<(), String> {
         && parts[0] == "arn"
         && parts[2] == "elasticloadbalancing"
         && parts[4].len() == 12;
-    if shape && parts[5].starts_with("loadbalancer/net/") {
+    if shape
+        && (parts[5].starts_with("loadbalancer/net/") || parts[5].starts_with("loadbalancer/gwy/"))
+    {
         Ok(())
     } else if shape && parts[5].starts_with("loadbalancer/app/") {
         Err("this is an Application Load Balancer; an endpoint service needs a Network Load Balancer (put the ALB behind one with `target_type = \"alb\"`)".into())

@@ -4,16 +4,20 @@
 //! The types double as the JSON Schema (`vpcegen schema`): their doc comments
 //! are what an editor shows on hover.
 
+mod connect_target;
 pub mod folders;
+mod gateway_lb;
 mod load;
 mod read;
+#[cfg(test)]
+mod testing;
 mod types;
 pub mod value;
 
 pub use load::{Loaded, io_reason, load, load_referenced};
 pub use types::{
     AccountId, AwsProvider, AzId, Cidr, ConnectionEvent, InputName, IpAddressType, IpFamily,
-    Principal, Region, SnsTopicArn,
+    LatticeArn, LatticeKind, Principal, Region, SnsTopicArn,
 };
 
 use crate::source::Span;
@@ -373,6 +377,10 @@ pub struct Expose {
     pub regions: Vec<Sp<Region>>,
     #[schemars(skip)]
     pub regions_span: Option<Span>,
+    /// Where `load_balancer` says it is an existing Gateway Load Balancer
+    /// (a `loadbalancer/gwy/` ARN, or `type = "gateway"` with `input`).
+    #[schemars(skip)]
+    pub gateway: Option<Span>,
 }
 
 /// `notify = { sns_topic = "arn:aws:sns:...", events = ["Connect", ...] }`.
@@ -454,10 +462,32 @@ pub enum TargetType {
 enum LoadBalancerSchema {
     /// Create an internal Network Load Balancer.
     Create(CreateLoadBalancer),
-    /// ARN of an existing Network Load Balancer.
+    /// ARN of an existing Network Load Balancer (`loadbalancer/net/`) or
+    /// Gateway Load Balancer (`loadbalancer/gwy/`).
     Arn(String),
-    /// An existing NLB's ARN, supplied at deploy time.
-    Input(InputRef),
+    /// An existing load balancer's ARN, supplied at deploy time.
+    Input(ExistingLbSchema),
+}
+
+/// `{ input = "...", type = "gateway" }`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ExistingLbSchema {
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    input: String,
+    /// `network` (default) or `gateway`: a Gateway Load Balancer's
+    /// endpoint service.
+    #[serde(rename = "type")]
+    kind: Option<LbKindSchema>,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum LbKindSchema {
+    Network,
+    Gateway,
 }
 
 /// `[connect.<name>]`: an interface endpoint to someone else's endpoint service.
@@ -466,10 +496,11 @@ enum LoadBalancerSchema {
 pub struct Connect {
     #[schemars(skip)]
     pub key_span: Span,
-    /// The endpoint service name, an input, or `{ spec = "..", expose = ".." }`
-    /// for a service another spec exposes.
-    #[schemars(with = "ServiceRefSchema")]
-    pub service_name: Sp<ServiceRef>,
+    /// What the endpoint reaches: exactly one of `service_name`,
+    /// `resource_configuration`, `service_network` (read once, see
+    /// `connect_target.rs`); its span is the value's.
+    #[schemars(flatten, with = "ConnectTargetSchema")]
+    pub target: Sp<ConnectTarget>,
     /// AZ IDs where the service is offered, checked against `vpc.az_ids`.
     #[schemars(default, with = "Vec<String>")]
     pub az_ids: Vec<Sp<AzId>>,
@@ -498,6 +529,55 @@ pub enum ServiceRef {
         spec: Sp<String>,
         expose: Sp<String>,
     },
+}
+
+/// What a `[connect.*]` endpoint reaches.
+#[derive(Clone, Debug)]
+pub enum ConnectTarget {
+    /// `service_name`: an endpoint service (interface endpoint).
+    Service(ServiceRef),
+    /// `resource_configuration` or `service_network`: a VPC Lattice
+    /// endpoint (`Resource`, `ServiceNetwork`).
+    Lattice(LatticeKind, LatticeRef),
+    /// `gateway_load_balancer`: a GWLB endpoint service, one endpoint per
+    /// subnet and no security group.
+    GatewayLoadBalancer(ServiceRef),
+}
+
+/// A VPC Lattice ARN as written or a deploy-time input.
+#[derive(Clone, Debug)]
+pub enum LatticeRef {
+    Literal(Sp<LatticeArn>),
+    Input(Sp<InputName>),
+}
+
+/// The keys that name a connect's target, for editors: exactly one.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct ConnectTargetSchema {
+    /// The endpoint service name, an input, or `{ spec = "..", expose = ".." }`
+    /// for a service another spec exposes.
+    service_name: Option<ServiceRefSchema>,
+    /// A VPC Lattice resource configuration
+    /// (`arn:aws:vpc-lattice:<region>:<account>:resourceconfiguration/rcfg-...`)
+    /// or `{ input = "..." }`: a resource endpoint.
+    resource_configuration: Option<LatticeRefSchema>,
+    /// A VPC Lattice service network
+    /// (`arn:aws:vpc-lattice:<region>:<account>:servicenetwork/sn-...`)
+    /// or `{ input = "..." }`: a service-network endpoint.
+    service_network: Option<LatticeRefSchema>,
+    /// A Gateway Load Balancer endpoint service
+    /// (`com.amazonaws.vpce.<region>.vpce-svc-...`), `{ input = "..." }` or
+    /// `{ spec = "..", expose = ".." }`: one endpoint per subnet.
+    gateway_load_balancer: Option<ServiceRefSchema>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+#[allow(dead_code)]
+enum LatticeRefSchema {
+    Literal(String),
+    Input(InputRef),
 }
 
 #[derive(JsonSchema)]

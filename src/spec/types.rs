@@ -287,6 +287,82 @@ impl SnsTopicArn {
 
 text_value!(SnsTopicArn, self => &self.0);
 
+/// What a VPC Lattice endpoint reaches: a resource configuration
+/// (`vpc_endpoint_type = "Resource"`) or a service network
+/// (`"ServiceNetwork"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum LatticeKind {
+    Resource,
+    ServiceNetwork,
+}
+
+impl LatticeKind {
+    /// The ARN's resource type and its ID prefix.
+    fn resource(self) -> (&'static str, &'static str) {
+        match self {
+            LatticeKind::Resource => ("resourceconfiguration", "rcfg-"),
+            LatticeKind::ServiceNetwork => ("servicenetwork", "sn-"),
+        }
+    }
+
+    /// What it reaches, in words.
+    pub fn what(self) -> &'static str {
+        match self {
+            LatticeKind::Resource => "resource configuration",
+            LatticeKind::ServiceNetwork => "service network",
+        }
+    }
+
+    /// The `[connect.*]` key that asks for it.
+    pub fn key(self) -> &'static str {
+        match self {
+            LatticeKind::Resource => "resource_configuration",
+            LatticeKind::ServiceNetwork => "service_network",
+        }
+    }
+}
+
+/// A VPC Lattice ARN of the given kind:
+/// `arn:<partition>:vpc-lattice:<region>:<account>:resourceconfiguration/rcfg-...`
+/// or `...:servicenetwork/sn-...`.
+#[derive(Clone, Debug)]
+pub struct LatticeArn(String);
+
+impl LatticeArn {
+    pub fn parse(kind: LatticeKind, s: &str) -> Result<LatticeArn, String> {
+        let (resource, prefix) = kind.resource();
+        let parts: Vec<&str> = s.split(':').collect();
+        let id_ok = |r: &str| {
+            r.strip_prefix(resource)
+                .and_then(|r| r.strip_prefix('/'))
+                .and_then(|r| r.strip_prefix(prefix))
+                .is_some_and(|id| {
+                    !id.is_empty()
+                        && id
+                            .bytes()
+                            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+                })
+        };
+        let ok = parts.len() == 6
+            && parts[0] == "arn"
+            && parts[1].starts_with("aws")
+            && parts[2] == "vpc-lattice"
+            && !parts[3].is_empty()
+            && is_account(parts[4])
+            && id_ok(parts[5]);
+        if ok {
+            Ok(LatticeArn(s.to_owned()))
+        } else {
+            Err(format!(
+                "a VPC Lattice {} ARN: `arn:aws:vpc-lattice:eu-west-1:111122223333:{resource}/{prefix}0123456789abcdef0`",
+                kind.what()
+            ))
+        }
+    }
+}
+
+text_value!(LatticeArn, self => &self.0);
+
 /// What happened to a connection to an endpoint service, as AWS names it
 /// in a connection notification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
