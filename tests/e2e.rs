@@ -163,6 +163,10 @@ const NOT_EMULATED: &[(&str, &str)] = &[
         "moto 5.2.5's EC2 reads no IpAddressType, DnsOptions.DnsRecordIpType or SupportedIpAddressTypes (checked in its source): a deployment would not show them",
     ),
     (
+        "tests/cases/cross-region-connect/",
+        "two specs in two Regions (this suite deploys only single-spec cases); moto 5.2.5's EC2 reads no ServiceRegion",
+    ),
+    (
         "tests/cases/cross-region-service/",
         "moto 5.2.5's EC2 reads no ServiceRegion (checked in its source): a deployment would not show the endpoint's Region",
     ),
@@ -171,12 +175,20 @@ const NOT_EMULATED: &[(&str, &str)] = &[
         "moto 5.2.5's EC2 reads no IpAddressType or DnsOptions.DnsRecordIpType (checked in its source): a deployment would not show them",
     ),
     (
-        "tests/cases/lattice-",
-        "moto 5.2's EC2 ignores a VPC endpoint's ResourceConfigurationArn and ServiceNetworkArn (and has no VPC Lattice resource configurations or service networks to reach)",
+        "tests/cases/lattice-resource/",
+        "moto 5.2's EC2 ignores a VPC endpoint's ResourceConfigurationArn (and has no VPC Lattice resource configurations to reach)",
     ),
     (
-        "tests/cases/gwlb-connect",
+        "tests/cases/lattice-service-network/",
+        "moto 5.2's EC2 ignores a VPC endpoint's ServiceNetworkArn (and has no VPC Lattice service networks to reach)",
+    ),
+    (
+        "tests/cases/gwlb-connect/",
         "moto 5.2 treats a GatewayLoadBalancer endpoint as a gateway endpoint (no subnet, no ENI): a deployment would not show the one subnet per endpoint (not tried on moto 5.2.5)",
+    ),
+    (
+        "tests/cases/gwlb-connect-input-subnets/",
+        "moto 5.2 treats a GatewayLoadBalancer endpoint as a gateway endpoint (no subnet, no ENI): a deployment would not show one endpoint per subnet of the input",
     ),
     (
         "tests/cases/gwlb-expose/",
@@ -2610,117 +2622,261 @@ fn plan_what_the_emulator_lacks() {
     let cli_config = mirror_cli_config(tmp);
     for (case, why) in NOT_EMULATED {
         eprintln!("{case}: planned, not deployed: {why}");
-        let spec = format!("{case}spec.toml");
+        let specs = case_specs(case);
+        let paths: Vec<PathBuf> = specs.iter().map(|p| root().join(p)).collect();
         let out = tmp.join("out");
         let _ = std::fs::remove_dir_all(&out);
         let out_s = out.to_string_lossy().to_string();
+        let mut args = vec!["build", "--out", &out_s];
+        args.extend(specs.iter().map(String::as_str));
         run(
-            &mut vpcegen(&[&["build", "--out", &out_s, &spec], &AWS_PROVIDER_ARGS[..]].concat()),
+            &mut vpcegen(&[&args[..], &AWS_PROVIDER_ARGS[..]].concat()),
             "vpcegen build",
         );
         let cfn = tmp.join("cfn");
         let cfn_s = cfn.to_string_lossy().to_string();
-        let cfn_ok =
-            vpcegen::compile(&[root().join(&spec)], Some(Target::Cloudformation), false).ok();
+        let cfn_ok = vpcegen::compile(&paths, Some(Target::Cloudformation), false).ok();
         if cfn_ok {
-            run(
-                &mut vpcegen(&[
-                    "build",
-                    "--target",
-                    "cloudformation",
-                    "--out",
-                    &cfn_s,
-                    &spec,
-                ]),
-                "vpcegen build --target cloudformation",
-            );
+            let mut args = vec!["build", "--target", "cloudformation", "--out", &cfn_s];
+            args.extend(specs.iter().map(String::as_str));
+            run(&mut vpcegen(&args), "vpcegen build --target cloudformation");
         }
-        let c = vpcegen::compile(&[root().join(&spec)], Some(Target::Terraform), false);
-        let model = c.plan(0).expect("the case plans");
-        let module = out.join(&model.name).join("terraform");
-        fmt_check(&module);
-        let region = model
-            .region
-            .clone()
-            .unwrap_or_else(|| DEFAULT_REGION.into());
-        let tf = literal_root(&tmp.join("root"), &cli_config, &module, &model, &region);
-        tf.run(&["init", "-backend=false", "-no-color"]);
-        tf.run(&["validate", "-no-color"]);
-        tf.run(&["plan", "-no-color", "-out=plan.out"]);
-        let shown = tf.run(&["show", "-json", "plan.out"]);
-        let plan: Json = serde_json::from_slice(&shown.stdout).expect("plan JSON");
-        let planned: Vec<&Json> = plan["resource_changes"]
-            .as_array()
-            .expect("resource changes")
+        let c = vpcegen::compile(&paths, Some(Target::Terraform), false);
+        for i in 0..specs.len() {
+            let model = c.plan(i).expect("the case plans");
+            plan_one(case, tmp, &cli_config, &out, &model);
+            if !cfn_ok {
+                eprintln!("{case}: Terraform-only, no template to lint");
+                continue;
+            }
+            lint_one(case, &cfn, &model);
+        }
+    }
+}
+
+/// Every `NOT_EMULATED` entry is a case folder with specs to plan: a
+/// prefix that named none would leave its scenarios neither deployed nor
+/// planned.
+#[test]
+fn not_emulated_names_case_folders() {
+    for (case, _) in NOT_EMULATED {
+        for spec in case_specs(case) {
+            assert!(root().join(&spec).is_file(), "{spec} does not exist");
+        }
+    }
+}
+
+/// The specs of a case folder: its `spec.toml`, or the files its `build`
+/// lists (built together), as paths from the repository root.
+fn case_specs(case: &str) -> Vec<String> {
+    assert!(
+        case.ends_with('/'),
+        "{case}: NOT_EMULATED names case folders"
+    );
+    let single = format!("{case}spec.toml");
+    if root().join(&single).is_file() {
+        return vec![single];
+    }
+    let listed = std::fs::read_to_string(root().join(case).join("build"))
+        .unwrap_or_else(|e| panic!("{case}: no spec.toml and no build file: {e}"));
+    listed
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| format!("{case}{l}"))
+        .collect()
+}
+
+/// Plans one spec's module from a root with literal inputs and checks the
+/// planned resources against what the model decided.
+fn plan_one(case: &str, tmp: &Path, cli_config: &Path, out: &Path, model: &Model) {
+    let module = out.join(&model.name).join("terraform");
+    fmt_check(&module);
+    let region = model
+        .region
+        .clone()
+        .unwrap_or_else(|| DEFAULT_REGION.into());
+    let dir = tmp.join("root").join(&model.name);
+    let tf = literal_root(&dir, cli_config, &module, model, &region);
+    tf.run(&["init", "-backend=false", "-no-color"]);
+    tf.run(&["validate", "-no-color"]);
+    tf.run(&["plan", "-no-color", "-out=plan.out"]);
+    let shown = tf.run(&["show", "-json", "plan.out"]);
+    let plan: Json = serde_json::from_slice(&shown.stdout).expect("plan JSON");
+    let planned: Vec<&Json> = plan["resource_changes"]
+        .as_array()
+        .expect("resource changes")
+        .iter()
+        .filter(|r| r["change"]["actions"] == json!(["create"]))
+        .collect();
+    notifications_planned(case, model, &planned);
+    fixed_ips_planned(case, model, &planned);
+    address_types_planned(case, model, &planned);
+    regions_planned(case, model, &planned);
+    kinds_planned(case, model, &planned);
+}
+
+/// Each connection notification names its topic, events and the endpoint
+/// service created with it.
+fn notifications_planned(case: &str, model: &Model, planned: &[&Json]) {
+    for x in &model.exposes {
+        let Some(n) = &x.notify else { continue };
+        let found = planned
             .iter()
-            .filter(|r| r["change"]["actions"] == json!(["create"]))
-            .collect();
-        for x in &model.exposes {
-            let Some(n) = &x.notify else { continue };
-            let found = planned
-                .iter()
-                .find(|r| {
-                    r["type"] == "aws_vpc_endpoint_connection_notification"
-                        && r["name"] == x.ident.as_str()
-                })
-                .unwrap_or_else(|| {
-                    panic!("{case}: no connection notification planned for {}", x.key)
-                });
-            let after = &found["change"]["after"];
-            assert_eq!(after["connection_notification_arn"], n.topic_arn.as_str());
-            let events: Vec<&str> = n.events.iter().map(|e| e.as_str()).collect();
-            assert_eq!(after["connection_events"], json!(events));
-            assert_eq!(
-                found["change"]["after_unknown"]["vpc_endpoint_service_id"], true,
-                "{case}: the notification names the endpoint service created with it"
-            );
-        }
-        for e in model.endpoints.iter().filter(|e| !e.fixed_ips.is_empty()) {
-            let found = planned
-                .iter()
-                .find(|r| r["type"] == "aws_vpc_endpoint" && r["name"] == e.ident.as_str())
-                .unwrap_or_else(|| panic!("{case}: no endpoint planned for {}", e.key));
-            let configs: Vec<(&str, &str)> = found["change"]["after"]["subnet_configuration"]
-                .as_array()
-                .unwrap_or_else(|| panic!("{case}: {} plans no subnet_configuration", e.key))
-                .iter()
-                .map(|c| {
-                    (
-                        c["subnet_id"].as_str().unwrap_or_default(),
-                        c["ipv4"].as_str().unwrap_or_default(),
-                    )
-                })
-                .collect();
-            let mut configs = configs;
-            configs.sort_unstable();
-            let wanted: Vec<(&str, &str)> = e
-                .fixed_ips
-                .iter()
-                .map(|(s, ip)| (s.as_str(), ip.as_str()))
-                .collect();
-            assert_eq!(configs, wanted, "{case}: {}'s fixed addresses", e.key);
-        }
-        address_types_planned(case, &model, &planned);
-        regions_planned(case, &model, &planned);
-        if !cfn_ok {
-            eprintln!("{case}: Terraform-only, no template to lint");
-            continue;
-        }
-        let template = cfn
-            .join(&model.name)
-            .join("cloudformation")
-            .join("template.yaml");
-        run(
-            Command::new("cfn-lint").arg("--").arg(&template),
-            "cfn-lint",
-        );
-        let text = std::fs::read_to_string(&template).unwrap();
-        let notifications = model.exposes.iter().filter(|x| x.notify.is_some()).count();
+            .find(|r| {
+                r["type"] == "aws_vpc_endpoint_connection_notification"
+                    && r["name"] == x.ident.as_str()
+            })
+            .unwrap_or_else(|| panic!("{case}: no connection notification planned for {}", x.key));
+        let after = &found["change"]["after"];
+        assert_eq!(after["connection_notification_arn"], n.topic_arn.as_str());
+        let events: Vec<&str> = n.events.iter().map(|e| e.as_str()).collect();
+        assert_eq!(after["connection_events"], json!(events));
         assert_eq!(
-            text.matches("Type: AWS::EC2::VPCEndpointConnectionNotification")
-                .count(),
-            notifications,
-            "{case}: one notification resource per expose that asks"
+            found["change"]["after_unknown"]["vpc_endpoint_service_id"], true,
+            "{case}: the notification names the endpoint service created with it"
+        );
+    }
+}
+
+/// Fixed addresses plan as one `subnet_configuration` per subnet.
+fn fixed_ips_planned(case: &str, model: &Model, planned: &[&Json]) {
+    for e in model.endpoints.iter().filter(|e| !e.fixed_ips.is_empty()) {
+        let found = planned
+            .iter()
+            .find(|r| r["type"] == "aws_vpc_endpoint" && r["name"] == e.ident.as_str())
+            .unwrap_or_else(|| panic!("{case}: no endpoint planned for {}", e.key));
+        let configs: Vec<(&str, &str)> = found["change"]["after"]["subnet_configuration"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{case}: {} plans no subnet_configuration", e.key))
+            .iter()
+            .map(|c| {
+                (
+                    c["subnet_id"].as_str().unwrap_or_default(),
+                    c["ipv4"].as_str().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let mut configs = configs;
+        configs.sort_unstable();
+        let wanted: Vec<(&str, &str)> = e
+            .fixed_ips
+            .iter()
+            .map(|(s, ip)| (s.as_str(), ip.as_str()))
+            .collect();
+        assert_eq!(configs, wanted, "{case}: {}'s fixed addresses", e.key);
+    }
+}
+
+/// The templates pass cfn-lint and hold one notification per expose that
+/// asks.
+fn lint_one(case: &str, cfn: &Path, model: &Model) {
+    let template = cfn
+        .join(&model.name)
+        .join("cloudformation")
+        .join("template.yaml");
+    run(
+        Command::new("cfn-lint").arg("--").arg(&template),
+        "cfn-lint",
+    );
+    let text = std::fs::read_to_string(&template).unwrap();
+    let notifications = model.exposes.iter().filter(|x| x.notify.is_some()).count();
+    assert_eq!(
+        text.matches("Type: AWS::EC2::VPCEndpointConnectionNotification")
+            .count(),
+        notifications,
+        "{case}: one notification resource per expose that asks"
+    );
+}
+
+/// VPC Lattice endpoints plan their type and the ARN they reach, without
+/// private DNS; each GWLB endpoint its type, one subnet and no security
+/// group; a GWLB endpoint service its load balancers and no NLB.
+fn kinds_planned(case: &str, model: &Model, planned: &[&Json]) {
+    let all = |kind: &str, name: &str| -> Vec<&Json> {
+        planned
+            .iter()
+            .filter(|r| r["type"] == kind && r["name"] == name)
+            .map(|r| &r["change"]["after"])
+            .collect()
+    };
+    for e in &model.endpoints {
+        let Some(kind) = e.lattice else { continue };
+        let found = all("aws_vpc_endpoint", &e.ident);
+        let a = found
+            .first()
+            .unwrap_or_else(|| panic!("{case}: {} not planned", e.key));
+        let (type_name, arg) = match kind {
+            vpcegen::spec::LatticeKind::Resource => ("Resource", "resource_configuration_arn"),
+            vpcegen::spec::LatticeKind::ServiceNetwork => ("ServiceNetwork", "service_network_arn"),
+        };
+        assert_eq!(a["vpc_endpoint_type"], type_name, "{case}: {}", e.key);
+        let arn = a[arg].as_str().unwrap_or_default();
+        match &e.service_name {
+            vpcegen::model::ServiceName::Literal(l) => assert_eq!(arn, l, "{case}: {}", e.key),
+            _ => assert!(
+                arn.starts_with("arn:aws:vpc-lattice:"),
+                "{case}: {}: {arn}",
+                e.key
+            ),
+        }
+        assert_ne!(a["private_dns_enabled"], true, "{case}: {}", e.key);
+    }
+    let subnets = match &model.subnets {
+        Some(vpcegen::model::Value::LiteralList(ids)) => ids.len(),
+        _ => 2, // the literal input: two subnets
+    };
+    let mut gwlb_keys: Vec<&str> = model
+        .gwlb_endpoints
+        .iter()
+        .map(|g| g.key.as_str())
+        .collect();
+    gwlb_keys.dedup();
+    for key in gwlb_keys {
+        let found: Vec<&Json> = model
+            .gwlb_endpoints
+            .iter()
+            .filter(|g| g.key == key)
+            .flat_map(|g| all("aws_vpc_endpoint", &g.ident))
+            .collect();
+        assert_eq!(
+            found.len(),
+            subnets,
+            "{case}: `{key}`: one GWLB endpoint per subnet"
+        );
+        for a in found {
+            assert_eq!(
+                a["vpc_endpoint_type"], "GatewayLoadBalancer",
+                "{case}: {key}"
+            );
+            assert_eq!(
+                a["subnet_ids"].as_array().map(Vec::len),
+                Some(1),
+                "{case}: {key}: one subnet"
+            );
+            let groups = a["security_group_ids"].as_array().map_or(0, Vec::len);
+            assert_eq!(groups, 0, "{case}: {key}: no security group");
+        }
+    }
+    for x in model.exposes.iter().filter(|x| x.gateway) {
+        let found = all("aws_vpc_endpoint_service", &x.ident);
+        let a = found
+            .first()
+            .unwrap_or_else(|| panic!("{case}: {} not planned", x.key));
+        assert_eq!(
+            a["gateway_load_balancer_arns"].as_array().map(Vec::len),
+            Some(1),
+            "{case}: {}",
+            x.key
+        );
+        let nlbs = a["network_load_balancer_arns"]
+            .as_array()
+            .map_or(0, Vec::len);
+        assert_eq!(nlbs, 0, "{case}: {}: no NLB", x.key);
+        assert!(
+            all("aws_lb", &x.ident).is_empty(),
+            "{case}: {} creates no NLB",
+            x.key
         );
     }
 }
