@@ -163,6 +163,10 @@ const NOT_EMULATED: &[(&str, &str)] = &[
         "moto 5.2.5's EC2 reads no IpAddressType, DnsOptions.DnsRecordIpType or SupportedIpAddressTypes (checked in its source): a deployment would not show them",
     ),
     (
+        "specs/analytics-dualstack/",
+        "the README's example of the new kinds: moto 5.2.5's EC2 reads no IpAddressType, ServiceRegion or ResourceConfigurationArn, and treats a GatewayLoadBalancer endpoint as a gateway endpoint",
+    ),
+    (
         "tests/cases/cross-region-connect/",
         "two specs in two Regions (this suite deploys only single-spec cases); moto 5.2.5's EC2 reads no ServiceRegion",
     ),
@@ -635,6 +639,14 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
         if extended.contains(p) || is_abstract {
             notes.push(format!(
                 "{}: a baseline other specs extend, not a scenario",
+                p.display()
+            ));
+        } else if let Some((_, why)) = NOT_EMULATED
+            .iter()
+            .find(|(prefix, _)| p.to_string_lossy().replace('\\', "/").starts_with(prefix))
+        {
+            notes.push(format!(
+                "{}: not deployed ({why}); planned instead",
                 p.display()
             ));
         } else {
