@@ -3013,16 +3013,19 @@ fn a_region_mismatch_fails_the_plan() {
     }
 }
 
+/// What the plan creates for `kind.name` (the first instance).
+fn planned_after<'a>(case: &str, planned: &[&'a Json], kind: &str, name: &str) -> &'a Json {
+    let found = planned
+        .iter()
+        .find(|r| r["type"] == kind && r["name"] == name);
+    &found.unwrap_or_else(|| panic!("{case}: no {kind}.{name} planned"))["change"]["after"]
+}
+
 /// The plan carries each address type the model decided: an interface
 /// endpoint's and its DNS record type, an endpoint service's families, a
 /// created NLB's dualstack.
 fn address_types_planned(case: &str, model: &vpcegen::model::Model, planned: &[&Json]) {
-    let after = |kind: &str, name: &str| {
-        let found = planned
-            .iter()
-            .find(|r| r["type"] == kind && r["name"] == name);
-        &found.unwrap_or_else(|| panic!("{case}: no {kind}.{name} planned"))["change"]["after"]
-    };
+    let after = |kind: &str, name: &str| planned_after(case, planned, kind, name);
     for e in model
         .endpoints
         .iter()
@@ -3055,12 +3058,7 @@ fn address_types_planned(case: &str, model: &vpcegen::model::Model, planned: &[&
 /// Cross-Region endpoints plan their service Region, and endpoint
 /// services the Regions their consumers may be in.
 fn regions_planned(case: &str, model: &vpcegen::model::Model, planned: &[&Json]) {
-    let after = |kind: &str, name: &str| {
-        let found = planned
-            .iter()
-            .find(|r| r["type"] == kind && r["name"] == name);
-        &found.unwrap_or_else(|| panic!("{case}: no {kind}.{name} planned"))["change"]["after"]
-    };
+    let after = |kind: &str, name: &str| planned_after(case, planned, kind, name);
     for e in &model.endpoints {
         let Some(region) = &e.service_region else {
             continue;
