@@ -104,6 +104,14 @@ pub enum Command {
         /// Only services botocore's endpoint data lists in this Region.
         #[arg(long, value_name = "REGION")]
         region: Option<String>,
+        /// Only services known to support IPv6 (what `ip_address_type =
+        /// "dualstack"` or `"ipv6"` may ask of).
+        #[arg(long)]
+        ipv6: bool,
+        /// Only services AWS offers across Regions (what
+        /// `service.<name>.region` may name).
+        #[arg(long)]
+        cross_region: bool,
     },
 }
 

@@ -332,6 +332,37 @@ fn init_writes_a_starter_that_builds_as_it_is() {
     );
 }
 
+/// `services --ipv6` and `--cross-region` list what a spec may ask IPv6 or
+/// another Region of: the same facts E077 and E085 read.
+#[test]
+fn services_by_ipv6_and_cross_region() {
+    let names = |args: &[&str]| -> Vec<String> {
+        let o = vpcegen(root(), args);
+        assert!(o.status.success());
+        text(&o.stdout)
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .map(|l| l.split_whitespace().next().unwrap_or_default().to_string())
+            .collect()
+    };
+    let xr = names(&["services", "--cross-region"]);
+    assert!(
+        xr.contains(&"s3".to_string()) && xr.contains(&"kms".to_string()),
+        "{xr:?}"
+    );
+    assert!(!xr.contains(&"sqs".to_string()), "{xr:?}");
+    let v6 = names(&["services", "--ipv6", "k"]);
+    assert!(v6.contains(&"kms".to_string()), "{v6:?}");
+    assert!(!v6.contains(&"kms-fips".to_string()), "{v6:?}");
+    let v6 = names(&["services", "--ipv6", "sts"]);
+    assert!(!v6.contains(&"sts".to_string()), "{v6:?}");
+    assert_eq!(
+        names(&["services", "--ipv6", "--cross-region", "kms"]),
+        ["kms"]
+    );
+}
+
 /// `services --region`: only what botocore lists in the Region; an unknown
 /// Region is E061 with the closest name, and fails.
 #[test]

@@ -66,8 +66,18 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
         Command::Completions { shell } => completions::run(*shell, stdout),
         Command::Man => man::run(stdout),
         Command::Schema => schema::run(stdout),
-        Command::Services { filter, region } => {
-            services::run(filter.as_deref(), region.as_deref(), report, stdout, stderr)
+        Command::Services {
+            filter,
+            region,
+            ipv6,
+            cross_region,
+        } => {
+            let only = services::Only {
+                region: region.as_deref(),
+                ipv6: *ipv6,
+                cross_region: *cross_region,
+            };
+            services::run(filter.as_deref(), only, report, stdout, stderr)
         }
     }
 }

@@ -6,15 +6,33 @@ use crate::diagnostic::Diagnostics;
 use crate::regions::{Offer, offer};
 use std::io::Write;
 
+/// What `--region`, `--ipv6` and `--cross-region` keep: the facts the
+/// spec's checks read, so the table lists what a spec may ask for.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Only<'a> {
+    pub region: Option<&'a str>,
+    pub ipv6: bool,
+    pub cross_region: bool,
+}
+
+impl Only<'_> {
+    fn keeps(&self, s: &catalog::Service) -> bool {
+        let refused = self
+            .region
+            .is_some_and(|r| matches!(offer(&s.suffix, r), Offer::NotOffered { .. }));
+        !refused && (!self.ipv6 || s.supports_ipv6()) && (!self.cross_region || s.cross_region)
+    }
+}
+
 /// Prints the table; an unknown `--region` is E061, as in a spec.
 pub(crate) fn run(
     filter: Option<&str>,
-    region: Option<&str>,
+    only: Only,
     report: super::Report,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> i32 {
-    match region {
+    match only.region {
         Some(r) if crate::regions::region(r).is_none() => {
             let mut d = Diagnostics::default();
             d.push(crate::regions::unknown_region(r));
@@ -22,7 +40,7 @@ pub(crate) fn run(
             crate::EXIT_INVALID
         }
         _ => {
-            let _ = stdout.write_all(table(filter, region).as_bytes());
+            let _ = stdout.write_all(table(filter, only).as_bytes());
             0
         }
     }
@@ -30,18 +48,19 @@ pub(crate) fn run(
 
 /// `vpcegen services`: the catalog as a table, then the bundles.
 pub fn services_table(filter: Option<&str>) -> String {
-    table(filter, None)
+    table(filter, Only::default())
 }
 
 /// The table, limited to `region` (a Region that exists) when given: a
 /// service or bundle member botocore does not list there is left out;
 /// one botocore does not know stays (vpcegen never refuses it).
-fn table(filter: Option<&str>, region: Option<&str>) -> String {
+fn table(filter: Option<&str>, only: Only) -> String {
     use std::fmt::Write as _;
     let c = catalog::Catalog::get();
+    let region = only.region;
     let refused = |s: &str| region.is_some_and(|r| matches!(offer(s, r), Offer::NotOffered { .. }));
     let matches = |s: &catalog::Service| {
-        !refused(&s.suffix)
+        only.keeps(s)
             && filter.is_none_or(|f| {
                 let f = f.to_lowercase();
                 s.suffix.contains(&f)
@@ -118,17 +137,24 @@ fn region_note(region: &str) -> String {
 mod tests {
     use super::*;
 
+    fn in_region(r: &str) -> Only<'_> {
+        Only {
+            region: Some(r),
+            ..Only::default()
+        }
+    }
+
     #[test]
     fn a_region_leaves_out_what_botocore_does_not_list_there() {
-        let all = table(Some("fips"), None);
-        let east = table(Some("fips"), Some("us-east-1"));
-        let ireland = table(Some("fips"), Some("eu-west-1"));
+        let all = table(Some("fips"), Only::default());
+        let east = table(Some("fips"), in_region("us-east-1"));
+        let ireland = table(Some("fips"), in_region("eu-west-1"));
         assert!(all.contains("\nsts-fips ") && east.contains("\nsts-fips "));
         assert!(!ireland.contains("\nsts-fips "), "{ireland}");
         // Not known to botocore: kept.
-        assert!(table(Some("ssmmessages"), Some("eu-west-1")).contains("\nssmmessages "));
+        assert!(table(Some("ssmmessages"), in_region("eu-west-1")).contains("\nssmmessages "));
         assert!(ireland.contains("left out"));
-        assert!(table(None, Some("us-gov-west-1")).contains("nothing is left out"));
+        assert!(table(None, in_region("us-gov-west-1")).contains("nothing is left out"));
     }
 
     #[test]
@@ -138,7 +164,7 @@ mod tests {
             format: crate::cli::MessageFormat::Human,
             building: false,
         };
-        let code = run(None, Some("eu-west-9"), report, &mut out, &mut err);
+        let code = run(None, in_region("eu-west-9"), report, &mut out, &mut err);
         assert_eq!(code, crate::EXIT_INVALID);
         assert!(out.is_empty());
         let err = String::from_utf8(err).expect("utf-8");
