@@ -204,11 +204,6 @@ const NOT_EMULATED: &[(&str, &str)] = &[
     ),
 ];
 
-/// CloudFormation errors that make a scenario Terraform-only: a tag lookup
-/// (E040), a plan-time lookup of the AZs a service serves (E074), fixed
-/// endpoint addresses (E076), a GWLB endpoint per subnet given at deploy
-/// time (E093).
-const TERRAFORM_ONLY: &[&str] = &["E040", "E074", "E076", "E093"];
 
 const DEFAULT_REGION: &str = "us-east-1";
 /// The moto account the CloudFormation side (its networks and stacks) lives

@@ -25,10 +25,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use vpcegen::render::{CfnFormat, Engine, Target};
 
-/// Errors that make a valid scenario Terraform-only: what CloudFormation
-/// cannot express (tag lookups, an endpoint service's private DNS name,
-/// the AZs a service serves, fixed endpoint addresses).
-const TERRAFORM_ONLY: &[&str] = &["E040", "E041", "E074", "E076"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

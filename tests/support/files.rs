@@ -1,5 +1,12 @@
-// Walking a folder, shared by tests/e2e.rs and tests/scanner.rs
-// (`include!`d, so it is not a test target of its own).
+// Walking a folder, and which scenarios are Terraform-only, shared by
+// tests/e2e.rs and tests/scanner.rs (`include!`d, so it is not a test
+// target of its own).
+
+/// CloudFormation errors that make a valid scenario Terraform-only: a tag
+/// lookup (E040), a plan-time lookup of the AZs a service serves (E074),
+/// fixed endpoint addresses (E076), a GWLB endpoint per subnet given at
+/// deploy time (E093).
+const TERRAFORM_ONLY: &[&str] = &["E040", "E074", "E076", "E093"];
 
 /// Every file under `dir`, depth first, in name order.
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
