@@ -204,7 +204,6 @@ const NOT_EMULATED: &[(&str, &str)] = &[
     ),
 ];
 
-
 const DEFAULT_REGION: &str = "us-east-1";
 /// The moto account the CloudFormation side (its networks and stacks) lives
 /// in; the Terraform side uses moto's default account. Names AWS wants

@@ -25,7 +25,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use vpcegen::render::{CfnFormat, Engine, Target};
 
-
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
