@@ -90,11 +90,12 @@ pub fn offered_in(service: &str) -> Vec<&'static str> {
 /// answers in `region` (pass `"{region}"` to keep the placeholder): its
 /// regional API hostname from botocore (a proxy, see `docs/spec.md`), then
 /// the catalog's cited extras (`private_dns_names`). `None` when neither is
-/// known, or the catalog says the service has no private DNS.
+/// known, or the catalog says the service has no interface endpoint or no
+/// private DNS on it.
 pub fn private_dns_names(service: &str, region: &str) -> Option<Vec<String>> {
     let extras = crate::catalog::Catalog::get()
         .service(service)
-        .filter(|s| s.supports_private_dns())
+        .filter(|s| s.has_interface() && s.supports_private_dns())
         .map(|s| s.private_dns_names.as_ref())?;
     let host = HOSTNAMES
         .binary_search_by(|(s, _)| (*s).cmp(service))
@@ -207,8 +208,15 @@ mod tests {
                 Some(vec![name.to_string()])
             );
         }
-        // A global service, FIPS (not recorded), unknown to botocore or the catalog.
-        for service in ["iam", "sqs-fips", "no-such-service"] {
+        // A global service, FIPS (not recorded), gateway only, no private DNS
+        // (botocore has dynamodb's hostname), unknown to botocore or the catalog.
+        for service in [
+            "iam",
+            "sqs-fips",
+            "s3express",
+            "dynamodb",
+            "no-such-service",
+        ] {
             assert_eq!(private_dns_names(service, "us-east-1"), None, "{service}");
         }
         assert!(HOSTNAMES.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
