@@ -25,7 +25,7 @@ fn main() {
         let mut f = Fields::new(t, &format!("service {i}"));
         let _ = writeln!(
             code,
-            "            Service {{ suffix: {}, title: {}, types: {}, name_format: {}, port: {}, extra_ports: {}, fips: {}, private_dns: {}, endpoint_policy: {}, ipv6: {}, ipv6_source: {}, cross_region: {}, aliases: {}, source: {}, note: {} }},",
+            "            Service {{ suffix: {}, title: {}, types: {}, name_format: {}, port: {}, extra_ports: {}, fips: {}, private_dns: {}, private_dns_names: {}, endpoint_policy: {}, ipv6: {}, ipv6_source: {}, cross_region: {}, aliases: {}, source: {}, note: {} }},",
             f.string("suffix"),
             f.string("title"),
             f.strings("types"),
@@ -35,6 +35,7 @@ fn main() {
             f.opt_bool("fips").unwrap_or_else(|| "false".into()),
             f.opt_bool("private_dns")
                 .map_or("None".into(), |b| format!("Some({b})")),
+            f.strings("private_dns_names"),
             f.opt_bool("endpoint_policy")
                 .map_or("None".into(), |b| format!("Some({b})")),
             f.opt_bool("ipv6").unwrap_or_else(|| "false".into()),
@@ -132,9 +133,16 @@ fn region_facts() {
     let mut rows: Vec<_> = offered.iter().collect();
     rows.sort_by(|a, b| a.0.cmp(b.0));
     let mut dualstack = Vec::new();
+    let mut hostnames = Vec::new();
     for (name, v) in rows {
         if v.get("dualstack").and_then(toml::Value::as_bool) == Some(true) {
             dualstack.push(name.as_str());
+        }
+        if let Some(h) = v.get("hostname") {
+            let h = h
+                .as_str()
+                .unwrap_or_else(|| panic!("{name}: `hostname` is a string"));
+            hostnames.push((name.as_str(), h));
         }
         let key = v
             .get("botocore")
@@ -158,7 +166,9 @@ fn region_facts() {
     }
     let _ = writeln!(
         code,
-        "];\n/// Catalog names botocore lists a dualstack variant of, sorted.\npub static DUALSTACK: &[&str] = &{dualstack:?};"
+        "];\n/// Catalog names botocore lists a dualstack variant of, sorted.\npub static DUALSTACK: &[&str] = &{dualstack:?};\n\
+         /// Catalog name and regional API hostname (`{{region}}` kept), sorted by name.\n\
+         pub static HOSTNAMES: &[(&str, &str)] = &{hostnames:?};"
     );
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"))
         .join("region_facts.rs");

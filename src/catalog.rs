@@ -33,6 +33,10 @@ pub struct Service {
     #[serde(default)]
     pub fips: bool,
     pub private_dns: Option<bool>,
+    /// Private DNS names botocore's hostname does not give (wildcards such
+    /// as `*.s3.{region}.amazonaws.com`), `{region}` kept; cited in `source`.
+    #[serde(default)]
+    pub private_dns_names: List<Text>,
     pub endpoint_policy: Option<bool>,
     /// Documented IPv6 support that botocore's dualstack variants miss,
     /// cited in `ipv6_source`.
@@ -173,6 +177,27 @@ mod tests {
                 "{}: `ipv6 = true` needs an `ipv6_source` URL",
                 s.suffix
             );
+        }
+    }
+
+    #[test]
+    fn extra_private_dns_names_are_cited_and_keep_the_region_placeholder() {
+        let c = Catalog::get();
+        let with: Vec<_> = c
+            .services
+            .iter()
+            .filter(|s| !s.private_dns_names.is_empty())
+            .collect();
+        assert!(with.iter().any(|s| s.suffix == "ecr.dkr"));
+        for s in with {
+            assert!(
+                s.source.contains("private DNS: https://"),
+                "{}: `private_dns_names` needs a `private DNS: <URL>` in `source`",
+                s.suffix
+            );
+            for n in s.private_dns_names.iter() {
+                assert!(n.contains(".{region}."), "{}: {n}", s.suffix);
+            }
         }
     }
 

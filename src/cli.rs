@@ -112,6 +112,10 @@ pub enum Command {
         /// `service.<name>.region` may name).
         #[arg(long)]
         cross_region: bool,
+        /// Under each service, its private DNS names (for `--region`, else
+        /// with `{region}`): botocore's API hostname and cited extras.
+        #[arg(long)]
+        dns: bool,
     },
 }
 

@@ -71,11 +71,13 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
             region,
             ipv6,
             cross_region,
+            dns,
         } => {
             let only = services::Only {
                 region: region.as_deref(),
                 ipv6: *ipv6,
                 cross_region: *cross_region,
+                dns: *dns,
             };
             services::run(filter.as_deref(), only, report, stdout, stderr)
         }

@@ -7,12 +7,14 @@ use crate::regions::{Offer, offer};
 use std::io::Write;
 
 /// What `--region`, `--ipv6` and `--cross-region` keep: the facts the
-/// spec's checks read, so the table lists what a spec may ask for.
+/// spec's checks read, so the table lists what a spec may ask for. `dns`
+/// keeps nothing: it shows each service's private DNS names.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Only<'a> {
     pub region: Option<&'a str>,
     pub ipv6: bool,
     pub cross_region: bool,
+    pub dns: bool,
 }
 
 impl Only<'_> {
@@ -96,6 +98,9 @@ fn table(filter: Option<&str>, only: Only) -> String {
             name,
             s.title
         );
+        if only.dns {
+            let _ = writeln!(out, "{}", dns_line(&s.suffix, region));
+        }
     }
     let bundles: Vec<&catalog::Bundle> = c
         .bundles
@@ -116,6 +121,14 @@ fn table(filter: Option<&str>, only: Only) -> String {
         let _ = writeln!(out, "{}", region_note(r));
     }
     out
+}
+
+/// `--dns`: the private DNS names of `service` in `region` (`{region}`
+/// kept without one), indented under its row.
+fn dns_line(service: &str, region: Option<&str>) -> String {
+    let names = crate::regions::private_dns_names(service, region.unwrap_or("{region}"));
+    let names = names.map_or_else(|| "unknown".to_string(), |n| n.join(", "));
+    format!("    private DNS: {names}")
 }
 
 /// What `--region` left out, and what it could not judge.
@@ -155,6 +168,29 @@ mod tests {
         assert!(table(Some("ssmmessages"), in_region("eu-west-1")).contains("\nssmmessages "));
         assert!(ireland.contains("left out"));
         assert!(table(None, in_region("us-gov-west-1")).contains("nothing is left out"));
+    }
+
+    #[test]
+    fn dns_shows_private_dns_names_under_each_service_only_when_asked() {
+        let dns = |region| Only {
+            region,
+            dns: true,
+            ..Only::default()
+        };
+        let plain = table(Some("sqs"), Only::default());
+        assert!(!plain.contains("private DNS"), "{plain}");
+        let anywhere = table(Some("sqs"), dns(None));
+        assert!(
+            anywhere.contains("\nsqs ")
+                && anywhere.contains("    private DNS: sqs.{region}.amazonaws.com\n"),
+            "{anywhere}"
+        );
+        let ireland = table(Some("ecr"), dns(Some("eu-west-1")));
+        assert!(
+            ireland.contains("    private DNS: *.dkr.ecr.eu-west-1.amazonaws.com\n"),
+            "{ireland}"
+        );
+        assert!(table(Some("sqs-fips"), dns(None)).contains("    private DNS: unknown\n"));
     }
 
     #[test]
