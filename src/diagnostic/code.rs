@@ -248,6 +248,9 @@ codes! {
     E099 Error
         r#"`connect.<name>.region` on a `resource_configuration`, `service_network` or `gateway_load_balancer` connect: only `service_name` connects reach another Region"#
         => r#"remove `region`"#;
+    E100 Error
+        r#"a literal `connect.<name>` service name (`com.amazonaws.vpce.<region>.vpce-svc-...`) names another Region than the one the endpoint reaches (the connect's `region`, else the spec's): AWS would not find the service"#
+        => r#"set `connect.<name>.region` to the service's Region (cross-Region), or correct the service name"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;

@@ -143,6 +143,7 @@ pub(super) fn connect_region(
         );
         return None;
     }
+    name_region_mismatch(spec, &field, c, d);
     let own = c
         .region
         .as_ref()
@@ -151,6 +152,52 @@ pub(super) fn connect_region(
     let span = c.region.as_ref().map_or(c.target.span, |r| r.span);
     warn_azs(spec, &field, span, d);
     Some(region)
+}
+
+/// E100 when a literal endpoint service name (`com.amazonaws.vpce.<region>.
+/// vpce-svc-...`) names another Region than the one the endpoint reaches
+/// (the connect's `region`, else the spec's): AWS would not find the
+/// service at apply time.
+fn name_region_mismatch(spec: &Spec, field: &str, c: &crate::spec::Connect, d: &mut Diagnostics) {
+    use crate::spec::{ConnectTarget, ServiceRef};
+    let (ConnectTarget::Service(ServiceRef::Literal(name))
+    | ConnectTarget::GatewayLoadBalancer(ServiceRef::Literal(name))) = &c.target.value
+    else {
+        return;
+    };
+    let Some(named) = name
+        .value
+        .strip_prefix("com.amazonaws.vpce.")
+        .and_then(|rest| rest.split_once(".vpce-svc-"))
+        .map(|(region, _)| region)
+    else {
+        return;
+    };
+    let (reached, span, whose) = match (&c.region, &spec.region) {
+        (Some(r), _) => (r.value.to_string(), r.span, format!("`{field}.region`")),
+        (None, Some(r)) => (
+            r.value.to_string(),
+            r.span,
+            "the spec's `region`".to_string(),
+        ),
+        (None, None) => return,
+    };
+    if named == reached {
+        return;
+    }
+    d.push(
+        Diagnostic::new(
+            Code::E100,
+            format!("`{field}` names an endpoint service in {named}, but the endpoint reaches {reached}"),
+        )
+        .at(name.span, format!("a service in {named}"))
+        .also(span, format!("{whose}: {reached}"))
+        .help(if c.region.is_none() && matches!(c.target.value, ConnectTarget::Service(_)) {
+            format!("if the service is in {named}, set `{field}.region = \"{named}\"` (a cross-Region endpoint); else correct the service name")
+        } else {
+            "make the service name and the Region agree".to_string()
+        }),
+    );
 }
 
 /// The kind of connect target that cannot be in another Region: VPC
