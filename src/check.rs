@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 mod cross_region;
+pub mod share;
 
 /// How a spec's file is recognised when another spec names it.
 pub fn identity(path: &Path) -> PathBuf {
@@ -31,6 +32,12 @@ pub struct Links {
     /// The provider's Region, for each connect (by its spec's file and
     /// key) to another spec's expose in another Region.
     service_regions: HashMap<(FileId, String), String>,
+    /// Each spoke's hub (by the spoke's file).
+    hubs: HashMap<FileId, share::HubLink>,
+    /// The spokes built with each hub (by the hub's file), and their
+    /// literal CIDRs.
+    spokes: HashMap<FileId, Vec<model::SpokeVpc>>,
+    spoke_cidrs: HashMap<FileId, Vec<String>>,
 }
 
 impl Links {
@@ -59,14 +66,17 @@ impl Links {
     /// Whether planning the spec of these facts reads anything from this
     /// table, so that its model from before the link would differ.
     pub fn changes(&self, f: &Facts) -> bool {
-        f.connects.iter().any(|(c, _)| {
-            let k = (f.file, c.clone());
-            self.listener_ports.contains_key(&k) || self.service_regions.contains_key(&k)
-        }) || f.exposes.iter().any(|x| {
-            x.created
-                .as_ref()
-                .is_some_and(|(_, name)| self.nlb_name_collides(name))
-        })
+        self.hubs.contains_key(&f.file)
+            || self.spokes.contains_key(&f.file)
+            || f.connects.iter().any(|(c, _)| {
+                let k = (f.file, c.clone());
+                self.listener_ports.contains_key(&k) || self.service_regions.contains_key(&k)
+            })
+            || f.exposes.iter().any(|x| {
+                x.created
+                    .as_ref()
+                    .is_some_and(|(_, name)| self.nlb_name_collides(name))
+            })
     }
 }
 
@@ -89,6 +99,12 @@ pub struct Facts {
     connects: Vec<(String, Reference)>,
     /// Interface, gateway and connect endpoints, for `validate`'s summary.
     pub endpoints: usize,
+    /// `[share]`: what this hub serves.
+    share: Option<share::ShareFacts>,
+    /// `reach.via`, and the VPC's literal CIDR and ID.
+    sharing: model::SharingFacts,
+    /// The services this spec reaches through interface endpoints.
+    interface_services: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -126,6 +142,23 @@ impl Facts {
                 .filter_map(|(ident, r)| Some((ident.clone(), r.clone()?)))
                 .collect(),
             endpoints: m.endpoints.len() + m.connects.len(),
+            share: m.hub.as_ref().map(|h| share::ShareFacts {
+                dns: h.dns,
+                services: h.services.clone(),
+                zones: h
+                    .zones
+                    .iter()
+                    .map(|z| (z.ident.clone(), z.name.clone()))
+                    .collect(),
+                span: h.span,
+            }),
+            sharing: m.sharing.clone(),
+            interface_services: m
+                .endpoints
+                .iter()
+                .filter(|e| e.kind == crate::spec::EndpointType::Interface)
+                .map(|e| e.key.name().to_string())
+                .collect(),
         }
     }
 }
@@ -185,6 +218,7 @@ pub fn link(facts: &[Facts], built: usize, d: &mut Diagnostics) -> Links {
             check_pair(consumer, provider, x, d);
         }
     }
+    share::link(facts, built, &mut links, d);
     links.colliding_nlb_names = colliding_nlb_names(&facts[..built.min(facts.len())]);
     links
 }

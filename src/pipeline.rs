@@ -245,13 +245,20 @@ pub fn compile_timed(
         t.lap("catalog");
         let backend = target.map(Target::backend);
         let keep = specs.len() <= KEEP_CHECKED_MODELS;
-        let (found, kept, target_said) =
+        let (found, kept, mut target_said) =
             check_all(&specs, &referenced, &sources, backend, keep, &mut d);
         let names: Vec<&Sp<String>> = specs.iter().map(|s| &s.spec.name).collect();
         check_names(&names, &mut d);
         t.lap("lower");
         if !d.has_errors() {
             links = check::link(&found, specs.len(), &mut d);
+            if target == Some(Target::Cloudformation) {
+                check::share::cloudformation_spokes(
+                    &found[..specs.len()],
+                    &links,
+                    &mut target_said,
+                );
+            }
             // What the target cannot express comes after the link's errors.
             if !d.has_errors() {
                 d.append(target_said);
@@ -374,8 +381,8 @@ fn in_chunks<T: Sync, R: Send>(
     })
 }
 
-/// Loads the specs that `connect` references name and that are not on the
-/// command line. A reference to a missing file is an error at its line.
+/// Loads the specs that `connect` references and `reach.via` name and that
+/// are not on the command line. A reference to a missing file is an error at its line.
 fn load_references(
     specs: &[spec::Loaded],
     sources: &mut SourceMap,
@@ -387,15 +394,20 @@ fn load_references(
         .collect();
     let mut wanted = Vec::new();
     for s in specs {
-        for c in s.spec.connect.values() {
-            let (spec::ConnectTarget::Service(spec::ServiceRef::Spec { spec: path, .. })
-            | spec::ConnectTarget::GatewayLoadBalancer(spec::ServiceRef::Spec {
-                spec: path,
-                ..
-            })) = &c.target.value
-            else {
-                continue;
-            };
+        let connects = s
+            .spec
+            .connect
+            .values()
+            .filter_map(|c| match &c.target.value {
+                spec::ConnectTarget::Service(spec::ServiceRef::Spec { spec: path, .. })
+                | spec::ConnectTarget::GatewayLoadBalancer(spec::ServiceRef::Spec {
+                    spec: path,
+                    ..
+                }) => Some(path),
+                _ => None,
+            });
+        // A spoke's hub is read like a connect's provider.
+        for path in connects.chain(s.spec.reach.via.as_ref()) {
             // Joined as written: the OS resolves `..` (through links, too).
             let full = source::resolve(sources.get(path.span.file).dir(), &path.value);
             if !full.exists() {

@@ -1298,6 +1298,7 @@ impl Root {
                 InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => {
                     lattice_arn(input.kind)
                 }
+                InputKind::HostedZoneId | InputKind::ProfileId => literal_input(input.kind),
                 // A reference: the provider's output, read by the test
                 // after the provider's wave and passed with `-var`.
                 InputKind::ServiceName if s.refs.iter().any(|r| r.input == input.name) => tf_ref(
@@ -2323,6 +2324,7 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => {
                     lattice_arn(input.kind)
                 }
+                InputKind::HostedZoneId | InputKind::ProfileId => literal_input(input.kind),
                 InputKind::ServiceName => match s.refs.iter().find(|r| r.input == input.name) {
                     // The provider's stack output when it has a stack, else
                     // its Terraform module's output.
@@ -3118,5 +3120,7 @@ fn literal_input(kind: InputKind) -> Json {
         InputKind::GatewayLoadBalancerArn => s(
             "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/gwy/planned/0123456789abcdef",
         ),
+        InputKind::HostedZoneId => s("Z0123456789ABCDEFGHIJ"),
+        InputKind::ProfileId => s("rp-0123456789abcdef"),
     }
 }

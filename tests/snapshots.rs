@@ -158,6 +158,9 @@ fn terraform_files(model: &vpcegen::model::Model) -> Vec<&'static str> {
     if !model.exposes.is_empty() || !model.connects.is_empty() || !model.gwlb_endpoints.is_empty() {
         names.push("privatelink.tf");
     }
+    if model.hub.is_some() || model.spoke.is_some() {
+        names.push("share.tf");
+    }
     names.push("outputs.tf");
     names
 }
@@ -252,11 +255,11 @@ fn valid_cases() {
                 // Only the target's own checks may fail a spec Terraform
                 // accepts: tag lookups (E040), the AZs a service serves (E074),
                 // fixed addresses (E076), a GWLB endpoint per subnet given at
-                // deploy time (E093).
+                // deploy time (E093), a hub's zones it cannot associate (E106).
                 for d in cfn.diagnostics.iter() {
                     if d.severity == vpcegen::diagnostic::Severity::Error {
                         assert!(
-                            ["E040", "E074", "E076", "E093"].contains(&d.code.as_str()),
+                            ["E040", "E074", "E076", "E093", "E106"].contains(&d.code.as_str()),
                             "{name}: unexpected CloudFormation error {}",
                             d.code
                         );

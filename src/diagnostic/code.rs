@@ -251,6 +251,27 @@ codes! {
     E100 Error
         r#"a literal `connect.<name>` service name (`com.amazonaws.vpce.<region>.vpce-svc-...`) names another Region than the one the endpoint reaches (the connect's `region`, else the spec's): AWS would not find the service"#
         => r#"set `connect.<name>.region` to the service's Region (cross-Region), or correct the service name"#;
+    E101 Error
+        r#"`reach.via` names a spec that has no `[share]`: it shares no endpoints"#
+        => r#"name the endpoints hub's spec, or add `[share]` to it"#;
+    E102 Error
+        r#"a spoke (`reach.via`) in another Region than its hub, or without `region`: interface endpoints serve their own Region"#
+        => r#"set the spoke's `region` to the hub's, or use a hub in the spoke's Region"#;
+    E103 Error
+        r#"`[share]` without `region`: the names the hub's zones take (and its Route 53 Profile's) are per Region"#
+        => r#"set `region`"#;
+    E104 Error
+        r#"a spoke without `account` whose hub gives its `account`: vpcegen cannot tell whether the hub must authorize the spoke's VPC (or share its profile with the spoke's account)"#
+        => r#"set the spoke's `account`"#;
+    E105 Error
+        r#"a spoke's `vpc.cidr` overlaps its hub's: a Transit Gateway or peering cannot route between them"#
+        => r#"give the VPCs disjoint ranges"#;
+    E106 Error
+        r#"CloudFormation: a spoke of a `hosted-zones` hub whose zones the hub's template cannot associate with the spoke's VPC (CloudFormation has no resource that associates another stack's hosted zone; the hub's zones list the spoke's VPC only for a spoke of the hub's account built with it, with a literal `vpc.id`)"#
+        => r#"build the hub with the spoke (same account, literal `vpc.id`), use `[share] dns = "profile"`, or `--target terraform`"#;
+    E107 Error
+        r#"a spec with both `[share]` and `reach.via`: a hub serves its own endpoints"#
+        => r#"remove `reach.via` or `[share]`"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;
@@ -287,6 +308,15 @@ codes! {
     W122 Warning
         r#"a cross-Region endpoint in a spec whose `vpc.az_ids` include an AZ where AWS does not offer cross-Region endpoints (use1-az3, usw1-az2, apne1-az3, apne2-az2, apne2-az4)"#
         => r#"put the endpoint's subnets in other AZs"#;
+    W123 Warning
+        r#"a spoke lists in `reach.services` a service its hub shares: the spoke uses the hub's endpoint and creates none"#
+        => r#"remove the service from the spoke's `reach.services`"#;
+    W124 Warning
+        r#"a hub reaches a service whose private DNS names vpcegen does not know: it is not shared (the hub keeps its own endpoint, with private DNS)"#
+        => r#"list the service in the spokes that need it; `vpcegen services --dns` shows the names vpcegen knows"#;
+    W125 Warning
+        r#"a spoke built with its hub gives `vpc.cidr` (or, in another account with `hosted-zones`, `vpc.id`) as an input or lookup: the hub cannot admit its CIDR (or authorize its VPC)"#
+        => r#"give the value literally, or list the spoke's range in `share.ingress_cidrs` (and authorize the VPC by hand)"#;
     W201 Warning
         r#"security lint: the endpoints' security group admits `0.0.0.0/0` or `::/0`"#
         => r#"admit the VPC CIDR or your own ranges"#;

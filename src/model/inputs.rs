@@ -78,6 +78,8 @@ fn kind_word(k: InputKind) -> &'static str {
         InputKind::ServiceName => "an endpoint service name",
         InputKind::LoadBalancerArn => "a load balancer ARN",
         InputKind::ResourceConfigurationArn => "a resource configuration ARN",
+        InputKind::HostedZoneId => "a hosted zone ID",
+        InputKind::ProfileId => "a Route 53 Profile ID",
         InputKind::ServiceNetworkArn => "a service network ARN",
         InputKind::GatewayLoadBalancerArn => "a Gateway Load Balancer ARN",
     }

@@ -44,6 +44,7 @@ mod regions;
 mod scanner;
 mod security_groups;
 mod services;
+mod share;
 
 pub use connects::{az_check, connect_group};
 pub use decide::{HealthCheck, ReachGroups, SHARED_GROUP};
@@ -55,6 +56,10 @@ pub use policies::org_policy;
 pub use reasons::{Reason, connect_label};
 pub use refs::{Attr, OutputValue, Ref, RefOrValue, ResourceId, ResourceKind};
 pub use scanner::{Check, ResourceSkips, Skip};
+pub use share::{
+    HostedZone, Hub, PROFILE_INPUT, SharingFacts, Spoke, SpokeVpc, ViaRef, ZoneAssociation,
+    zone_input,
+};
 
 // Helpers the passes share, in scope for each pass through `use super::*`.
 use endpoints::type_word;
@@ -103,6 +108,15 @@ pub struct Model {
     /// one per subnet, without security groups.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub gwlb_endpoints: Vec<GwlbEndpoint>,
+    /// `[share]`: what this hub serves its spokes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hub: Option<Hub>,
+    /// `reach.via`, once linked: what this spoke uses from its hub.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spoke: Option<Spoke>,
+    /// `reach.via` as written, and the VPC's literal CIDR and ID, for the link.
+    #[serde(skip)]
+    pub sharing: SharingFacts,
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
     /// The scanner checks each created resource skips, with the reason
@@ -134,6 +148,8 @@ impl Model {
         !self.endpoints.is_empty()
             || !self.connects.is_empty()
             || !self.gwlb_endpoints.is_empty()
+            || self.hub.is_some()
+            || self.spoke.is_some()
             || self
                 .exposes
                 .iter()
@@ -404,6 +420,10 @@ pub enum InputKind {
     ResourceConfigurationArn,
     ServiceNetworkArn,
     GatewayLoadBalancerArn,
+    /// A hub's private hosted zone (`reach.via`, `hosted-zones`).
+    HostedZoneId,
+    /// A hub's Route 53 Profile (`reach.via`, `profile`).
+    ProfileId,
 }
 
 #[derive(Debug, Serialize)]
@@ -454,15 +474,28 @@ pub fn lower(
     let (mut endpoints, dns_off) = endpoints::lower_endpoints(spec, &wanted, sources, naming, d);
     lints::private_dns_off(&dns_off, d);
     let asked_ipv6 = ip_types::address_types(spec, &mut endpoints, d);
+    share::hub_and_spoke(spec, d);
+    let mut inputs = Vec::new();
+    let spoke = share::spoke(file, &mut endpoints, links, &mut inputs);
+    let hub = share::hub(spec, file, &mut endpoints, links, &wanted, d);
 
-    let net = network::network(spec, &endpoints);
-    let mut inputs = net.inputs;
+    let net = network::network(spec, &endpoints, spoke.is_some() || hub.is_some());
+    inputs.extend(net.inputs);
     // The VPC's CIDR is read once, by the first pass that needs it.
     let mut cidr =
         security_groups::needs_vpc_cidr(spec, &endpoints).then(|| network::vpc_cidr(spec, d));
     inputs.extend(cidr.as_mut().and_then(|c| c.input.take()));
-    let (mut security_groups, sg_inputs) =
-        security_groups::shared_group(spec, &endpoints, cidr.as_ref().map(|c| &c.value), d);
+    let hub_cidrs = hub
+        .as_ref()
+        .map(|_| share::admitted(spec, file, links))
+        .unwrap_or_default();
+    let (mut security_groups, sg_inputs) = security_groups::shared_group(
+        spec,
+        &endpoints,
+        cidr.as_ref().map(|c| &c.value),
+        &hub_cidrs,
+        d,
+    );
     inputs.extend(sg_inputs);
 
     // Connects' groups and created NLBs' groups read it too.
@@ -506,6 +539,7 @@ pub fn lower(
 
     let mut outputs = outputs::outputs(&endpoints, security_groups.as_ref(), &exposes, &connects);
     outputs::gwlb_outputs(&gwlb_endpoints, &mut outputs);
+    outputs.extend(hub.as_ref().map(share::outputs).unwrap_or_default());
     let scanner_skips = scanner::skips(&exposes);
     let vpc_cidr = cidr.as_ref().map(|c| c.value.clone());
     let mut inputs = dedupe_inputs(inputs, vpc_cidr == Some(Value::VpcCidr), naming, d);
@@ -551,6 +585,9 @@ pub fn lower(
         exposes,
         connects,
         gwlb_endpoints,
+        hub,
+        spoke,
+        sharing: share::sharing_facts(spec, sources),
         inputs,
         outputs,
         scanner_skips,

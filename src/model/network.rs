@@ -18,14 +18,16 @@ pub(super) struct Network {
 /// and route tables (for gateway endpoints). A spec that only puts an
 /// endpoint service in front of an existing NLB needs no VPC: then the VPC
 /// ID is neither an input nor a lookup (see `Model::uses_vpc`).
-pub(super) fn network(spec: &Spec, endpoints: &[Endpoint]) -> Network {
+/// `shares`: a hub or spoke, whose zone or profile associations read the
+/// VPC's ID even without an endpoint.
+pub(super) fn network(spec: &Spec, endpoints: &[Endpoint], shares: bool) -> Network {
     let has_interface = endpoints.iter().any(|e| e.kind == EndpointType::Interface);
     let has_gateway = endpoints.iter().any(|e| e.kind == EndpointType::Gateway);
     let creates_nlb = spec
         .expose
         .values()
         .any(|e| matches!(e.load_balancer.value, crate::spec::LoadBalancer::Create(_)));
-    let uses_vpc = !endpoints.is_empty() || creates_nlb || !spec.connect.is_empty();
+    let uses_vpc = !endpoints.is_empty() || creates_nlb || !spec.connect.is_empty() || shares;
     let mut inputs = Vec::new();
     let mut unused_inputs = Vec::new();
     let (mut vpc_id_span, mut subnets_span, mut route_tables_span) = (None, None, None);

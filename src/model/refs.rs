@@ -15,6 +15,10 @@ pub enum ResourceKind {
     TargetGroup,
     Listener,
     EndpointService,
+    /// A hub's private hosted zone (`[share]`, `hosted-zones`).
+    HostedZone,
+    /// A hub's Route 53 Profile (`[share]`, `profile`).
+    Profile,
 }
 
 /// One created resource: its kind and the ident both targets name it by
@@ -100,6 +104,16 @@ impl Ref {
         Ref::new(ResourceKind::TargetGroup, ident, Attr::Arn)
     }
 
+    /// The ID of the hub's hosted zone `ident`.
+    pub fn hosted_zone_id(ident: &str) -> Ref {
+        Ref::new(ResourceKind::HostedZone, ident, Attr::Id)
+    }
+
+    /// The hub's Route 53 Profile (one per hub): `Id` or `Arn`.
+    pub fn profile(attr: Attr) -> Ref {
+        Ref::new(ResourceKind::Profile, "this", attr)
+    }
+
     /// The endpoint service of the expose `ident`.
     pub fn endpoint_service(ident: &str, attr: Attr) -> Ref {
         Ref::new(ResourceKind::EndpointService, ident, attr)
@@ -131,6 +145,8 @@ impl Ref {
             (K::LoadBalancer, _) => ("load_balancer_arn", true),
             (K::TargetGroup, _) => ("target_group_arn", true),
             (K::Listener, _) => ("listener_arn", true),
+            (K::HostedZone, _) => ("hosted_zone_id", true),
+            (K::Profile, _) => ("profile_id", false),
         }
     }
 }

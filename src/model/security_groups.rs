@@ -16,11 +16,13 @@ pub(super) fn needs_vpc_cidr(spec: &Spec, endpoints: &[Endpoint]) -> bool {
 }
 
 /// The group of the interface endpoints (none without one), and the input it
-/// needs. `vpc_cidr` is the VPC's CIDR when [`needs_vpc_cidr`] said so.
+/// needs. `vpc_cidr` is the VPC's CIDR when [`needs_vpc_cidr`] said so;
+/// a hub's group also admits `hub_cidrs` (its spokes', `share.ingress_cidrs`).
 pub(super) fn shared_group(
     spec: &Spec,
     endpoints: &[Endpoint],
     vpc_cidr: Option<&Value>,
+    hub_cidrs: &[Value],
     d: &mut Diagnostics,
 ) -> (Option<SecurityGroups>, Vec<Input>) {
     let mut inputs = Vec::new();
@@ -43,7 +45,7 @@ pub(super) fn shared_group(
             SecurityGroups::Existing(Value::Input(input.value.to_string()))
         }
         other => {
-            let cidrs: Vec<Value> = match other {
+            let mut cidrs: Vec<Value> = match other {
                 Some(SecurityGroup::Create { ingress_cidrs }) if !ingress_cidrs.is_empty() => {
                     lints::open_ingress(ingress_cidrs, d);
                     ingress_cidrs
@@ -57,6 +59,11 @@ pub(super) fn shared_group(
                         .expect("read by the driver (needs_vpc_cidr)"),
                 ],
             };
+            for c in hub_cidrs {
+                if !cidrs.contains(c) {
+                    cidrs.push(c.clone());
+                }
+            }
             SecurityGroups::Create {
                 name: format!("{name}-endpoints"),
                 description: format!("Interface VPC endpoints of {name}"),
@@ -137,7 +144,7 @@ security_group = { ingress_cidrs = ["10.0.0.0/8", "0.0.0.0/0"] }
         let endpoints = endpoints_of(&t);
         assert!(!needs_vpc_cidr(&t.spec, &endpoints));
         let mut d = Diagnostics::default();
-        let (group, inputs) = shared_group(&t.spec, &endpoints, None, &mut d);
+        let (group, inputs) = shared_group(&t.spec, &endpoints, None, &[], &mut d);
         assert!(inputs.is_empty());
         assert_eq!(codes(&d), [Code::W201]);
         let Some(SecurityGroups::Create { name, rules, .. }) = group else {
@@ -170,7 +177,7 @@ security_group = { ingress_cidrs = ["10.0.0.0/8", "0.0.0.0/0"] }
         let endpoints = endpoints_of(&t);
         assert!(needs_vpc_cidr(&t.spec, &endpoints));
         let mut d = Diagnostics::default();
-        let (group, _) = shared_group(&t.spec, &endpoints, Some(&Value::VpcCidr), &mut d);
+        let (group, _) = shared_group(&t.spec, &endpoints, Some(&Value::VpcCidr), &[], &mut d);
         let Some(SecurityGroups::Create { rules, .. }) = group else {
             panic!("a created group, got {group:?}");
         };
@@ -183,7 +190,11 @@ security_group = { ingress_cidrs = ["10.0.0.0/8", "0.0.0.0/0"] }
         );
         let endpoints = endpoints_of(&t);
         assert!(!needs_vpc_cidr(&t.spec, &endpoints));
-        assert!(shared_group(&t.spec, &endpoints, None, &mut d).0.is_none());
+        assert!(
+            shared_group(&t.spec, &endpoints, None, &[], &mut d)
+                .0
+                .is_none()
+        );
     }
 
     #[test]

@@ -476,6 +476,8 @@ fn logical_id(id: &ResourceId) -> String {
         ResourceKind::TargetGroup => "TargetGroup",
         ResourceKind::Listener => "Listener",
         ResourceKind::EndpointService => "EndpointService",
+        ResourceKind::HostedZone => "HostedZone",
+        ResourceKind::Profile => "Route53Profile",
     };
     format!("{}{kind}", pascal(&id.name))
 }
@@ -486,6 +488,7 @@ fn reference(x: &Ref) -> Result<Cfn, String> {
     let id = logical_id(&x.id);
     Ok(match (x.id.kind, x.attr) {
         (ResourceKind::SecurityGroup, Attr::Id) => Cfn::GetAtt(id, "GroupId".into()),
+        (ResourceKind::Profile, Attr::Id) => Cfn::GetAtt(id, "Id".into()),
         // AWS::EC2::VPCEndpoint has no Arn attribute: built from its ID.
         (ResourceKind::Endpoint, Attr::Arn) => Cfn::Sub(format!(
             "arn:${{AWS::Partition}}:ec2:${{AWS::Region}}:${{AWS::AccountId}}:vpc-endpoint/${{{id}}}"
@@ -877,6 +880,8 @@ fn parameters(model: &Model) -> Vec<ParameterView<Cfn>> {
                 InputKind::GatewayLoadBalancerArn => ("String", Some(r"^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/gwy/.+$")),
                 InputKind::ResourceConfigurationArn => ("String", Some(r"^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:resourceconfiguration/rcfg-[0-9a-z]+$")),
                 InputKind::ServiceNetworkArn => ("String", Some(r"^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:servicenetwork/sn-[0-9a-z]+$")),
+                InputKind::HostedZoneId => ("AWS::Route53::HostedZone::Id", None),
+                InputKind::ProfileId => ("String", Some(r"^rp-[0-9a-z]+$")),
             };
             parameter(pascal(&i.name), kind, &i.description, pattern)
         })

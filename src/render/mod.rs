@@ -41,6 +41,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/terraform/privatelink.tf.tera"),
     ),
     (
+        "terraform/share.tf.tera",
+        include_str!("../../templates/terraform/share.tf.tera"),
+    ),
+    (
         "terraform/outputs.tf.tera",
         include_str!("../../templates/terraform/outputs.tf.tera"),
     ),

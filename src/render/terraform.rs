@@ -10,6 +10,8 @@ use crate::model::{
 use crate::spec::{AwsProvider, EndpointType, LatticeKind};
 use serde::Serialize;
 
+mod share;
+
 #[derive(Serialize)]
 struct View {
     header: String,
@@ -28,6 +30,8 @@ struct View {
     exposes: Vec<ExposeView>,
     connects: Vec<ConnectView>,
     gwlb_endpoints: Vec<GwlbView>,
+    /// A hub's zones or profile, a spoke's associations.
+    share: share::ShareView,
     variables: Vec<VariableView>,
     outputs: Vec<OutputView>,
 }
@@ -410,8 +414,13 @@ fn reference(x: &Ref) -> Expr {
         ResourceKind::TargetGroup => "aws_lb_target_group",
         ResourceKind::Listener => "aws_lb_listener",
         ResourceKind::EndpointService => "aws_vpc_endpoint_service",
+        ResourceKind::HostedZone => "aws_route53_zone",
+        ResourceKind::Profile => "aws_route53profiles_profile",
     };
     let res = format!("{kind}.{}", x.id.name);
+    if x.id.kind == ResourceKind::HostedZone {
+        return r(format!("{res}.zone_id"));
+    }
     let dns_config = |field| format!("try({res}.private_dns_name_configuration[0].{field}, null)");
     r(match x.attr {
         Attr::Id => format!("{res}.id"),
@@ -545,6 +554,7 @@ fn render(model: &Model, engine: &Engine) -> Result<Vec<File>, String> {
             .collect(),
         connects,
         gwlb_endpoints: model.gwlb_endpoints.iter().map(gwlb_view).collect(),
+        share: share::view(model),
         variables: model.inputs.iter().map(variable).collect(),
         outputs: model
             .outputs
@@ -749,6 +759,16 @@ fn variable(i: &Input) -> VariableView {
             format!("can(regex(\":servicenetwork/sn-\", {var}))"),
             "must be the ARN of a VPC Lattice service network.",
         ),
+        InputKind::HostedZoneId => (
+            "string",
+            format!("can(regex(\"^Z[0-9A-Z]+$\", {var}))"),
+            "must be a hosted zone ID (Z...), the hub's output of the same name.",
+        ),
+        InputKind::ProfileId => (
+            "string",
+            format!("can(regex(\"^rp-[0-9a-z]+$\", {var}))"),
+            "must be a Route 53 Profile ID (rp-...), the hub's output of the same name.",
+        ),
     };
     VariableView {
         name: i.name.clone(),
@@ -768,6 +788,9 @@ fn write(model: &Model, engine: &Engine, view: &View, header: &str) -> Result<Ve
     }
     if !model.exposes.is_empty() || !model.connects.is_empty() || !model.gwlb_endpoints.is_empty() {
         names.push("privatelink.tf");
+    }
+    if model.hub.is_some() || model.spoke.is_some() {
+        names.push("share.tf");
     }
     names.push("outputs.tf");
     let templates: Vec<String> = names

@@ -583,6 +583,7 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
         .get("connect")
         .map(|n| read_sections(n, "connect", d, read_connect))
         .unwrap_or_default();
+    let share = r.get("share").and_then(|n| share::read_share(n, d));
     let terraform = r
         .get("terraform")
         .and_then(|n| read_terraform(n, d))
@@ -601,6 +602,7 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
         service,
         expose,
         connect,
+        share,
         terraform,
     })
 }
@@ -873,6 +875,7 @@ fn read_reach(n: &Node, d: &mut Diagnostics) -> Option<Reach> {
     let ip_address_type = r
         .get("ip_address_type")
         .and_then(|n| parsed(n, "reach.ip_address_type", d, IpAddressType::parse));
+    let via = r.get("via").and_then(|n| read::string(n, "reach.via", d));
     r.finish(d);
     Some(Reach {
         services,
@@ -883,6 +886,7 @@ fn read_reach(n: &Node, d: &mut Diagnostics) -> Option<Reach> {
         policy,
         only_supported_azs,
         ip_address_type,
+        via,
     })
 }
 

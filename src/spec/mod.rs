@@ -9,12 +9,14 @@ pub mod folders;
 mod gateway_lb;
 mod load;
 mod read;
+mod share;
 #[cfg(test)]
 mod testing;
 mod types;
 pub mod value;
 
 pub use load::{Loaded, io_reason, load, load_referenced};
+pub use share::{Share, ShareDns};
 pub use types::{
     AccountId, AwsProvider, AzId, Cidr, ConnectionEvent, InputName, IpAddressType, IpFamily,
     LatticeArn, LatticeKind, Principal, Region, SnsTopicArn,
@@ -104,6 +106,10 @@ pub struct Spec {
     /// Services others expose that this VPC consumes (`[connect.<name>]`).
     #[schemars(default, with = "BTreeMap<String, Connect>")]
     pub connect: IndexMap<String, Connect>,
+    /// This VPC is an endpoints hub: its interface endpoints serve the
+    /// spokes that name it in `reach.via`.
+    #[schemars(with = "Option<Share>")]
+    pub share: Option<Share>,
     /// Settings of the Terraform output only.
     #[schemars(default)]
     pub terraform: TerraformSettings,
@@ -231,6 +237,10 @@ pub struct Reach {
     /// support IPv6 for the other two.
     #[schemars(with = "Option<IpAddressTypeSchema>")]
     pub ip_address_type: Option<Sp<IpAddressType>>,
+    /// An endpoints hub's spec (a path relative to this file): every
+    /// interface endpoint it shares is used from there, not created here.
+    #[schemars(with = "Option<String>")]
+    pub via: Option<Sp<String>>,
 }
 
 /// How an interface endpoint is addressed.

@@ -1,0 +1,375 @@
+//! Centralized endpoints: what a hub (`[share]`) serves and how its names
+//! resolve in the spokes, and what a spoke (`reach.via`) uses from its hub
+//! instead of creating it. Decided once here for both targets; what other
+//! specs of the build decide (the spokes of a hub, the hub of a spoke)
+//! comes from the link table.
+
+use super::services::Wanted;
+use super::*;
+use crate::spec::ShareDns;
+
+/// What a hub serves to its spokes.
+#[derive(Debug, Serialize)]
+pub struct Hub {
+    pub dns: ShareDns,
+    /// The services shared, by catalog name.
+    pub services: Vec<String>,
+    /// Where `[share]` was written.
+    #[serde(skip)]
+    pub span: Option<Span>,
+    /// The shared interface endpoints, by ident (a Route 53 Profile holds
+    /// each of them; with hosted zones, each zone's records alias one).
+    pub endpoints: Vec<String>,
+    /// `hosted-zones`: one private hosted zone per DNS name, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<HostedZone>,
+    /// The spokes built with the hub, in command-line order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spokes: Vec<SpokeVpc>,
+}
+
+/// A private hosted zone for one of a service's DNS names, associated
+/// with the hub's VPC, whose records alias the hub's endpoint.
+#[derive(Debug, Serialize, Clone, PartialEq, Eq)]
+pub struct HostedZone {
+    /// The service's endpoint ident, with `_2`, `_3` for further zones.
+    pub ident: String,
+    /// The zone's name (`sts.eu-west-1.amazonaws.com`).
+    pub name: String,
+    /// The endpoint its records alias.
+    pub endpoint: String,
+    /// `""` for the zone's apex, `"*"` for every name under it.
+    pub records: Vec<String>,
+    /// `A`, and `AAAA` where the endpoint has IPv6 addresses.
+    pub record_types: Vec<&'static str>,
+}
+
+/// A spoke's VPC as the hub built with it sees it.
+#[derive(Debug, Serialize, Clone)]
+pub struct SpokeVpc {
+    pub name: String,
+    /// Its VPC's ID when the spoke gives it literally.
+    pub vpc_id: Option<String>,
+    pub region: String,
+    /// In another account than the hub's: the hub authorizes its VPC to
+    /// associate each zone, or shares the profile with its account.
+    pub other_account: Option<String>,
+}
+
+/// What a spoke uses from its hub.
+#[derive(Debug, Serialize)]
+pub struct Spoke {
+    /// The hub's `name`.
+    pub hub: String,
+    pub dns: ShareDns,
+    /// The services the hub serves, whose endpoints this spoke does not
+    /// create.
+    pub services: Vec<String>,
+    /// `hosted-zones`: each hub zone to associate with this VPC, with the
+    /// input giving its ID.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<ZoneAssociation>,
+    /// `profile`: the input giving the Route 53 Profile's ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_input: Option<String>,
+    /// The hub, built with this spoke, associates its zones with this VPC
+    /// itself (same account, literal VPC ID): what CloudFormation, which
+    /// cannot associate another stack's zone, needs.
+    pub associated_by_hub: bool,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct ZoneAssociation {
+    pub ident: String,
+    pub name: String,
+    pub input: String,
+}
+
+/// The input (and the hub's output) that carries a zone's ID.
+pub fn zone_input(ident: &str) -> String {
+    format!("hub_zone_{ident}")
+}
+
+/// The input (and the hub's output) that carries the profile's ID.
+pub const PROFILE_INPUT: &str = "hub_profile_id";
+
+/// `reach.via` as written, for the link: where the hub is, and the
+/// services this spoke lists itself (W123 points at them).
+#[derive(Debug, Clone)]
+pub struct ViaRef {
+    pub path: std::path::PathBuf,
+    pub span: Span,
+    pub listed: Vec<(String, Span)>,
+}
+
+/// What the link compares between a hub and its spokes, from the spec:
+/// the VPC's CIDR and ID when given literally.
+#[derive(Debug, Clone, Default)]
+pub struct SharingFacts {
+    pub via: Option<ViaRef>,
+    pub cidr: Option<(crate::spec::Cidr, Span)>,
+    pub vpc_id: Option<String>,
+}
+
+pub(super) fn sharing_facts(spec: &Spec, sources: &SourceMap) -> SharingFacts {
+    let via = spec.reach.via.as_ref().map(|via| ViaRef {
+        path: crate::source::resolve(sources.get(via.span.file).dir(), &via.value),
+        span: via.span,
+        listed: spec
+            .reach
+            .services
+            .iter()
+            .map(|s| (s.value.clone(), s.span))
+            .collect(),
+    });
+    let cidr = spec.vpc.cidr.as_ref().and_then(|c| match &c.value {
+        crate::spec::Net::Literal(v) => Some((v.value.clone(), v.span)),
+        _ => None,
+    });
+    let vpc_id = spec.vpc.id.as_ref().and_then(|c| match &c.value {
+        crate::spec::Net::Literal(v) => Some(v.value.clone()),
+        _ => None,
+    });
+    SharingFacts { via, cidr, vpc_id }
+}
+
+/// The hub's zones for its interface endpoints of catalog services, and
+/// W124 for each whose private DNS names vpcegen does not know (it is not
+/// shared: the hub keeps it with its own private DNS).
+pub(super) fn zones(
+    spec: &Spec,
+    endpoints: &[Endpoint],
+    region: &str,
+    d: &mut Diagnostics,
+    spans: &Wanted,
+) -> (Vec<String>, Vec<HostedZone>) {
+    let mut shared = Vec::new();
+    let mut zones: Vec<HostedZone> = Vec::new();
+    for e in endpoints.iter().filter(|e| shareable(spec, e)) {
+        let EndpointKey::Service(key) = &e.key else {
+            continue;
+        };
+        let Some(names) = crate::regions::private_dns_names(key, region) else {
+            let mut diag = Diagnostic::new(
+                Code::W124,
+                format!("`{key}` is not shared: vpcegen does not know its private DNS names"),
+            )
+            .help(format!("the hub keeps its own `{key}` endpoint with private DNS; spokes that need it list it themselves (`vpcegen services --dns` shows what is known)"));
+            if let Some((span, _)) = spans.get(key) {
+                diag = diag.at(*span, "reached by the hub");
+            }
+            d.push(diag);
+            continue;
+        };
+        shared.push(e.ident.clone());
+        let first = zones.len();
+        for n in names {
+            let (zone, record) = match n.strip_prefix("*.") {
+                Some(rest) => (rest.to_string(), "*"),
+                None => (n, ""),
+            };
+            match zones[first..].iter_mut().find(|z| z.name == zone) {
+                Some(z) if !z.records.iter().any(|r| r == record) => z.records.push(record.into()),
+                Some(_) => {}
+                None => {
+                    let ident = match zones.len() - first {
+                        0 => e.ident.clone(),
+                        n => format!("{}_{}", e.ident, n + 1),
+                    };
+                    zones.push(HostedZone {
+                        ident,
+                        name: zone,
+                        endpoint: e.ident.clone(),
+                        records: vec![record.into()],
+                        record_types: record_types(e.ip_address_type),
+                    });
+                }
+            }
+        }
+    }
+    for z in &mut zones {
+        z.records.sort();
+    }
+    zones.sort_by(|a, b| a.name.cmp(&b.name));
+    (shared, zones)
+}
+
+/// The alias records an endpoint's addresses need.
+fn record_types(t: crate::spec::IpAddressType) -> Vec<&'static str> {
+    use crate::spec::IpAddressType as T;
+    match t {
+        T::Ipv4 => vec!["A"],
+        T::Dualstack => vec!["A", "AAAA"],
+        T::Ipv6 => vec!["AAAA"],
+    }
+}
+
+/// An interface endpoint of a catalog service (not one named by its own
+/// `service_name`) in the hub's own Region: what a hub can serve (gateway
+/// endpoints are reachable only from their own VPC).
+fn shareable(spec: &Spec, e: &Endpoint) -> bool {
+    e.kind == EndpointType::Interface
+        && e.service_region.is_none()
+        && matches!(&e.key, EndpointKey::Service(k)
+            if spec.service.get(k).is_none_or(|s| s.service_name.is_none()))
+}
+
+/// The hub: its shared endpoints (private DNS off with hosted zones, which
+/// take their names; on with a profile, which shares the endpoints' own
+/// private DNS), and the spokes built with it.
+pub(super) fn hub(
+    spec: &Spec,
+    file: crate::source::FileId,
+    endpoints: &mut [Endpoint],
+    links: &Links,
+    wanted: &Wanted,
+    d: &mut Diagnostics,
+) -> Option<Hub> {
+    let share = spec.share.as_ref()?;
+    let Some(region) = &spec.region else {
+        d.push(
+            Diagnostic::new(
+                Code::E103,
+                "`[share]` without `region`: the names the hub's zones take are per Region",
+            )
+            .at(share.span, "this spec shares its endpoints")
+            .help("set `region` (such as `region = \"eu-west-1\"`)"),
+        );
+        return None;
+    };
+    let dns = share.dns.as_ref().map(|d| d.value).unwrap_or_default();
+    let (shared, zones) = zones(spec, endpoints, region.value.as_str(), d, wanted);
+    let services = endpoints
+        .iter()
+        .filter(|e| shared.contains(&e.ident))
+        .map(|e| e.key.name().to_string())
+        .collect();
+    if dns == ShareDns::HostedZones {
+        for e in endpoints.iter_mut().filter(|e| shared.contains(&e.ident)) {
+            e.private_dns = Some(false);
+            e.dns_options_all_resolvers = false;
+        }
+    }
+    Some(Hub {
+        dns,
+        services,
+        span: Some(share.span),
+        endpoints: shared,
+        zones: if dns == ShareDns::HostedZones {
+            zones
+        } else {
+            Vec::new()
+        },
+        spokes: links.spokes_of(file).to_vec(),
+    })
+}
+
+/// The spoke: drops the interface endpoints its hub serves (gateway
+/// endpoints stay: they serve only their own VPC), and declares the
+/// inputs its zone or profile associations read.
+pub(super) fn spoke(
+    file: crate::source::FileId,
+    endpoints: &mut Vec<Endpoint>,
+    links: &Links,
+    inputs: &mut Vec<Input>,
+) -> Option<Spoke> {
+    let hub = links.hub_of(file)?;
+    endpoints.retain(|e| {
+        !(e.kind == EndpointType::Interface
+            && matches!(&e.key, EndpointKey::Service(k) if hub.services.contains(k)))
+    });
+    let zones: Vec<ZoneAssociation> = hub
+        .zones
+        .iter()
+        .map(|(ident, name)| ZoneAssociation {
+            ident: ident.clone(),
+            name: name.clone(),
+            input: zone_input(ident),
+        })
+        .collect();
+    for z in &zones {
+        add_input(
+            inputs,
+            &z.input,
+            InputKind::HostedZoneId,
+            &format!("ID of the hub's private hosted zone {}", z.name),
+            None,
+        );
+    }
+    let profile_input = (hub.dns == ShareDns::Profile).then(|| {
+        add_input(
+            inputs,
+            PROFILE_INPUT,
+            InputKind::ProfileId,
+            "ID of the hub's Route 53 Profile",
+            None,
+        );
+        PROFILE_INPUT.to_string()
+    });
+    Some(Spoke {
+        hub: hub.name.clone(),
+        dns: hub.dns,
+        services: hub.services.clone(),
+        zones,
+        profile_input,
+        associated_by_hub: hub.associated_by_hub,
+    })
+}
+
+/// E107: a spec that both shares endpoints and uses another hub's.
+pub(super) fn hub_and_spoke(spec: &Spec, d: &mut Diagnostics) {
+    if let (Some(share), Some(via)) = (&spec.share, &spec.reach.via) {
+        d.push(
+            Diagnostic::new(
+                Code::E107,
+                "a spec with `[share]` uses another hub (`reach.via`)",
+            )
+            .at(via.span, "uses a hub")
+            .also(share.span, "and is a hub")
+            .help("a hub serves its own endpoints: remove `reach.via`, or `[share]`"),
+        );
+    }
+}
+
+/// The CIDRs a hub's endpoints admit besides its VPC's: `share.ingress_cidrs`
+/// and the spokes built with it (those that give their CIDR literally).
+pub(super) fn admitted(spec: &Spec, file: crate::source::FileId, links: &Links) -> Vec<Value> {
+    let Some(share) = &spec.share else {
+        return Vec::new();
+    };
+    let mut cidrs: Vec<Value> = Vec::new();
+    let given = share.ingress_cidrs.iter().map(|c| c.value.to_string());
+    let spokes = links.spoke_cidrs_of(file).iter().cloned();
+    for c in given.chain(spokes) {
+        let v = Value::Literal(c);
+        if !cidrs.contains(&v) {
+            cidrs.push(v);
+        }
+    }
+    cidrs
+}
+
+/// The hub's outputs: each zone's ID, or the profile's, named as the
+/// spokes' inputs that take them.
+pub(super) fn outputs(hub: &Hub) -> Vec<Output> {
+    let one = |r: Ref| OutputValue::One(RefOrValue::Ref(r));
+    match hub.dns {
+        ShareDns::HostedZones => hub
+            .zones
+            .iter()
+            .map(|z| Output {
+                name: zone_input(&z.ident),
+                description: format!("ID of the private hosted zone {}, for the spokes", z.name),
+                value: one(Ref::hosted_zone_id(&z.ident)),
+                detail: false,
+            })
+            .collect(),
+        ShareDns::Profile => vec![Output {
+            name: PROFILE_INPUT.into(),
+            description: "ID of the Route 53 Profile holding the shared endpoints, for the spokes"
+                .into(),
+            value: one(Ref::profile(Attr::Id)),
+            detail: false,
+        }],
+    }
+}
