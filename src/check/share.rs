@@ -188,10 +188,10 @@ fn admitted(
             .entry(hub.file)
             .or_default()
             .push(cidr.to_string()),
-        None => d.push(unreadable(spoke, hub, via, "`vpc.cidr`", "its endpoints' security group cannot admit the spoke: list the spoke's range in `share.ingress_cidrs`")),
+        None => d.push(unreadable(spoke, hub, via, "`vpc.cidr`", "the hub's endpoints' security group cannot admit the spoke: list the spoke's range in the hub's `share.ingress_cidrs`")),
     }
     if other_account && share.dns == ShareDns::HostedZones && spoke.sharing.vpc_id.is_none() {
-        d.push(unreadable(spoke, hub, via, "`vpc.id`", "it cannot authorize the spoke's VPC to associate its zones: run `aws route53 create-vpc-association-authorization` for each zone, or give `vpc.id` literally"));
+        d.push(unreadable(spoke, hub, via, "`vpc.id`", "the hub cannot authorize the spoke's VPC to associate its zones: run `aws route53 create-vpc-association-authorization` in the hub's account for each zone"));
     }
 }
 
