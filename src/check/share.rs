@@ -250,3 +250,136 @@ impl Links {
         self.spoke_cidrs.get(&hub).map_or(&[], Vec::as_slice)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+    use crate::model::{Model, SecurityGroups, Value};
+    use crate::render::Target;
+    use std::path::{Path, PathBuf};
+
+    const HUB: &str = "version = 1\nname = \"hub\"\nregion = \"eu-west-1\"\naccount = \"999988887777\"\n[vpc]\nid = \"vpc-0123456789abcdef0\"\ncidr = \"10.255.0.0/20\"\n[reach]\nservices = [\"sts\", \"kms\"]\n[share]\n";
+
+    fn spoke(name: &str, account: &str, cidr: &str) -> String {
+        format!(
+            "version = 1\nname = \"{name}\"\nregion = \"eu-west-1\"\naccount = \"{account}\"\n[vpc]\nid = \"vpc-0aaaaaaaaaaaaaaa1\"\ncidr = \"{cidr}\"\n[reach]\nvia = \"hub.toml\"\nservices = [\"sqs\"]\n"
+        )
+    }
+
+    fn write(dir: &Path, files: &[(&str, &str)]) -> Vec<PathBuf> {
+        files
+            .iter()
+            .map(|(name, text)| {
+                let p = dir.join(name);
+                std::fs::write(&p, text).unwrap();
+                p
+            })
+            .collect()
+    }
+
+    fn models(paths: &[PathBuf], target: Target) -> Vec<Model> {
+        let c = crate::compile(paths, Some(target), false);
+        assert!(c.ok(), "{}", c.diagnostics.render(&c.sources, false));
+        c.models().unwrap()
+    }
+
+    fn admitted(m: &Model) -> Vec<String> {
+        let Some(SecurityGroups::Create { rules, .. }) = &m.security_groups else {
+            panic!("a created group");
+        };
+        rules
+            .iter()
+            .filter_map(|r| match &r.cidr {
+                Value::Literal(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn built_together_the_hub_admits_and_knows_its_spokes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let paths = write(
+            tmp.path(),
+            &[
+                ("hub.toml", HUB),
+                ("a.toml", &spoke("a", "999988887777", "10.1.0.0/16")),
+                ("b.toml", &spoke("b", "111122223333", "10.2.0.0/16")),
+            ],
+        );
+        let m = models(&paths, Target::Terraform);
+        let hub = m[0].hub.as_ref().unwrap();
+        let spokes: Vec<(&str, Option<&str>)> = hub
+            .spokes
+            .iter()
+            .map(|s| (s.name.as_str(), s.other_account.as_deref()))
+            .collect();
+        assert_eq!(spokes, [("a", None), ("b", Some("111122223333"))]);
+        // Two ports (sts, kms share 443): one rule per CIDR.
+        assert_eq!(
+            admitted(&m[0]),
+            ["10.255.0.0/20", "10.1.0.0/16", "10.2.0.0/16"]
+        );
+        for s in &m[1..] {
+            let keys: Vec<&str> = s.endpoints.iter().map(|e| e.key.name()).collect();
+            assert_eq!(keys, ["sqs"], "the hub's services are not created");
+            let spoke = s.spoke.as_ref().unwrap();
+            assert_eq!(spoke.services, ["kms", "sts"]);
+            let inputs: Vec<&str> = s
+                .inputs
+                .iter()
+                .filter(|i| i.kind == crate::model::InputKind::HostedZoneId)
+                .map(|i| i.name.as_str())
+                .collect();
+            assert_eq!(inputs, ["hub_zone_kms", "hub_zone_sts"]);
+        }
+        // Only the spoke of the hub's own account is associated by the hub.
+        let by_hub: Vec<bool> = m[1..]
+            .iter()
+            .map(|s| s.spoke.as_ref().unwrap().associated_by_hub)
+            .collect();
+        assert_eq!(by_hub, [true, false]);
+    }
+
+    #[test]
+    fn a_spoke_built_alone_still_uses_its_hub_and_the_hub_alone_admits_no_spoke() {
+        let tmp = tempfile::tempdir().unwrap();
+        let paths = write(
+            tmp.path(),
+            &[
+                ("hub.toml", HUB),
+                ("a.toml", &spoke("a", "999988887777", "10.1.0.0/16")),
+            ],
+        );
+        let a = &models(&paths[1..], Target::Terraform)[0];
+        assert_eq!(a.spoke.as_ref().unwrap().services, ["kms", "sts"]);
+        assert!(!a.spoke.as_ref().unwrap().associated_by_hub);
+        let hub = &models(&paths[..1], Target::Terraform)[0];
+        assert!(hub.hub.as_ref().unwrap().spokes.is_empty());
+        assert_eq!(admitted(hub), ["10.255.0.0/20"]);
+    }
+
+    #[test]
+    fn overlapping_cidrs_either_way_are_refused_and_cloudformation_says_what_it_cannot_do() {
+        let tmp = tempfile::tempdir().unwrap();
+        let codes = |files: &[(&str, &str)], target| {
+            let paths = write(tmp.path(), files);
+            let c = crate::compile(&paths, Some(target), false);
+            c.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>()
+        };
+        let inside = spoke("a", "999988887777", "10.255.4.0/24");
+        assert_eq!(
+            codes(&[("hub.toml", HUB), ("a.toml", &inside)], Target::Terraform),
+            [Code::E105]
+        );
+        let around = spoke("a", "999988887777", "10.0.0.0/8");
+        assert_eq!(
+            codes(&[("hub.toml", HUB), ("a.toml", &around)], Target::Terraform),
+            [Code::E105]
+        );
+        let other = spoke("a", "111122223333", "10.1.0.0/16");
+        let files = [("hub.toml", HUB), ("a.toml", other.as_str())];
+        assert!(codes(&files, Target::Terraform).is_empty());
+        assert_eq!(codes(&files, Target::Cloudformation), [Code::E106]);
+    }
+}

@@ -59,11 +59,10 @@ pub(super) fn shared_group(
                         .expect("read by the driver (needs_vpc_cidr)"),
                 ],
             };
-            for c in hub_cidrs {
-                if !cidrs.contains(c) {
-                    cidrs.push(c.clone());
-                }
-            }
+            // `hub_cidrs` has no repeats; only the group's own CIDRs may
+            // be among them (a hub's spokes can be many: no scan per CIDR).
+            let own: Vec<Value> = cidrs.clone();
+            cidrs.extend(hub_cidrs.iter().filter(|c| !own.contains(c)).cloned());
             SecurityGroups::Create {
                 name: format!("{name}-endpoints"),
                 description: format!("Interface VPC endpoints of {name}"),

@@ -337,16 +337,15 @@ pub(super) fn admitted(spec: &Spec, file: crate::source::FileId, links: &Links) 
     let Some(share) = &spec.share else {
         return Vec::new();
     };
-    let mut cidrs: Vec<Value> = Vec::new();
+    // A hub may have a thousand spokes: repeats are found in one pass.
+    let mut seen = std::collections::HashSet::new();
     let given = share.ingress_cidrs.iter().map(|c| c.value.to_string());
     let spokes = links.spoke_cidrs_of(file).iter().cloned();
-    for c in given.chain(spokes) {
-        let v = Value::Literal(c);
-        if !cidrs.contains(&v) {
-            cidrs.push(v);
-        }
-    }
-    cidrs
+    given
+        .chain(spokes)
+        .filter(|c| seen.insert(c.clone()))
+        .map(Value::Literal)
+        .collect()
 }
 
 /// The hub's outputs: each zone's ID, or the profile's, named as the
@@ -371,5 +370,101 @@ pub(super) fn outputs(hub: &Hub) -> Vec<Output> {
             value: one(Ref::profile(Attr::Id)),
             detail: false,
         }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{codes, lowered, model};
+    use super::*;
+
+    const HUB: &str =
+        "version = 1\nname = \"hub\"\nregion = \"eu-west-1\"\n[vpc]\ncidr = \"10.255.0.0/20\"\n";
+
+    fn hub_model(reach: &str, share: &str) -> Model {
+        model(&format!("{HUB}[reach]\n{reach}\n[share]\n{share}\n"))
+    }
+
+    #[test]
+    fn a_service_gets_a_zone_per_name_with_its_wildcard_under_one_ident() {
+        let m = hub_model(
+            "services = [\"ecr.dkr\", \"sts\", \"s3\"]\n[service.s3]\ntype = \"interface\"",
+            "",
+        );
+        let zones = &m.hub.as_ref().unwrap().zones;
+        let by_name: Vec<(&str, &str, Vec<&str>)> = zones
+            .iter()
+            .map(|z| {
+                let records = z.records.iter().map(String::as_str).collect();
+                (z.name.as_str(), z.ident.as_str(), records)
+            })
+            .collect();
+        assert_eq!(
+            by_name,
+            [
+                ("dkr.ecr.eu-west-1.amazonaws.com", "ecr_dkr", vec!["*"]),
+                ("s3.eu-west-1.amazonaws.com", "s3", vec!["", "*"]),
+                ("sts.eu-west-1.amazonaws.com", "sts", vec![""]),
+            ]
+        );
+        assert!(zones.iter().all(|z| z.record_types == ["A"]));
+    }
+
+    #[test]
+    fn hosted_zones_turn_private_dns_off_a_profile_keeps_it() {
+        let zones = hub_model("services = [\"sts\"]", "dns = \"hosted-zones\"");
+        assert_eq!(zones.endpoints[0].private_dns, Some(false));
+        assert_eq!(zones.hub.as_ref().unwrap().zones.len(), 1);
+        let profile = hub_model("services = [\"sts\"]", "dns = \"profile\"");
+        assert_eq!(profile.endpoints[0].private_dns, Some(true));
+        let hub = profile.hub.as_ref().unwrap();
+        assert!(hub.zones.is_empty());
+        assert_eq!(hub.endpoints, ["sts"]);
+        let names: Vec<&str> = profile.outputs.iter().map(|o| o.name.as_str()).collect();
+        assert!(names.contains(&PROFILE_INPUT), "{names:?}");
+    }
+
+    #[test]
+    fn gateway_and_unknown_dns_services_are_not_shared() {
+        let (m, d) = lowered(
+            &format!("{HUB}[reach]\nservices = [\"s3\", \"finspace\", \"sts\"]\n[share]\n"),
+            &[],
+        );
+        let hub = m.unwrap().hub.unwrap();
+        assert_eq!(hub.services, ["sts"], "s3 is a gateway endpoint");
+        assert_eq!(codes(&d), [Code::W124]);
+    }
+
+    #[test]
+    fn dual_stack_endpoints_get_aaaa_records_too() {
+        let m = hub_model("services = [\"kms\"]\nip_address_type = \"dualstack\"", "");
+        assert_eq!(m.hub.unwrap().zones[0].record_types, ["A", "AAAA"]);
+    }
+
+    #[test]
+    fn the_hub_group_admits_ingress_cidrs_once_each() {
+        let m = hub_model(
+            "services = [\"sts\"]",
+            "ingress_cidrs = [\"10.0.0.0/8\", \"10.255.0.0/20\"]",
+        );
+        let Some(SecurityGroups::Create { rules, .. }) = &m.security_groups else {
+            panic!("a created group");
+        };
+        let cidrs: Vec<&Value> = rules.iter().map(|r| &r.cidr).collect();
+        assert_eq!(
+            cidrs,
+            [
+                &Value::Literal("10.255.0.0/20".into()),
+                &Value::Literal("10.0.0.0/8".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn share_needs_a_region_and_cannot_be_a_spoke_too() {
+        let no_region = "version = 1\nname = \"hub\"\n[reach]\nservices = [\"sts\"]\n[share]\n";
+        assert_eq!(codes(&lowered(no_region, &[]).1), [Code::E103]);
+        let both = format!("{HUB}[reach]\nservices = [\"sts\"]\nvia = \"other.toml\"\n[share]\n");
+        assert!(codes(&lowered(&both, &[]).1).contains(&Code::E107));
     }
 }

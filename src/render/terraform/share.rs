@@ -53,8 +53,6 @@ struct ProfileView {
     arn: Expr,
     name: Expr,
     tags: Expr,
-    /// The hub's own VPC's association.
-    association_name: Expr,
     resources: Vec<ProfileResourceView>,
     /// The accounts the profile is shared with (none: no RAM share).
     share_name: Expr,
@@ -181,7 +179,6 @@ fn profile(model: &Model, hub: &crate::model::Hub) -> ProfileView {
     ProfileView {
         name: s(format!("{}-endpoints", model.name)),
         tags: tags_with_name(&format!("{}-endpoints", model.name)),
-        association_name: s(model.name.clone()),
         resources: hub
             .endpoints
             .iter()
