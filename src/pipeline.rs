@@ -60,7 +60,11 @@ impl Compiled {
 
     /// Each spec built: its path as given, and how many endpoints it has.
     pub fn summaries(&self) -> impl Iterator<Item = (&str, usize)> {
-        self.facts.iter().map(|f| (f.shown.as_str(), f.endpoints))
+        self.facts.iter().map(|f| {
+            // Counted before the link, which takes a spoke's shared ones away.
+            let replaced = self.links.hub_of(f.file).map_or(0, |h| h.replaced);
+            (f.shown.as_str(), f.endpoints.saturating_sub(replaced))
+        })
     }
 
     /// Whether each spec built is marked `abstract = true`, in the same

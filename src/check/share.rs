@@ -30,6 +30,8 @@ pub struct HubLink {
     pub services: Vec<String>,
     pub zones: Vec<(String, String)>,
     pub associated_by_hub: bool,
+    /// How many of the spoke's own interface endpoints the hub replaces.
+    pub replaced: usize,
 }
 
 /// Resolves every spoke's hub and checks each pair. `facts` holds the
@@ -91,6 +93,11 @@ pub(super) fn link(facts: &[Facts], built: usize, links: &mut Links, d: &mut Dia
                     && spoke_built
                     && other_account.is_none()
                     && spoke.sharing.vpc_id.is_some(),
+                replaced: spoke
+                    .interface_services
+                    .iter()
+                    .filter(|s| share.services.contains(s))
+                    .count(),
             },
         );
     }
@@ -351,6 +358,12 @@ mod tests {
                 ("a.toml", &spoke("a", "999988887777", "10.1.0.0/16")),
             ],
         );
+        // `validate` counts what the spoke creates: sqs, not the hub's sts.
+        let listed =
+            spoke("a", "999988887777", "10.1.0.0/16").replace("[\"sqs\"]", "[\"sqs\", \"sts\"]");
+        let listing = write(tmp.path(), &[("listing.toml", &listed)]);
+        let c = crate::compile(&listing, None, false);
+        assert_eq!(c.summaries().map(|s| s.1).collect::<Vec<_>>(), [1]);
         let a = &models(&paths[1..], Target::Terraform)[0];
         assert_eq!(a.spoke.as_ref().unwrap().services, ["kms", "sts"]);
         assert!(!a.spoke.as_ref().unwrap().associated_by_hub);
