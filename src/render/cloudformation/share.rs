@@ -5,8 +5,8 @@
 //! type associates another stack's zone, so the hub's zone lists the
 //! spoke's VPC (and E106 refuses the spokes it cannot list).
 
-use super::{DnsEntryPart, ResourceView, dns_entry, logical_id, pascal, reference, tags};
-use crate::model::{Attr, HostedZone, Hub, Model, Ref, ResourceId, ResourceKind, SpokeVpc};
+use super::{DnsEntryPart, ResourceView, dns_entry, logical_id, network, pascal, reference, tags};
+use crate::model::{Attr, HostedZone, Hub, Model, Ref, ResourceId, ResourceKind, Value};
 use crate::render::yaml::Cfn;
 use crate::spec::ShareDns;
 use std::borrow::Cow;
@@ -35,7 +35,7 @@ pub(super) fn resources(model: &Model, vpc_id: &Cfn) -> Result<Vec<ResourceView<
                 "AWS::Route53Profiles::ProfileAssociation",
                 vec![
                     ("Name".into(), text(format!("{}-{}", model.name, spoke.hub))),
-                    ("ProfileId".into(), Cfn::Ref(pascal(input))),
+                    ("ProfileId".into(), network(&Value::Input(input.clone()))?),
                     ("ResourceId".into(), vpc_id.clone()),
                 ],
             ));
@@ -44,7 +44,8 @@ pub(super) fn resources(model: &Model, vpc_id: &Cfn) -> Result<Vec<ResourceView<
     Ok(out)
 }
 
-/// The logical IDs [`resources`] writes, for the checks of names.
+/// The logical IDs [`resources`] writes, for the checks of names (a
+/// model it cannot render fails again, with the reason, when rendered).
 pub(super) fn resource_ids(model: &Model) -> Vec<String> {
     resources(model, &Cfn::Str("".into()))
         .map(|rs| rs.into_iter().map(|r| r.logical_id).collect())
@@ -85,17 +86,12 @@ fn zone_vpcs(hub: &Hub, vpc_id: &Cfn) -> Cfn {
     let vpc =
         |id: Cfn, region: Cfn| Cfn::Map(vec![("VPCId".into(), id), ("VPCRegion".into(), region)]);
     let mut list = vec![vpc(vpc_id.clone(), Cfn::Ref("AWS::Region".into()))];
-    for s in hub.spokes.iter().filter(|s| listed(s)) {
+    for s in hub.spokes.iter().filter(|s| s.other_account.is_none()) {
         if let Some(id) = &s.vpc_id {
             list.push(vpc(text(id.clone()), text(s.region.clone())));
         }
     }
     Cfn::List(list)
-}
-
-/// A spoke the hub's zones list: same account, literal VPC ID.
-fn listed(s: &SpokeVpc) -> bool {
-    s.other_account.is_none() && s.vpc_id.is_some()
 }
 
 fn zone(model: &Model, hub: &Hub, z: &HostedZone, vpc_id: &Cfn) -> ResourceView<Cfn> {
