@@ -28,6 +28,21 @@ pub struct Hub {
     pub spokes: Vec<SpokeVpc>,
 }
 
+impl Hub {
+    /// The accounts of the spokes outside the hub's, sorted, each once:
+    /// those a profile is shared with.
+    pub fn other_accounts(&self) -> Vec<&str> {
+        let mut accounts: Vec<&str> = self
+            .spokes
+            .iter()
+            .filter_map(|s| s.other_account.as_deref())
+            .collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        accounts
+    }
+}
+
 /// A private hosted zone for one of a service's DNS names, associated
 /// with the hub's VPC, whose records alias the hub's endpoint.
 #[derive(Debug, Serialize, Clone, PartialEq, Eq)]

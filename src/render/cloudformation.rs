@@ -12,6 +12,8 @@ use crate::spec::{EndpointType, LatticeKind, TargetType};
 use serde::Serialize;
 use std::borrow::Cow;
 
+mod share;
+
 /// The view model, built with [`Cfn`] values, then turned into one whose
 /// values are written out for YAML (`V` = [`Written`]), or into one JSON
 /// document ([`JsonView`]).
@@ -417,6 +419,7 @@ fn resource_ids(model: &Model) -> Vec<String> {
         ids.push(endpoint_id(&c.ident));
     }
     ids.extend(model.gwlb_endpoints.iter().map(|g| endpoint_id(&g.ident)));
+    ids.extend(share::resource_ids(model));
     // Not a resource, but a logical ID in the template all the same: an
     // input is never named like the Region rule either.
     if model.region.is_some() {
@@ -488,7 +491,9 @@ fn reference(x: &Ref) -> Result<Cfn, String> {
     let id = logical_id(&x.id);
     Ok(match (x.id.kind, x.attr) {
         (ResourceKind::SecurityGroup, Attr::Id) => Cfn::GetAtt(id, "GroupId".into()),
+        // Ref of AWS::Route53Profiles::Profile is its ID: the ARN is read.
         (ResourceKind::Profile, Attr::Id) => Cfn::GetAtt(id, "Id".into()),
+        (ResourceKind::Profile, Attr::Arn) => Cfn::GetAtt(id, "Arn".into()),
         // AWS::EC2::VPCEndpoint has no Arn attribute: built from its ID.
         (ResourceKind::Endpoint, Attr::Arn) => Cfn::Sub(format!(
             "arn:${{AWS::Partition}}:ec2:${{AWS::Region}}:${{AWS::AccountId}}:vpc-endpoint/${{{id}}}"
@@ -522,6 +527,28 @@ fn reference(x: &Ref) -> Result<Cfn, String> {
             Cfn::GetAtt(id, "PrivateDnsNameConfiguration.Value".into())
         }
     })
+}
+
+/// A part of an endpoint's first (regional) DNS entry, which CloudFormation
+/// gives as `hosted-zone-id:dns-name`.
+#[derive(Clone, Copy)]
+enum DnsEntryPart {
+    HostedZoneId = 0,
+    DnsName = 1,
+}
+
+/// The `part` of the first entry of `x` (an endpoint's `DnsEntries`): what
+/// an alias record points at.
+fn dns_entry(x: &Ref, part: DnsEntryPart) -> Result<Cfn, String> {
+    if x.id.kind != ResourceKind::Endpoint || x.attr != Attr::DnsEntries {
+        return Err(format!(
+            "internal error: a DNS entry read from `{}`, which is not an endpoint's DNS entries",
+            logical_id(&x.id)
+        ));
+    }
+    let first = Cfn::Select(0, Box::new(list_attribute(x)));
+    let split = Cfn::Split(":".into(), Box::new(first));
+    Ok(Cfn::Select(part as usize, Box::new(split)))
 }
 
 /// The list attribute a list [`Attr`] reads (`DnsEntries` for DNS names
@@ -830,7 +857,23 @@ fn render(model: &Model, engine: &Engine, format: CfnFormat) -> Result<Vec<File>
         resources: resources(model)?,
         outputs: outputs(model)?,
     };
+    unique_ids(&view)?;
     write(view, engine, format, &header, &mark)
+}
+
+/// Parameters and resources share one namespace, where a second entry
+/// would silently replace the first: two with one logical ID are a bug.
+fn unique_ids(view: &View<Cfn>) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    let parameters = view.parameters.iter().map(|p| &p.logical_id);
+    for id in parameters.chain(view.resources.iter().map(|r| &r.logical_id)) {
+        if !seen.insert(id) {
+            return Err(format!(
+                "internal error: two entries of the template have the logical ID `{id}`"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A spec with a `region` deploys only there: a rule that refuses to
@@ -861,12 +904,15 @@ fn region_rule(model: &Model) -> Option<Cfn> {
     )]))
 }
 
-/// A Parameter per input (with the type and pattern its kind needs), and
-/// `VpcCidr` when a security group admits the VPC's CIDR.
+/// A Parameter per input this template reads (with the type and pattern
+/// its kind needs), and `VpcCidr` when a security group admits the VPC's
+/// CIDR.
 fn parameters(model: &Model) -> Vec<ParameterView<Cfn>> {
+    let unused = share::unused_inputs(model);
     let mut parameters: Vec<ParameterView<Cfn>> = model
         .inputs
         .iter()
+        .filter(|i| !unused.contains(&i.name.as_str()))
         .map(|i| {
             let (kind, pattern) = match i.kind {
                 InputKind::VpcId => ("AWS::EC2::VPC::Id", None),
@@ -898,7 +944,8 @@ fn parameters(model: &Model) -> Vec<ParameterView<Cfn>> {
 }
 
 /// Every resource, in a fixed order: the endpoints' shared group, the
-/// endpoints, each expose's NLB and endpoint service, each connect.
+/// endpoints, each expose's NLB and endpoint service, each connect, each
+/// GWLB endpoint, then what a hub shares or a spoke uses.
 fn resources(model: &Model) -> Result<Vec<ResourceView<Cfn>>, String> {
     // When nothing is created in the VPC its ID is unused, and may be a tag
     // lookup that check() does not report: never read it then.
@@ -937,6 +984,7 @@ fn resources(model: &Model) -> Result<Vec<ResourceView<Cfn>>, String> {
     for g in &model.gwlb_endpoints {
         resources.push(gwlb_endpoint(model, g, &vpc_id)?);
     }
+    resources.extend(share::resources(model, &vpc_id)?);
     for r in &mut resources {
         r.metadata = skips(model, &r.logical_id);
     }
@@ -1479,6 +1527,55 @@ mod tests {
         }
     }
 
+    /// An alias record reads a part of an endpoint's first DNS entry; any
+    /// other reference has no DNS entry to read.
+    #[test]
+    fn a_dns_entry_part_is_read_only_from_an_endpoints_entries() {
+        use super::{Attr, Cfn, DnsEntryPart, Ref, dns_entry};
+        let entries = Ref::endpoint("sts", Attr::DnsEntries);
+        let first = Cfn::Select(
+            0,
+            Box::new(Cfn::GetAtt("StsEndpoint".into(), "DnsEntries".into())),
+        );
+        let split = Box::new(Cfn::Split(":".into(), Box::new(first)));
+        assert_eq!(
+            dns_entry(&entries, DnsEntryPart::DnsName),
+            Ok(Cfn::Select(1, split.clone()))
+        );
+        assert_eq!(
+            dns_entry(&entries, DnsEntryPart::HostedZoneId),
+            Ok(Cfn::Select(0, split))
+        );
+        let not_entries = Ref::endpoint("sts", Attr::DnsNames);
+        assert!(dns_entry(&not_entries, DnsEntryPart::DnsName).is_err());
+        assert!(dns_entry(&Ref::hosted_zone_id("sts"), DnsEntryPart::DnsName).is_err());
+    }
+
+    /// A second entry with a logical ID would replace the first in the
+    /// template: an error rather than a template missing a resource.
+    #[test]
+    fn two_entries_with_one_logical_id_are_an_error() {
+        use super::{Cfn, ResourceView, View, parameter, unique_ids};
+        let resource = |id: &str| ResourceView {
+            logical_id: id.into(),
+            kind: "AWS::EC2::VPCEndpoint".into(),
+            metadata: None,
+            properties: Cfn::Map(Vec::new()),
+        };
+        let view = |ids: &[&str]| View {
+            header: String::new(),
+            generated: Cfn::Str("".into()),
+            description: Cfn::Str("".into()),
+            parameters: vec![parameter("A".into(), "String", "a", None)],
+            rules: None,
+            resources: ids.iter().map(|id| resource(id)).collect(),
+            outputs: Vec::new(),
+        };
+        assert_eq!(unique_ids(&view(&["B", "C"])), Ok(()));
+        assert!(unique_ids(&view(&["B", "B"])).is_err());
+        assert!(unique_ids(&view(&["A"])).is_err(), "a Parameter's ID too");
+    }
+
     /// The endpoint attributes outputs read, and the map of every endpoint
     /// as one JSON string once CloudFormation has filled its functions in.
     #[test]
@@ -1636,22 +1733,22 @@ mod tests {
         assert_eq!(refused("vpc_cidr", None, true), Some(Code::E018));
     }
 
+    /// The codes a CloudFormation build of the one spec `text` reports.
+    pub(super) fn codes_of(text: &str) -> Vec<Code> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("spec.toml");
+        std::fs::write(&path, text).expect("write spec");
+        let c = crate::compile(&[path], Some(Target::Cloudformation), false);
+        c.diagnostics.iter().map(|d| d.code).collect()
+    }
+
     /// The Region rule's logical ID is taken, like a resource's.
     #[test]
     fn an_input_named_like_the_region_rule_is_refused() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("spec.toml");
         for (region, refused) in [("region = \"eu-west-1\"\n", true), ("", false)] {
-            let spec = format!(
+            let got = codes_of(&format!(
                 "version = 1\nname = \"a\"\n{region}[vpc]\nid = {{ input = \"deploy_region\" }}\n[reach]\nservices = [\"sts\"]\n"
-            );
-            std::fs::write(&path, spec).expect("write spec");
-            let c = crate::compile(
-                std::slice::from_ref(&path),
-                Some(Target::Cloudformation),
-                false,
-            );
-            let got: Vec<Code> = c.diagnostics.iter().map(|d| d.code).collect();
+            ));
             assert_eq!(got.contains(&Code::E019), refused, "{region:?}: {got:?}");
         }
     }

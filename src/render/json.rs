@@ -109,6 +109,10 @@ impl Serialize for Json<'_> {
             Cfn::Equals(a, b) => {
                 self.one_line(s, |s| function(s, "Fn::Equals", &(self.of(a), self.of(b))))
             }
+            Cfn::Select(i, v) => self.one_line(s, |s| function(s, "Fn::Select", &(i, self.of(v)))),
+            Cfn::Split(sep, v) => {
+                self.one_line(s, |s| function(s, "Fn::Split", &(sep, self.of(v))))
+            }
             Cfn::List(items) if !self.value.is_block() => self.one_line(s, |s| self.seq(s, items)),
             Cfn::List(items) => self.seq(s, items),
             Cfn::Map(entries) => {

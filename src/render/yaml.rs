@@ -19,6 +19,10 @@ pub enum Cfn {
     Join(String, Box<Cfn>),
     /// `Fn::Equals`, for a rule's assertion.
     Equals(Box<Cfn>, Box<Cfn>),
+    /// `Fn::Select`: the item at an index of a list.
+    Select(usize, Box<Cfn>),
+    /// `Fn::Split`: a string cut at a delimiter, into a list.
+    Split(String, Box<Cfn>),
     Bool(bool),
     Int(i64),
     List(Vec<Cfn>),
@@ -263,6 +267,18 @@ impl Cfn {
                 a.yaml_flow(out);
                 out.push_str(", ");
                 b.yaml_flow(out);
+                out.push(']');
+            }
+            Cfn::Select(i, v) => {
+                let _ = write!(out, "!Select [{i}, ");
+                v.yaml_flow(out);
+                out.push(']');
+            }
+            Cfn::Split(sep, v) => {
+                out.push_str("!Split [");
+                yaml_quoted_into(sep, out);
+                out.push_str(", ");
+                v.yaml_flow(out);
                 out.push(']');
             }
             Cfn::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
