@@ -283,6 +283,10 @@ prices: ";
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["hubs"][0]["saving_monthly"].as_f64().unwrap(), 131.4);
     assert_eq!(v["hubs"][0]["spokes"][0]["az_count"], 3);
+    // The README's cross-spec check: a spoke overlapping its hub.
+    let o = vpcegen(dir.path(), &["validate", "invalid/spoke-overlaps-hub.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).starts_with("error[E105]: the VPC CIDR 10.255.8.0/22 of `invalid/spoke-overlaps-hub.toml` overlaps its hub's, 10.255.0.0/20\n  --> invalid/spoke-overlaps-hub.toml:11:8\n"), "{}", text(&o.stderr));
 }
 
 #[test]
