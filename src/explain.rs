@@ -13,7 +13,10 @@ use std::fmt::Write;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+mod hub;
 mod kinds;
+
+pub use hub::{HubComparison, VpcCost, compare};
 
 const PRICING_TOML: &str = include_str!("../data/pricing.toml");
 
@@ -82,6 +85,9 @@ impl Pricing {
 #[derive(Debug, Serialize)]
 pub struct Explanation {
     pub specs: Vec<SpecView>,
+    /// Each hub explained with its spokes, against every VPC on its own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hubs: Vec<HubComparison>,
     pub prices: Pricing,
 }
 
@@ -219,11 +225,13 @@ fn service_name(s: &ServiceName) -> String {
 pub fn explain(built: &[Model], all: &[&Model], gb_per_month: Option<f64>) -> Explanation {
     let p = Pricing::get();
     let pairs = Pairs::new(all);
+    let specs: Vec<SpecView> = built
+        .iter()
+        .map(|m| spec_view(m, &pairs, gb_per_month, p))
+        .collect();
     Explanation {
-        specs: built
-            .iter()
-            .map(|m| spec_view(m, &pairs, gb_per_month, p))
-            .collect(),
+        hubs: hub::comparisons(built, &specs, p),
+        specs,
         prices: p.clone(),
     }
 }
@@ -605,6 +613,9 @@ pub fn render_text(e: &Explanation) -> String {
         write_connects(&mut out, s);
         write_origins(&mut out, s);
         write_cost(&mut out, s, p);
+    }
+    for c in &e.hubs {
+        hub::write(&mut out, c, p);
     }
     let _ = writeln!(
         out,

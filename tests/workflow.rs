@@ -236,6 +236,59 @@ fn explain_json_carries_the_same_figures() {
     assert_eq!(v["prices"]["region"], "us-east-1");
 }
 
+/// The org example's hub and two spokes, checked by hand once: the hub's
+/// 6 shared endpoints × 3 AZs × 730 h × $0.01 = $131.40; payments' sqs in
+/// 2 AZs $14.60 (s3 free); on their own, payments adds 6 × 2 AZ = $87.60
+/// and orders (3 AZ IDs) 6 × 3 AZ = $131.40, the saving.
+#[test]
+fn explain_compares_a_hub_with_every_vpc_on_its_own() {
+    let dir = specs();
+    let o = vpcegen(
+        dir.path(),
+        &[
+            "explain",
+            "org-hub/network/hub.toml",
+            "org-hub/teams/payments.toml",
+            "org-hub/teams/orders.toml",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let expected = "
+centralized endpoints: hub endpoints-hub and 2 spokes (us-east-1 list prices in USD, 730 h a month):
+  endpoints-hub  hub, 3 AZs: its endpoints $131.40 a month, 6 interface endpoints shared
+  payments       spoke, 2 AZs: its own endpoints $14.60 a month; on its own + 6 × 2 AZ × 730 h × $0.01 = $87.60
+  orders         spoke, 3 AZs: its own endpoints $0.00 a month; on its own + 6 × 3 AZ × 730 h × $0.01 = $131.40
+  centralized (the hub's endpoints + the spokes' own): $146.00 a month
+  every VPC with its own endpoints (the hub keeps its own): $365.00 a month
+  saving: $219.00 a month
+  assumed: $0.01 per interface endpoint per AZ per hour, 730 h a month, each VPC in the AZ count shown
+  not included: data processed per GB, Transit Gateway attachments and data processing (not in the price file)
+
+prices: ";
+    assert!(out.contains(expected), "{out}");
+    // Without its spokes, a hub is explained as any spec.
+    let o = vpcegen(dir.path(), &["explain", "org-hub/network/hub.toml"]);
+    assert!(!text(&o.stdout).contains("centralized endpoints"));
+    let o = vpcegen(
+        dir.path(),
+        &[
+            "explain",
+            "--format",
+            "json",
+            "org-hub/network/hub.toml",
+            "org-hub/teams/orders.toml",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["hubs"][0]["saving_monthly"].as_f64().unwrap(), 131.4);
+    assert_eq!(v["hubs"][0]["spokes"][0]["az_count"], 3);
+    // The README's cross-spec check: a spoke overlapping its hub.
+    let o = vpcegen(dir.path(), &["validate", "invalid/spoke-overlaps-hub.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).starts_with("error[E105]: the VPC CIDR 10.255.8.0/22 of `invalid/spoke-overlaps-hub.toml` overlaps its hub's, 10.255.0.0/20\n  --> invalid/spoke-overlaps-hub.toml:11:8\n"), "{}", text(&o.stderr));
+}
+
 #[test]
 fn interface_data_tiers() {
     let p = vpcegen::explain::Pricing::get();
