@@ -25,7 +25,7 @@ pub(super) fn resources(model: &Model, vpc_id: &Cfn) -> Result<Vec<ResourceView<
                     out.extend(records(z)?);
                 }
             }
-            ShareDns::Profile => out.extend(profile(model, hub, vpc_id)?),
+            ShareDns::Profile => out.extend(profile(model, hub)?),
         }
     }
     if let Some(spoke) = &model.spoke {
@@ -64,7 +64,6 @@ pub(super) fn unused_inputs(model: &Model) -> Vec<&str> {
 }
 
 const HUB_PROFILE_ASSOCIATION: &str = "HubRoute53ProfileAssociation";
-const PROFILE_ASSOCIATION: &str = "Route53ProfileAssociation";
 const PROFILE_SHARE: &str = "Route53ProfileShare";
 
 fn resource(logical_id: impl Into<String>, kind: &str, props: Props) -> ResourceView<Cfn> {
@@ -160,32 +159,22 @@ fn records(z: &HostedZone) -> Result<Vec<ResourceView<Cfn>>, String> {
     Ok(out)
 }
 
-/// The profile, its association with the hub's VPC, one resource
-/// association per shared endpoint, and a RAM share with the spokes'
-/// other accounts (none when every spoke is in the hub's).
-fn profile(model: &Model, hub: &Hub, vpc_id: &Cfn) -> Result<Vec<ResourceView<Cfn>>, String> {
+/// The profile, one resource association per shared endpoint, and a RAM
+/// share with the spokes' other accounts (none when every spoke is in the
+/// hub's). The hub's own VPC resolves through its endpoints' private DNS:
+/// the profile is not associated with it.
+fn profile(model: &Model, hub: &Hub) -> Result<Vec<ResourceView<Cfn>>, String> {
     let profile = Ref::profile(Attr::Id);
     let id = reference(&profile)?;
     let name = format!("{}-endpoints", model.name);
-    let mut out = vec![
-        resource(
-            logical_id(&profile.id),
-            "AWS::Route53Profiles::Profile",
-            vec![
-                ("Name".into(), text(name.clone())),
-                ("Tags".into(), tags(model, &name)),
-            ],
-        ),
-        resource(
-            PROFILE_ASSOCIATION,
-            "AWS::Route53Profiles::ProfileAssociation",
-            vec![
-                ("Name".into(), text(model.name.clone())),
-                ("ProfileId".into(), id.clone()),
-                ("ResourceId".into(), vpc_id.clone()),
-            ],
-        ),
-    ];
+    let mut out = vec![resource(
+        logical_id(&profile.id),
+        "AWS::Route53Profiles::Profile",
+        vec![
+            ("Name".into(), text(name.clone())),
+            ("Tags".into(), tags(model, &name)),
+        ],
+    )];
     for e in &hub.endpoints {
         out.push(resource(
             format!("{}ProfileResource", pascal(e)),
