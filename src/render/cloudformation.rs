@@ -420,6 +420,9 @@ fn resource_ids(model: &Model) -> Vec<String> {
     }
     ids.extend(model.gwlb_endpoints.iter().map(|g| endpoint_id(&g.ident)));
     ids.extend(share::resource_ids(model));
+    if ids.is_empty() {
+        ids.push(NOTHING.into());
+    }
     // Not a resource, but a logical ID in the template all the same: an
     // input is never named like the Region rule either.
     if model.region.is_some() {
@@ -985,10 +988,28 @@ fn resources(model: &Model) -> Result<Vec<ResourceView<Cfn>>, String> {
         resources.push(gwlb_endpoint(model, g, &vpc_id)?);
     }
     resources.extend(share::resources(model, &vpc_id)?);
+    if resources.is_empty() {
+        resources.push(nothing_to_create());
+    }
     for r in &mut resources {
         r.metadata = skips(model, &r.logical_id);
     }
     Ok(resources)
+}
+
+/// The logical ID of [`nothing_to_create`].
+const NOTHING: &str = "NothingToCreate";
+
+/// A template must have a resource: one that creates nothing (and costs
+/// nothing) stands in when the spec creates nothing in this target, such
+/// as a spoke whose hub's zones list its VPC, so the stack still deploys.
+fn nothing_to_create() -> ResourceView<Cfn> {
+    ResourceView {
+        logical_id: NOTHING.into(),
+        kind: "AWS::CloudFormation::WaitConditionHandle".into(),
+        metadata: None,
+        properties: Cfn::Map(Vec::new()),
+    }
 }
 
 /// The checks skipped on the resource `logical_id`, as checkov reads them:
