@@ -260,8 +260,8 @@ centralized endpoints: hub endpoints-hub and 2 spokes (us-east-1 list prices in 
   payments       spoke, 2 AZs: its own endpoints $14.60 a month; on its own + 6 × 2 AZ × 730 h × $0.01 = $87.60
   orders         spoke, 3 AZs: its own endpoints $0.00 a month; on its own + 6 × 3 AZ × 730 h × $0.01 = $131.40
   centralized (the hub's endpoints + the spokes' own): $146.00 a month
-  every VPC with its own endpoints (the hub keeps its own): $365.00 a month
-  saving: $219.00 a month
+  every spoke with its own endpoints instead (no hub): $233.60 a month
+  saving: $87.60 a month
   assumed: $0.01 per interface endpoint per AZ per hour, 730 h a month, each VPC in the AZ count shown
   not included: data processed per GB, Transit Gateway attachments and data processing (not in the price file)
 
@@ -281,7 +281,9 @@ prices: ";
         ],
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["hubs"][0]["saving_monthly"].as_f64().unwrap(), 131.4);
+    // One spoke in 3 AZs pays for a hub in 3 AZs exactly: no saving yet.
+    assert_eq!(v["hubs"][0]["saving_monthly"].as_f64().unwrap(), 0.0);
+    assert_eq!(v["hubs"][0]["separate_monthly"].as_f64().unwrap(), 131.4);
     assert_eq!(v["hubs"][0]["spokes"][0]["az_count"], 3);
     // The README's cross-spec check: a spoke overlapping its hub.
     let o = vpcegen(dir.path(), &["validate", "invalid/spoke-overlaps-hub.toml"]);

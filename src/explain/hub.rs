@@ -32,8 +32,9 @@ pub struct HubComparison {
 
 /// The comparison for a hub and its spokes (pure: the figures in, the
 /// totals out). Centralized: the hub's endpoints plus each spoke's own;
-/// separately: the same plus, per spoke, one interface endpoint per
-/// shared service in each of its AZs (the hub keeps its endpoints).
+/// separately, without the hub: each spoke's own plus one interface
+/// endpoint per shared service in each of its AZs. The saving is negative
+/// when too few spokes share the hub to pay for it.
 pub fn compare(
     hub: VpcCost,
     mut spokes: Vec<VpcCost>,
@@ -43,14 +44,16 @@ pub fn compare(
     for s in &mut spokes {
         s.copies_monthly = cents(s.shared as f64 * s.az_count as f64 * hours * per_az_hour);
     }
-    let centralized = hub.own_monthly + spokes.iter().map(|s| s.own_monthly).sum::<f64>();
+    let spokes_own: f64 = spokes.iter().map(|s| s.own_monthly).sum();
     let copies: f64 = spokes.iter().map(|s| s.copies_monthly).sum();
+    let centralized = cents(hub.own_monthly + spokes_own);
+    let separate = cents(spokes_own + copies);
     HubComparison {
         hub,
         spokes,
-        centralized_monthly: cents(centralized),
-        separate_monthly: cents(centralized + copies),
-        saving_monthly: cents(copies),
+        centralized_monthly: centralized,
+        separate_monthly: separate,
+        saving_monthly: cents(separate - centralized),
     }
 }
 
@@ -143,10 +146,18 @@ pub(super) fn write(out: &mut String, c: &HubComparison, p: &Pricing) {
     );
     let _ = writeln!(
         out,
-        "  every VPC with its own endpoints (the hub keeps its own): {} a month",
+        "  every spoke with its own endpoints instead (no hub): {} a month",
         money(c.separate_monthly)
     );
-    let _ = writeln!(out, "  saving: {} a month", money(c.saving_monthly));
+    if c.saving_monthly >= 0.0 {
+        let _ = writeln!(out, "  saving: {} a month", money(c.saving_monthly));
+    } else {
+        let _ = writeln!(
+            out,
+            "  no saving: the hub costs {} a month more than the spokes' own endpoints would",
+            money(-c.saving_monthly)
+        );
+    }
     let _ = writeln!(
         out,
         "  assumed: ${per} per interface endpoint per AZ per hour, {h} h a month, each VPC in the AZ count shown"
@@ -186,7 +197,26 @@ mod tests {
         assert_eq!(c.spokes[0].copies_monthly, 58.4);
         assert_eq!(c.spokes[1].copies_monthly, 87.6);
         assert_eq!(c.centralized_monthly, 73.0);
-        assert_eq!(c.separate_monthly, 219.0);
-        assert_eq!(c.saving_monthly, 146.0);
+        assert_eq!(c.separate_monthly, 160.6);
+        assert_eq!(c.saving_monthly, 87.6);
+    }
+
+    /// One small spoke does not pay for a hub: the saving is negative.
+    #[test]
+    fn too_few_spokes_cost_more_than_they_save() {
+        let c = compare(
+            vpc("hub", 3, 87.6, 4),
+            vec![vpc("a", 2, 0.0, 4)],
+            0.01,
+            730.0,
+        );
+        assert_eq!(c.separate_monthly, 58.4);
+        assert_eq!(c.saving_monthly, -29.2);
+        let mut out = String::new();
+        write(&mut out, &c, Pricing::get());
+        assert!(
+            out.contains("no saving: the hub costs $29.20 a month more"),
+            "{out}"
+        );
     }
 }
