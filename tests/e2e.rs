@@ -123,6 +123,10 @@
 //! - a VPC's CIDR is /16 to /28 on AWS (and moto): a spec whose `vpc.cidr`
 //!   is wider (say 172.16.0.0/12) gets a VPC with the first /16 inside it.
 //!
+//! Set `VPCEGEN_E2E_ONLY` to a comma-separated list of [`NOT_EMULATED`]
+//! case folders (`tests/cases/hub-profile,tests/cases/fixed-ips`) to plan
+//! only those in [`plan_what_the_emulator_lacks`]; unset, every one is.
+//!
 //! Set `VPCEGEN_E2E_KEEP=1` to keep the temp folder (it is always kept, and
 //! printed, when the test fails).
 
@@ -201,6 +205,14 @@ const NOT_EMULATED: &[(&str, &str)] = &[
     (
         "tests/cases/gwlb-two-specs/",
         "the suite creates Network Load Balancers for load balancer inputs, not the Gateway Load Balancer this provider needs, and moto 5.2 treats a GatewayLoadBalancer endpoint as a gateway endpoint",
+    ),
+    (
+        "tests/cases/hub-hosted-zones/",
+        "moto 5.2.5's Route 53 has no CreateVPCAssociationAuthorization (checked in its source), which the hub calls for the VPC of orders, a spoke in another account; the suite also deploys only single-spec cases",
+    ),
+    (
+        "tests/cases/hub-profile/",
+        "moto 5.2.5 has no Route 53 Profiles (no route53profiles backend) and its RAM no AssociateResourceShare (principal associations; checked in its source)",
     ),
 ];
 
@@ -489,6 +501,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 include!("support/files.rs");
+include!("e2e/share_plan.rs");
 
 // ---------------------------------------------------------------- scenarios
 
@@ -698,6 +711,9 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
         let mut models = compiled.models().unwrap();
         assert_eq!(models.len(), 1, "{shown}: one spec gives one model");
         let model = models.remove(0);
+        if let Some(why) = shares(&model) {
+            panic!("{shown}: {why}");
+        }
         for c in &model.connects {
             if let Some(r) = &c.reference {
                 let p = normalize(&r.path);
@@ -721,12 +737,7 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
         if !cfn {
             // Only what CloudFormation has no way to say may stop it: tag
             // lookups (E040), the AZs a service serves (E074).
-            let codes: BTreeSet<&str> = cfn_compiled
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == vpcegen::diagnostic::Severity::Error)
-                .map(|d| d.code.as_str())
-                .collect();
+            let codes = error_codes(&cfn_compiled);
             if codes.iter().any(|c| !TERRAFORM_ONLY.contains(c)) {
                 failures.push(format!(
                     "{shown} compiles for Terraform but not for CloudFormation, and not only for what CloudFormation cannot express ({}):\n{}",
@@ -1298,7 +1309,7 @@ impl Root {
                 InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => {
                     lattice_arn(input.kind)
                 }
-                InputKind::HostedZoneId | InputKind::ProfileId => literal_input(input.kind),
+                InputKind::HostedZoneId | InputKind::ProfileId => no_hub_output(s, &input.name),
                 // A reference: the provider's output, read by the test
                 // after the provider's wave and passed with `-var`.
                 InputKind::ServiceName if s.refs.iter().any(|r| r.input == input.name) => tf_ref(
@@ -2324,7 +2335,7 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => {
                     lattice_arn(input.kind)
                 }
-                InputKind::HostedZoneId | InputKind::ProfileId => literal_input(input.kind),
+                InputKind::HostedZoneId | InputKind::ProfileId => no_hub_output(s, &input.name),
                 InputKind::ServiceName => match s.refs.iter().find(|r| r.input == input.name) {
                     // The provider's stack output when it has a stack, else
                     // its Terraform module's output.
@@ -2628,7 +2639,7 @@ fn plan_what_the_emulator_lacks() {
     let tmp = tempfile::tempdir().unwrap();
     let tmp = tmp.path();
     let cli_config = mirror_cli_config(tmp);
-    for (case, why) in NOT_EMULATED {
+    for (case, why) in NOT_EMULATED.iter().filter(|(case, _)| selected(case)) {
         eprintln!("{case}: planned, not deployed: {why}");
         let specs = case_specs(case);
         let paths: Vec<PathBuf> = specs.iter().map(|p| root().join(p)).collect();
@@ -2643,23 +2654,66 @@ fn plan_what_the_emulator_lacks() {
         );
         let cfn = tmp.join("cfn");
         let cfn_s = cfn.to_string_lossy().to_string();
-        let cfn_ok = vpcegen::compile(&paths, Some(Target::Cloudformation), false).ok();
+        let cfn_ok = cloudformation_builds(case, &paths);
         if cfn_ok {
             let mut args = vec!["build", "--target", "cloudformation", "--out", &cfn_s];
             args.extend(specs.iter().map(String::as_str));
             run(&mut vpcegen(&args), "vpcegen build --target cloudformation");
         }
         let c = vpcegen::compile(&paths, Some(Target::Terraform), false);
-        for i in 0..specs.len() {
-            let model = c.plan(i).expect("the case plans");
-            plan_one(case, tmp, &cli_config, &out, &model);
+        let build: Vec<Model> = (0..specs.len())
+            .map(|i| c.plan(i).expect("the case plans"))
+            .collect();
+        for model in &build {
+            plan_one(case, tmp, &cli_config, &out, model, &build);
             if !cfn_ok {
                 eprintln!("{case}: Terraform-only, no template to lint");
                 continue;
             }
-            lint_one(case, &cfn, &model);
+            lint_one(case, &cfn, model);
         }
     }
+}
+
+/// Whether `VPCEGEN_E2E_ONLY` (unset: every case) lists `case`.
+fn selected(case: &str) -> bool {
+    listed(std::env::var("VPCEGEN_E2E_ONLY").ok().as_deref(), case)
+}
+
+/// Whether the comma-separated `only` (none: every case) names the case
+/// folder `case` whole, with or without its trailing `/`.
+fn listed(only: Option<&str>, case: &str) -> bool {
+    let Some(only) = only else { return true };
+    only.split(',')
+        .map(|c| c.trim().trim_end_matches('/'))
+        .any(|c| c == case.trim_end_matches('/'))
+}
+
+#[test]
+fn e2e_only_names_whole_case_folders() {
+    let case = "tests/cases/dualstack/";
+    assert!(listed(None, case));
+    assert!(listed(
+        Some("tests/cases/hub-profile, tests/cases/dualstack"),
+        case
+    ));
+    assert!(listed(Some("tests/cases/dualstack/"), case));
+    assert!(!listed(Some("dualstack"), case));
+    assert!(!listed(Some("tests/cases/dual"), case));
+}
+
+/// Whether the case builds for CloudFormation; a case that does not may
+/// fail only for what CloudFormation cannot express ([`TERRAFORM_ONLY`]).
+fn cloudformation_builds(case: &str, paths: &[PathBuf]) -> bool {
+    let c = vpcegen::compile(paths, Some(Target::Cloudformation), false);
+    let codes = error_codes(&c);
+    assert!(
+        codes.iter().all(|c| TERRAFORM_ONLY.contains(c)),
+        "{case} does not build for CloudFormation, and not only for what CloudFormation cannot express ({}):\n{}",
+        TERRAFORM_ONLY.join(", "),
+        c.diagnostics.render(&c.sources, false)
+    );
+    c.ok()
 }
 
 /// Every `NOT_EMULATED` entry is a case folder with specs to plan: a
@@ -2697,7 +2751,7 @@ fn case_specs(case: &str) -> Vec<String> {
 
 /// Plans one spec's module from a root with literal inputs and checks the
 /// planned resources against what the model decided.
-fn plan_one(case: &str, tmp: &Path, cli_config: &Path, out: &Path, model: &Model) {
+fn plan_one(case: &str, tmp: &Path, cli_config: &Path, out: &Path, model: &Model, build: &[Model]) {
     let module = out.join(&model.name).join("terraform");
     fmt_check(&module);
     let region = model
@@ -2722,6 +2776,7 @@ fn plan_one(case: &str, tmp: &Path, cli_config: &Path, out: &Path, model: &Model
     address_types_planned(case, model, &planned);
     regions_planned(case, model, &planned);
     kinds_planned(case, model, &planned);
+    share_planned(case, model, build, &plan, &planned);
 }
 
 /// Each connection notification names its topic, events and the endpoint
@@ -2795,6 +2850,7 @@ fn lint_one(case: &str, cfn: &Path, model: &Model) {
         notifications,
         "{case}: one notification resource per expose that asks"
     );
+    share_in_template(case, model, &text);
 }
 
 /// VPC Lattice endpoints plan their type and the ARN they reach, without
