@@ -123,6 +123,16 @@
 //! - a VPC's CIDR is /16 to /28 on AWS (and moto): a spec whose `vpc.cidr`
 //!   is wider (say 172.16.0.0/12) gets a VPC with the first /16 inside it.
 //!
+//! Centralized endpoints (a `[share]` hub built with its spokes,
+//! `tests/cases/hub-*`) are not scenarios of this run (a hub or spoke found
+//! among them fails it). `hub_hosted_zones_on_moto` deploys the hosted-zones
+//! case on its own (`tests/e2e/hub_deploy.rs`): networks, the hub, then the
+//! spokes with the hub's zone IDs, read back through Route 53 and EC2. Both
+//! hub cases are also planned ([`NOT_EMULATED`]): moto 5.2.5 has no VPC
+//! association authorizations (the launcher stubs them for the deployment,
+//! so only the plan checks them), no Route 53 Profiles and no RAM principal
+//! associations (`tests/e2e/share_plan.rs` checks those resources).
+//!
 //! Set `VPCEGEN_E2E_ONLY` to a comma-separated list of [`NOT_EMULATED`]
 //! case folders (`tests/cases/hub-profile,tests/cases/fixed-ips`) to plan
 //! only those in [`plan_what_the_emulator_lacks`]; unset, every one is.
@@ -208,7 +218,7 @@ const NOT_EMULATED: &[(&str, &str)] = &[
     ),
     (
         "tests/cases/hub-hosted-zones/",
-        "moto 5.2.5's Route 53 has no CreateVPCAssociationAuthorization (checked in its source), which the hub calls for the VPC of orders, a spoke in another account; the suite also deploys only single-spec cases",
+        "moto 5.2.5's Route 53 has no CreateVPCAssociationAuthorization (checked in its source), which the hub calls for the VPC of orders, a spoke in another account: the authorizations are checked in this plan; `hub_hosted_zones_on_moto` deploys the case with the launcher's stub of that call and checks the rest",
     ),
     (
         "tests/cases/hub-profile/",
@@ -502,6 +512,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 include!("support/files.rs");
 include!("e2e/share_plan.rs");
+include!("e2e/hub_deploy.rs");
 
 // ---------------------------------------------------------------- scenarios
 
@@ -1528,10 +1539,10 @@ fn common_dir(paths: &[PathBuf]) -> PathBuf {
 /// Copies the spec and what it references under `dest`, keeping the
 /// layout, with each literal ID swapped for the network's; returns the
 /// copied spec's path.
-fn rewrite_literal_spec(s: &Scenario, net: &Network, dest: &Path) -> PathBuf {
+fn rewrite_literal_spec(spec: &Path, model: &Model, net: &Network, dest: &Path) -> PathBuf {
     let mut swaps: Vec<(String, String)> = Vec::new();
     let mut next = BTreeMap::<&str, usize>::new();
-    for (kind, old) in literal_ids(&s.model) {
+    for (kind, old) in literal_ids(model) {
         let i = next.entry(kind).or_default();
         let pool = match kind {
             "vpc" => std::slice::from_ref(&net.vpc_id),
@@ -1545,7 +1556,7 @@ fn rewrite_literal_spec(s: &Scenario, net: &Network, dest: &Path) -> PathBuf {
         *i += 1;
     }
     let mut files = Vec::new();
-    referenced_files(&s.spec, &mut files);
+    referenced_files(spec, &mut files);
     let base = common_dir(&files);
     let mut found: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &files {
@@ -1572,10 +1583,10 @@ fn rewrite_literal_spec(s: &Scenario, net: &Network, dest: &Path) -> PathBuf {
         assert!(
             found.contains_key(old.as_str()),
             "{}: the literal ID `{old}` is in the model but was not found quoted in {files:?}",
-            s.spec.display()
+            spec.display()
         );
     }
-    dest.join(s.spec.strip_prefix(&base).unwrap())
+    dest.join(spec.strip_prefix(&base).unwrap())
 }
 
 // ---------------------------------------------------------------- comparing
@@ -2143,7 +2154,7 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 .join("lit")
                 .join(&s.id)
                 .join(format!("spec-{}", t.short()));
-            let copy = rewrite_literal_spec(s, net, &dest);
+            let copy = rewrite_literal_spec(&s.spec, &s.model, net, &dest);
             let target = match t {
                 Tgt::Tf => Target::Terraform,
                 Tgt::Cfn => Target::Cloudformation,

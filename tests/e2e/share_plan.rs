@@ -6,7 +6,7 @@
 // aliases, which zone a record is in) are read from the plan's
 // configuration, where Terraform keeps them.
 
-use vpcegen::model::{Hub, Spoke};
+use vpcegen::model::{HostedZone, Hub, Spoke};
 use vpcegen::spec::ShareDns;
 
 /// The VPC ID a module is planned with: the spec's literal, else the
