@@ -123,6 +123,20 @@
 //! - a VPC's CIDR is /16 to /28 on AWS (and moto): a spec whose `vpc.cidr`
 //!   is wider (say 172.16.0.0/12) gets a VPC with the first /16 inside it.
 //!
+//! Centralized endpoints (a `[share]` hub built with its spokes,
+//! `tests/cases/hub-*`) are not scenarios of this run (a hub or spoke found
+//! among them fails it). `hub_hosted_zones_on_moto` deploys the hosted-zones
+//! case on its own (`tests/e2e/hub_deploy.rs`): networks, the hub, then the
+//! spokes with the hub's zone IDs, read back through Route 53 and EC2. Both
+//! hub cases are also planned ([`NOT_EMULATED`]): moto 5.2.5 has no VPC
+//! association authorizations (the launcher stubs them for the deployment,
+//! so only the plan checks them), no Route 53 Profiles and no RAM principal
+//! associations (`tests/e2e/share_plan.rs` checks those resources).
+//!
+//! Set `VPCEGEN_E2E_ONLY` to a comma-separated list of [`NOT_EMULATED`]
+//! case folders (`tests/cases/hub-profile,tests/cases/fixed-ips`) to plan
+//! only those in [`plan_what_the_emulator_lacks`]; unset, every one is.
+//!
 //! Set `VPCEGEN_E2E_KEEP=1` to keep the temp folder (it is always kept, and
 //! printed, when the test fails).
 
@@ -201,6 +215,14 @@ const NOT_EMULATED: &[(&str, &str)] = &[
     (
         "tests/cases/gwlb-two-specs/",
         "the suite creates Network Load Balancers for load balancer inputs, not the Gateway Load Balancer this provider needs, and moto 5.2 treats a GatewayLoadBalancer endpoint as a gateway endpoint",
+    ),
+    (
+        "tests/cases/hub-hosted-zones/",
+        "moto 5.2.5's Route 53 has no CreateVPCAssociationAuthorization (checked in its source), which the hub calls for the VPC of orders, a spoke in another account: the authorizations are checked in this plan; `hub_hosted_zones_on_moto` deploys the case with the launcher's stub of that call and checks the rest",
+    ),
+    (
+        "tests/cases/hub-profile/",
+        "moto 5.2.5 has no Route 53 Profiles (no route53profiles backend) and its RAM no AssociateResourceShare (principal associations; checked in its source)",
     ),
 ];
 
@@ -489,6 +511,8 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 include!("support/files.rs");
+include!("e2e/share_plan.rs");
+include!("e2e/hub_deploy.rs");
 
 // ---------------------------------------------------------------- scenarios
 
@@ -698,6 +722,9 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
         let mut models = compiled.models().unwrap();
         assert_eq!(models.len(), 1, "{shown}: one spec gives one model");
         let model = models.remove(0);
+        if let Some(why) = shares(&model) {
+            panic!("{shown}: {why}");
+        }
         for c in &model.connects {
             if let Some(r) = &c.reference {
                 let p = normalize(&r.path);
@@ -721,12 +748,7 @@ fn discover() -> (Vec<Scenario>, Vec<String>) {
         if !cfn {
             // Only what CloudFormation has no way to say may stop it: tag
             // lookups (E040), the AZs a service serves (E074).
-            let codes: BTreeSet<&str> = cfn_compiled
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == vpcegen::diagnostic::Severity::Error)
-                .map(|d| d.code.as_str())
-                .collect();
+            let codes = error_codes(&cfn_compiled);
             if codes.iter().any(|c| !TERRAFORM_ONLY.contains(c)) {
                 failures.push(format!(
                     "{shown} compiles for Terraform but not for CloudFormation, and not only for what CloudFormation cannot express ({}):\n{}",
@@ -1298,7 +1320,7 @@ impl Root {
                 InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => {
                     lattice_arn(input.kind)
                 }
-                InputKind::HostedZoneId | InputKind::ProfileId => literal_input(input.kind),
+                InputKind::HostedZoneId | InputKind::ProfileId => no_hub_output(s, &input.name),
                 // A reference: the provider's output, read by the test
                 // after the provider's wave and passed with `-var`.
                 InputKind::ServiceName if s.refs.iter().any(|r| r.input == input.name) => tf_ref(
@@ -1517,10 +1539,10 @@ fn common_dir(paths: &[PathBuf]) -> PathBuf {
 /// Copies the spec and what it references under `dest`, keeping the
 /// layout, with each literal ID swapped for the network's; returns the
 /// copied spec's path.
-fn rewrite_literal_spec(s: &Scenario, net: &Network, dest: &Path) -> PathBuf {
+fn rewrite_literal_spec(spec: &Path, model: &Model, net: &Network, dest: &Path) -> PathBuf {
     let mut swaps: Vec<(String, String)> = Vec::new();
     let mut next = BTreeMap::<&str, usize>::new();
-    for (kind, old) in literal_ids(&s.model) {
+    for (kind, old) in literal_ids(model) {
         let i = next.entry(kind).or_default();
         let pool = match kind {
             "vpc" => std::slice::from_ref(&net.vpc_id),
@@ -1534,7 +1556,7 @@ fn rewrite_literal_spec(s: &Scenario, net: &Network, dest: &Path) -> PathBuf {
         *i += 1;
     }
     let mut files = Vec::new();
-    referenced_files(&s.spec, &mut files);
+    referenced_files(spec, &mut files);
     let base = common_dir(&files);
     let mut found: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &files {
@@ -1561,10 +1583,10 @@ fn rewrite_literal_spec(s: &Scenario, net: &Network, dest: &Path) -> PathBuf {
         assert!(
             found.contains_key(old.as_str()),
             "{}: the literal ID `{old}` is in the model but was not found quoted in {files:?}",
-            s.spec.display()
+            spec.display()
         );
     }
-    dest.join(s.spec.strip_prefix(&base).unwrap())
+    dest.join(spec.strip_prefix(&base).unwrap())
 }
 
 // ---------------------------------------------------------------- comparing
@@ -2132,7 +2154,7 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 .join("lit")
                 .join(&s.id)
                 .join(format!("spec-{}", t.short()));
-            let copy = rewrite_literal_spec(s, net, &dest);
+            let copy = rewrite_literal_spec(&s.spec, &s.model, net, &dest);
             let target = match t {
                 Tgt::Tf => Target::Terraform,
                 Tgt::Cfn => Target::Cloudformation,
@@ -2324,7 +2346,7 @@ fn e2e_terraform_and_cloudformation_on_moto() {
                 InputKind::ResourceConfigurationArn | InputKind::ServiceNetworkArn => {
                     lattice_arn(input.kind)
                 }
-                InputKind::HostedZoneId | InputKind::ProfileId => literal_input(input.kind),
+                InputKind::HostedZoneId | InputKind::ProfileId => no_hub_output(s, &input.name),
                 InputKind::ServiceName => match s.refs.iter().find(|r| r.input == input.name) {
                     // The provider's stack output when it has a stack, else
                     // its Terraform module's output.
@@ -2628,7 +2650,7 @@ fn plan_what_the_emulator_lacks() {
     let tmp = tempfile::tempdir().unwrap();
     let tmp = tmp.path();
     let cli_config = mirror_cli_config(tmp);
-    for (case, why) in NOT_EMULATED {
+    for (case, why) in NOT_EMULATED.iter().filter(|(case, _)| selected(case)) {
         eprintln!("{case}: planned, not deployed: {why}");
         let specs = case_specs(case);
         let paths: Vec<PathBuf> = specs.iter().map(|p| root().join(p)).collect();
@@ -2643,23 +2665,66 @@ fn plan_what_the_emulator_lacks() {
         );
         let cfn = tmp.join("cfn");
         let cfn_s = cfn.to_string_lossy().to_string();
-        let cfn_ok = vpcegen::compile(&paths, Some(Target::Cloudformation), false).ok();
+        let cfn_ok = cloudformation_builds(case, &paths);
         if cfn_ok {
             let mut args = vec!["build", "--target", "cloudformation", "--out", &cfn_s];
             args.extend(specs.iter().map(String::as_str));
             run(&mut vpcegen(&args), "vpcegen build --target cloudformation");
         }
         let c = vpcegen::compile(&paths, Some(Target::Terraform), false);
-        for i in 0..specs.len() {
-            let model = c.plan(i).expect("the case plans");
-            plan_one(case, tmp, &cli_config, &out, &model);
+        let build: Vec<Model> = (0..specs.len())
+            .map(|i| c.plan(i).expect("the case plans"))
+            .collect();
+        for model in &build {
+            plan_one(case, tmp, &cli_config, &out, model, &build);
             if !cfn_ok {
                 eprintln!("{case}: Terraform-only, no template to lint");
                 continue;
             }
-            lint_one(case, &cfn, &model);
+            lint_one(case, &cfn, model);
         }
     }
+}
+
+/// Whether `VPCEGEN_E2E_ONLY` (unset: every case) lists `case`.
+fn selected(case: &str) -> bool {
+    listed(std::env::var("VPCEGEN_E2E_ONLY").ok().as_deref(), case)
+}
+
+/// Whether the comma-separated `only` (none: every case) names the case
+/// folder `case` whole, with or without its trailing `/`.
+fn listed(only: Option<&str>, case: &str) -> bool {
+    let Some(only) = only else { return true };
+    only.split(',')
+        .map(|c| c.trim().trim_end_matches('/'))
+        .any(|c| c == case.trim_end_matches('/'))
+}
+
+#[test]
+fn e2e_only_names_whole_case_folders() {
+    let case = "tests/cases/dualstack/";
+    assert!(listed(None, case));
+    assert!(listed(
+        Some("tests/cases/hub-profile, tests/cases/dualstack"),
+        case
+    ));
+    assert!(listed(Some("tests/cases/dualstack/"), case));
+    assert!(!listed(Some("dualstack"), case));
+    assert!(!listed(Some("tests/cases/dual"), case));
+}
+
+/// Whether the case builds for CloudFormation; a case that does not may
+/// fail only for what CloudFormation cannot express ([`TERRAFORM_ONLY`]).
+fn cloudformation_builds(case: &str, paths: &[PathBuf]) -> bool {
+    let c = vpcegen::compile(paths, Some(Target::Cloudformation), false);
+    let codes = error_codes(&c);
+    assert!(
+        codes.iter().all(|c| TERRAFORM_ONLY.contains(c)),
+        "{case} does not build for CloudFormation, and not only for what CloudFormation cannot express ({}):\n{}",
+        TERRAFORM_ONLY.join(", "),
+        c.diagnostics.render(&c.sources, false)
+    );
+    c.ok()
 }
 
 /// Every `NOT_EMULATED` entry is a case folder with specs to plan: a
@@ -2697,7 +2762,7 @@ fn case_specs(case: &str) -> Vec<String> {
 
 /// Plans one spec's module from a root with literal inputs and checks the
 /// planned resources against what the model decided.
-fn plan_one(case: &str, tmp: &Path, cli_config: &Path, out: &Path, model: &Model) {
+fn plan_one(case: &str, tmp: &Path, cli_config: &Path, out: &Path, model: &Model, build: &[Model]) {
     let module = out.join(&model.name).join("terraform");
     fmt_check(&module);
     let region = model
@@ -2722,6 +2787,7 @@ fn plan_one(case: &str, tmp: &Path, cli_config: &Path, out: &Path, model: &Model
     address_types_planned(case, model, &planned);
     regions_planned(case, model, &planned);
     kinds_planned(case, model, &planned);
+    share_planned(case, model, build, &plan, &planned);
 }
 
 /// Each connection notification names its topic, events and the endpoint
@@ -2795,6 +2861,7 @@ fn lint_one(case: &str, cfn: &Path, model: &Model) {
         notifications,
         "{case}: one notification resource per expose that asks"
     );
+    share_in_template(case, model, &text);
 }
 
 /// VPC Lattice endpoints plan their type and the ARN they reach, without

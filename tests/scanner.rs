@@ -126,12 +126,7 @@ fn build(dir: &Path, name: &str, specs: &[PathBuf], engine: &Engine) -> Option<S
     for target in [Target::Terraform, Target::Cloudformation] {
         let c = vpcegen::compile(specs, Some(target), false);
         if !c.ok() {
-            let codes: BTreeSet<&str> = c
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == vpcegen::diagnostic::Severity::Error)
-                .map(|d| d.code.as_str())
-                .collect();
+            let codes = error_codes(&c);
             let report = c.diagnostics.render(&c.sources, false);
             assert!(
                 target == Target::Cloudformation

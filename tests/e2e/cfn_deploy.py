@@ -6,7 +6,8 @@ Reads a JSON job from the file named on the command line:
      "stacks":   [{"name", "region", "account"?, "wave"?, "template",
                    "parameters": {key: value}}],
      "vpcs":     [{"key", "region", "account"?, "vpc_id"}],
-     "services": [{"key", "region", "account"?, "service_id"}]}
+     "services": [{"key", "region", "account"?, "service_id"}],
+     "zones":    [{"key", "region", "zone_id"}]?}
 
 `account` (a 12-digit ID) means: call moto as that account (moto switches
 accounts on AssumeRole into a role of another account); without it, moto's
@@ -24,7 +25,10 @@ Prints one JSON object on stdout:
                        "outputs": {key: value}}},
      "endpoints": {key: [{"id", "service_name", "type", "private_dns",
                           "subnet_ids", "route_table_ids", "group_ids",
-                          "ingress": ["tcp:443-443:10.1.0.0/16", ...]}]},
+                          "ingress": ["tcp:443-443:10.1.0.0/16", ...],
+                          "dns_name": the first DnsEntries name or null}]},
+     "zones": {key: {"vpcs": [VPC IDs], "records": [{"name", "type",
+                     "alias": alias target DNS name or null}]}},
      "services": {key: {"config", "principals", "load_balancers": {arn: {...,
                         "subnet_ids", "listeners"}}, "target_groups": {arn}}
                        or {"error"}}}
@@ -181,6 +185,9 @@ def endpoints(job, out):
                         "route_table_ids": sorted(e.get("RouteTableIds") or []),
                         "group_ids": groups,
                         "ingress": sorted(ingress),
+                        "dns_name": next(
+                            (d.get("DnsName") for d in e.get("DnsEntries") or []), None
+                        ),
                     }
                 )
         out["endpoints"][v["key"]] = found
@@ -281,13 +288,33 @@ def services(job, out):
         }
 
 
+def zones(job, out):
+    """Each private hosted zone's VPCs and records (a hub's, tests/e2e.rs)."""
+    for z in job.get("zones", []):
+        r53 = client(job, "route53", z["region"])
+        zone = r53.get_hosted_zone(Id=z["zone_id"])
+        records = r53.list_resource_record_sets(HostedZoneId=z["zone_id"])
+        out["zones"][z["key"]] = {
+            "vpcs": sorted(v["VPCId"] for v in zone.get("VPCs") or []),
+            "records": [
+                {
+                    "name": r["Name"],
+                    "type": r["Type"],
+                    "alias": (r.get("AliasTarget") or {}).get("DNSName"),
+                }
+                for r in records["ResourceRecordSets"]
+            ],
+        }
+
+
 def main():
     with open(sys.argv[1]) as f:
         job = json.load(f)
-    out = {"stacks": {}, "endpoints": {}, "services": {}}
+    out = {"stacks": {}, "endpoints": {}, "services": {}, "zones": {}}
     deploy(job, out)
     endpoints(job, out)
     services(job, out)
+    zones(job, out)
     json.dump(out, sys.stdout)
 
 

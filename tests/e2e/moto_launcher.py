@@ -36,6 +36,18 @@ generated Terraform variable and CloudFormation Parameter for an existing
 NLB check for `loadbalancer/net/`. A network load balancer's ARN is given
 the `net/` form as it is created (before anything else refers to it).
 
+moto's Route 53 has no CreateVPCAssociationAuthorization (nor its List and
+Delete), which a hosted-zones hub calls for a spoke VPC of another account.
+The three are added here, kept per account and zone in memory, so the
+hub's Terraform applies; moto associates any VPC with any zone anyway, so
+they prove nothing, and tests/e2e.rs checks the authorizations in a plan.
+moto also makes a zone private only when HostedZoneConfig.PrivateZone is
+true, and then reads its VPC; AWS makes any zone created with a VPC
+private (the AWS provider sends the VPC alone): the flag is read as true
+when a VPC is given. And moto draws a zone ID's first character at random, where AWS's start
+with "Z" (which the spokes' `hub_zone_*` variables check): new zone IDs
+get "Z" as their first character.
+
 Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT
 """
 
@@ -186,6 +198,79 @@ def _create_load_balancer(self, *args, **kwargs):
 
 
 ELBv2Backend.create_load_balancer = _create_load_balancer
+
+import moto.route53.models as _r53_models  # noqa: E402
+import moto.route53.urls as _r53_urls  # noqa: E402
+from moto.core.responses import ActionResult  # noqa: E402
+from moto.route53.responses import Route53  # noqa: E402
+
+_zone_id = _r53_models.create_route53_zone_id
+
+
+def _zone_id_with_z(*args, **kwargs):
+    return "Z" + _zone_id(*args, **kwargs)[1:]
+
+
+_r53_models.create_route53_zone_id = _zone_id_with_z
+
+_create_hosted_zone = Route53.create_hosted_zone
+
+
+def _create_hosted_zone_private_with_vpc(self):
+    if self._get_param("VPC.VPCId"):
+        read = self._get_bool_param
+
+        def private(name, default=None):
+            return True if name == "HostedZoneConfig.PrivateZone" else read(name, default)
+
+        self._get_bool_param = private
+    return _create_hosted_zone(self)
+
+
+Route53.create_hosted_zone = _create_hosted_zone_private_with_vpc
+
+_authorizations = {}
+
+
+def _authorized(self):
+    zone = self._get_param("HostedZoneId")
+    self.backend.get_hosted_zone(zone)  # NoSuchHostedZone, as on AWS
+    return zone, _authorizations.setdefault((self.current_account, zone), [])
+
+
+def _vpc(self):
+    return {"VPCRegion": self._get_param("VPC.VPCRegion"), "VPCId": self._get_param("VPC.VPCId")}
+
+
+def create_vpc_association_authorization(self):
+    zone, vpcs = _authorized(self)
+    if _vpc(self) not in vpcs:
+        vpcs.append(_vpc(self))
+    return ActionResult({"HostedZoneId": zone, "VPC": _vpc(self)})
+
+
+def list_vpc_association_authorizations(self):
+    zone, vpcs = _authorized(self)
+    return ActionResult({"HostedZoneId": zone, "VPCs": list(vpcs)})
+
+
+def delete_vpc_association_authorization(self):
+    _, vpcs = _authorized(self)
+    if _vpc(self) in vpcs:
+        vpcs.remove(_vpc(self))
+    return ActionResult({})
+
+
+for _f in (
+    create_vpc_association_authorization,
+    list_vpc_association_authorizations,
+    delete_vpc_association_authorization,
+):
+    setattr(Route53, _f.__name__, _f)
+for _path in ("authorizevpcassociation", "deauthorizevpcassociation"):
+    _r53_urls.url_paths[
+        r"{0}/(?P<api_version>[\d_-]+)/hostedzone/(?P<zone_id>[^/]+)/" + _path + "$"
+    ] = Route53.dispatch
 
 import moto.server  # noqa: E402
 
