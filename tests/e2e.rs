@@ -224,6 +224,18 @@ const NOT_EMULATED: &[(&str, &str)] = &[
         "tests/cases/hub-profile/",
         "moto 5.2.5 has no Route 53 Profiles (no route53profiles backend) and its RAM no AssociateResourceShare (principal associations; checked in its source)",
     ),
+    (
+        "tests/cases/hub-cfn-same-account/",
+        "a hub and spokes built together (the suite deploys single specs; the hosted-zones path is deployed by `hub_hosted_zones_on_moto` on tests/cases/hub-hosted-zones), and a dual-stack endpoint, whose IpAddressType moto 5.2.5's EC2 does not read",
+    ),
+    (
+        "tests/cases/hub-spoke-warnings/",
+        "a hub and a spoke built together, the spoke's VPC given as inputs (the suite deploys single specs; the hosted-zones path is deployed by `hub_hosted_zones_on_moto` on tests/cases/hub-hosted-zones)",
+    ),
+    (
+        "specs/org-hub/",
+        "the README's organisation: a Route 53 Profile, which moto 5.2.5 lacks (no route53profiles backend), shared through RAM principal associations (no AssociateResourceShare)",
+    ),
 ];
 
 const DEFAULT_REGION: &str = "us-east-1";

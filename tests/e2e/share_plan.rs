@@ -71,7 +71,7 @@ fn share_planned(case: &str, model: &Model, build: &[Model], plan: &Json, planne
                 authorizations_planned(case, hub, planned);
             }
             ShareDns::Profile => {
-                profile_planned(case, model, hub, planned);
+                profile_planned(case, hub, planned);
                 ram_share_planned(case, hub, planned);
             }
         }
@@ -200,12 +200,14 @@ fn authorizations_planned(case: &str, hub: &Hub, planned: &[&Json]) {
     assert_eq!(got, want, "{case}: one authorization per zone and other-account spoke");
 }
 
-/// One profile, associated with the hub's VPC, holding each shared
-/// endpoint.
-fn profile_planned(case: &str, model: &Model, hub: &Hub, planned: &[&Json]) {
+/// One profile holding each shared endpoint, not associated with the
+/// hub's own VPC (which resolves through the endpoints' private DNS).
+fn profile_planned(case: &str, hub: &Hub, planned: &[&Json]) {
     assert_eq!(planned_of(planned, "aws_route53profiles_profile").len(), 1, "{case}");
-    let a = planned_after(case, planned, "aws_route53profiles_association", "this");
-    assert_eq!(a["resource_id"], planned_vpc_id(model).as_str(), "{case}");
+    assert!(
+        planned_of(planned, "aws_route53profiles_association").is_empty(),
+        "{case}: the hub's VPC is not associated with its own profile"
+    );
     let mut held: Vec<&str> = planned_of(planned, "aws_route53profiles_resource_association")
         .into_iter()
         .map(|(n, _)| n)
@@ -292,16 +294,26 @@ fn no_hub_output(s: &Scenario, input: &str) -> Json {
     )
 }
 
-/// The templates of a profile hub and its spokes hold what the model
-/// shares: the profile, its associations and RAM share; a spoke its
-/// association and the `HubProfileId` parameter.
+/// The templates of a hub and its spokes hold what the model shares: a
+/// profile hub its profile, resource associations and RAM share (and no
+/// association of its own VPC), a hosted-zones hub its zones and alias
+/// records; a profile spoke its association and the `HubProfileId`
+/// parameter. (A hosted-zones hub builds for CloudFormation only with
+/// spokes of its account, E106.)
 fn share_in_template(case: &str, model: &Model, text: &str) {
     let count = |kind: &str| text.matches(&format!("Type: {kind}\n")).count();
-    // A hosted-zones hub builds for CloudFormation only with same-account
-    // spokes (E106), which no case has.
+    if let Some(hub) = model.hub.as_ref().filter(|h| h.dns == ShareDns::HostedZones) {
+        assert_eq!(count("AWS::Route53::HostedZone"), hub.zones.len(), "{case}");
+        let records: usize = hub
+            .zones
+            .iter()
+            .map(|z| z.records.len() * z.record_types.len())
+            .sum();
+        assert_eq!(count("AWS::Route53::RecordSet"), records, "{case}");
+    }
     if let Some(hub) = model.hub.as_ref().filter(|h| h.dns == ShareDns::Profile) {
         assert_eq!(count("AWS::Route53Profiles::Profile"), 1, "{case}");
-        assert_eq!(count("AWS::Route53Profiles::ProfileAssociation"), 1, "{case}");
+        assert_eq!(count("AWS::Route53Profiles::ProfileAssociation"), 0, "{case}");
         assert_eq!(
             count("AWS::Route53Profiles::ProfileResourceAssociation"),
             hub.endpoints.len(),
