@@ -169,13 +169,7 @@ fn zones(model: &Model, hub: &crate::model::Hub, v: &mut ShareView) {
 }
 
 fn profile(model: &Model, hub: &crate::model::Hub) -> ProfileView {
-    let mut accounts: Vec<&str> = hub
-        .spokes
-        .iter()
-        .filter_map(|sp| sp.other_account.as_deref())
-        .collect();
-    accounts.sort_unstable();
-    accounts.dedup();
+    let accounts = hub.other_accounts();
     ProfileView {
         name: s(format!("{}-endpoints", model.name)),
         tags: tags_with_name(&format!("{}-endpoints", model.name)),
