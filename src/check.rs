@@ -105,6 +105,11 @@ pub struct Facts {
     sharing: model::SharingFacts,
     /// The services this spec reaches through interface endpoints.
     interface_services: Vec<String>,
+    /// Keys the spec wrote but that failed to read (reported then): not
+    /// reported again here as missing.
+    unread: crate::spec::Unread,
+    /// The spec writes `[share]`, whether or not its hub could be planned.
+    declares_share: bool,
 }
 
 #[derive(Debug)]
@@ -123,7 +128,7 @@ struct ExposeFacts {
 
 impl Facts {
     /// The facts of a model lowered before the link.
-    pub fn of(m: &Model, file: FileId, sources: &SourceMap) -> Facts {
+    pub fn of(m: &Model, file: FileId, sources: &SourceMap, spec: &crate::spec::Spec) -> Facts {
         Facts {
             file,
             identity: sources.get(file).identity().to_path_buf(),
@@ -159,6 +164,8 @@ impl Facts {
                 .filter(|e| e.kind == crate::spec::EndpointType::Interface)
                 .map(|e| e.key.name().to_string())
                 .collect(),
+            unread: spec.unread.clone(),
+            declares_share: spec.share.is_some() || spec.unread.has("share"),
         }
     }
 }
@@ -198,7 +205,10 @@ pub fn link(facts: &[Facts], built: usize, d: &mut Diagnostics) -> Links {
                 continue;
             };
             let Some(x) = provider.exposes.iter().find(|x| x.key == r.expose.value) else {
-                d.push(no_such_expose(provider, r));
+                // An expose that failed to read was reported there.
+                if !provider.unread.section("expose", &r.expose.value) {
+                    d.push(no_such_expose(provider, r));
+                }
                 continue;
             };
             if x.gateway != r.gateway {

@@ -241,42 +241,33 @@ pub fn compile_timed(
     // Specs that are only referenced by a `connect`: checked, never built.
     let mut referenced = load_references(&specs, &mut sources, &mut d);
     t.lap("parse");
-    let mut facts = Vec::new();
-    let mut links = check::Links::default();
-    let mut checked = Vec::new();
-    if !d.has_errors() {
-        catalog::Catalog::get();
-        t.lap("catalog");
-        let backend = target.map(Target::backend);
-        let keep = specs.len() <= KEEP_CHECKED_MODELS;
-        let (found, kept, mut target_said) =
-            check_all(&specs, &referenced, &sources, backend, keep, &mut d);
-        let names: Vec<&Sp<String>> = specs.iter().map(|s| &s.spec.name).collect();
-        check_names(&names, &mut d);
-        t.lap("lower");
-        if !d.has_errors() {
-            links = check::link(&found, specs.len(), &mut d);
-            if target == Some(Target::Cloudformation) {
-                check::share::cloudformation_spokes(
-                    &found[..specs.len()],
-                    &links,
-                    &mut target_said,
-                );
-            }
-            // What the target cannot express comes after the link's errors.
-            if !d.has_errors() {
-                d.append(target_said);
-            }
-        }
-        facts = found;
-        facts.truncate(specs.len());
-        // A model the link would change is planned again, from the table.
-        checked = kept
-            .into_iter()
-            .zip(&facts)
-            .map(|(m, f)| std::sync::Mutex::new(m.filter(|_| !links.changes(f))))
-            .collect();
+    // Every stage runs on what the earlier ones could read, so that one run
+    // shows every independent mistake: a key that failed to read is left
+    // out downstream (and a check that would report it missing asks
+    // `Spec::unread`), never guessed; a spec whose model failed takes no
+    // part in the link.
+    catalog::Catalog::get();
+    t.lap("catalog");
+    let backend = target.map(Target::backend);
+    let keep = specs.len() <= KEEP_CHECKED_MODELS;
+    let (mut facts, built, kept, mut target_said) =
+        check_all(&specs, &referenced, &sources, backend, keep, &mut d);
+    let names: Vec<&Sp<String>> = specs.iter().map(|s| &s.spec.name).collect();
+    check_names(&names, &mut d);
+    t.lap("lower");
+    let links = check::link(&facts, built, &mut d);
+    if target == Some(Target::Cloudformation) {
+        check::share::cloudformation_spokes(&facts[..built], &links, &mut target_said);
     }
+    // What the target cannot express comes after the link's errors.
+    d.append(target_said);
+    facts.truncate(built);
+    // A model the link would change is planned again, from the table.
+    let mut checked: Vec<_> = kept
+        .into_iter()
+        .zip(&facts)
+        .map(|(m, f)| std::sync::Mutex::new(m.filter(|_| !links.changes(f))))
+        .collect();
     t.lap("link");
     if deny_warnings {
         d.deny_warnings();
@@ -307,10 +298,11 @@ pub fn compile_timed(
 pub const NAMING: &dyn model::Naming = &render::cloudformation::Names;
 
 /// Lowers every spec (built, then referenced) in parallel to check it,
-/// keeping only its facts (and, with `keep`, the models of the specs
-/// built); the target's checks run on the specs built. Diagnostics come
-/// back in spec order, exactly as one thread gives them; the target's
-/// come separately, to be shown only if the link passes.
+/// keeping only its facts (the built specs' first, and how many they are)
+/// and, with `keep`, the models of the specs built; the target's checks
+/// run on the specs built. Diagnostics come back in spec order, exactly as
+/// one thread gives them; the target's come separately, to follow the
+/// link's. A spec whose model failed has no facts.
 fn check_all(
     built: &[spec::Loaded],
     referenced: &[spec::Loaded],
@@ -318,7 +310,12 @@ fn check_all(
     backend: Option<&dyn render::Backend>,
     keep: bool,
     d: &mut Diagnostics,
-) -> (Vec<check::Facts>, Vec<Option<model::Model>>, Diagnostics) {
+) -> (
+    Vec<check::Facts>,
+    usize,
+    Vec<Option<model::Model>>,
+    Diagnostics,
+) {
     let all: Vec<(&spec::Loaded, bool)> = built
         .iter()
         .map(|s| (s, true))
@@ -328,10 +325,12 @@ fn check_all(
     let mut facts = Vec::with_capacity(all.len());
     let mut models = Vec::new();
     let mut target_said = Diagnostics::default();
-    for (found, kept, lowering, target) in in_chunks(&all, 16, |chunk| {
+    let mut built = 0;
+    for (found, found_built, kept, lowering, target) in in_chunks(&all, 16, |chunk| {
         let mut d = Diagnostics::default();
         let mut target_d = Diagnostics::default();
         let mut facts = Vec::with_capacity(chunk.len());
+        let mut built = 0;
         let mut kept = Vec::new();
         for &(s, is_built) in chunk {
             let Some(m) = model::lower(&s.spec, s.file, sources, &unlinked, NAMING, &mut d) else {
@@ -341,20 +340,22 @@ fn check_all(
                 b.check(&m, &mut target_d);
                 b.names(&m, &mut target_d);
             }
-            facts.push(check::Facts::of(&m, s.file, sources));
+            facts.push(check::Facts::of(&m, s.file, sources, &s.spec));
+            built += usize::from(is_built);
             // Otherwise the model is dropped here: only its facts are kept.
             if keep && is_built {
                 kept.push(Some(m));
             }
         }
-        (facts, kept, d, target_d)
+        (facts, built, kept, d, target_d)
     }) {
         facts.extend(found);
+        built += found_built;
         models.extend(kept);
         d.append(lowering);
         target_said.append(target);
     }
-    (facts, models, target_said)
+    (facts, built, models, target_said)
 }
 
 /// Runs `f` over contiguous chunks of `items`, one per core, and returns

@@ -55,6 +55,10 @@ pub(super) fn link(facts: &[Facts], built: usize, links: &mut Links, d: &mut Dia
             continue;
         };
         let Some(share) = &hub.share else {
+            // A hub whose `[share]` (or `region`) failed was reported there.
+            if hub.declares_share {
+                continue;
+            }
             d.push(
                 Diagnostic::new(Code::E101, format!("`{}` shares no endpoints", hub.shown))
                     .at(via.span, "named as this spec's hub")
@@ -108,7 +112,7 @@ pub(super) fn link(facts: &[Facts], built: usize, links: &mut Links, d: &mut Dia
 fn pair_ok(spoke: &Facts, hub: &Facts, via: Span, d: &mut Diagnostics) -> bool {
     let mut ok = true;
     // A hub without `region` said so itself (E103).
-    if let Some((region, hub_span)) = &hub.region {
+    if let (Some((region, hub_span)), false) = (&hub.region, spoke.unread.has("region")) {
         if spoke.region.as_ref().map(|r| &r.0) != Some(region) {
             let mut diag = Diagnostic::new(
                 Code::E102,
@@ -128,7 +132,8 @@ fn pair_ok(spoke: &Facts, hub: &Facts, via: Span, d: &mut Diagnostics) -> bool {
             ok = false;
         }
     }
-    if let (None, Some((account, span))) = (&spoke.account, &hub.account) {
+    let account_unread = spoke.unread.has("account");
+    if let (None, Some((account, span)), false) = (&spoke.account, &hub.account, account_unread) {
         d.push(
             Diagnostic::new(
                 Code::E104,

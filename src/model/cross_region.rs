@@ -104,6 +104,10 @@ pub(super) fn supported_regions(
         return Vec::new();
     };
     let Some(home) = &spec.region else {
+        // A `region` written wrong was reported where it was read.
+        if spec.unread.has("region") {
+            return Vec::new();
+        }
         d.push(
             Diagnostic::new(
                 Code::E089,

@@ -36,7 +36,9 @@ fn listed(
                 .service
                 .get(&s.value)
                 .is_some_and(|x| x.service_name.is_some());
-        if !known {
+        // `[service.<name>]` failed to read: its `service_name` may be what
+        // would make the name known, and its mistake was reported.
+        if !known && !spec.unread.section("service", &s.value) {
             let mut diag = Diagnostic::new(
                 Code::E020,
                 format!("unknown service `{}`", s.value.escape_debug()),

@@ -242,6 +242,10 @@ pub(super) fn hub(
 ) -> Option<Hub> {
     let share = spec.share.as_ref()?;
     let Some(region) = &spec.region else {
+        // A `region` written wrong was reported where it was read.
+        if spec.unread.has("region") {
+            return None;
+        }
         d.push(
             Diagnostic::new(
                 Code::E103,

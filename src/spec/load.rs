@@ -546,12 +546,17 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
     let name = r
         .require("name", "\"my-vpc\"", d)
         .and_then(|n| checked(n, "name", d, check_name));
+    let mut unread = Unread::default();
+    let watch = unread::Watch::start(d);
     let region = r
         .get("region")
         .and_then(|n| parsed(n, "region", d, Region::parse));
+    let _ = watch.end(d, &mut unread, "region");
+    let watch = unread::Watch::start(d);
     let account = r
         .get("account")
         .and_then(|n| parsed(n, "account", d, AccountId::parse));
+    let _ = watch.end(d, &mut unread, "account");
     let extends = r
         .get("extends")
         .and_then(|n| read::strings(n, "extends", d, read::text))
@@ -573,17 +578,20 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
         .unwrap_or_default();
     let service = r
         .get("service")
-        .map(|n| read_services(n, d))
+        .map(|n| read_services(n, d, &mut unread))
         .unwrap_or_default();
     let expose = r
         .get("expose")
-        .map(|n| read_sections(n, "expose", d, read_expose))
+        .map(|n| read_sections(n, "expose", d, read_expose, &mut unread))
         .unwrap_or_default();
     let connect = r
         .get("connect")
-        .map(|n| read_sections(n, "connect", d, read_connect))
+        .map(|n| read_sections(n, "connect", d, read_connect, &mut unread))
         .unwrap_or_default();
+    let watch = unread::Watch::start(d);
     let share = r.get("share").and_then(|n| share::read_share(n, d));
+    // Left out when it has a mistake: its mode is not guessed.
+    let share = share.filter(|_| watch.end(d, &mut unread, "share"));
     let terraform = r
         .get("terraform")
         .and_then(|n| read_terraform(n, d))
@@ -604,6 +612,7 @@ fn read_spec(t: &Table, span: crate::source::Span, d: &mut Diagnostics) -> Optio
         connect,
         share,
         terraform,
+        unread,
     })
 }
 
@@ -986,7 +995,11 @@ fn read_policy(n: &Node, field: &str, d: &mut Diagnostics) -> Option<Sp<Policy>>
     }
 }
 
-fn read_services(n: &Node, d: &mut Diagnostics) -> IndexMap<String, ServiceSettings> {
+fn read_services(
+    n: &Node,
+    d: &mut Diagnostics,
+    unread: &mut Unread,
+) -> IndexMap<String, ServiceSettings> {
     let mut out = IndexMap::new();
     let Kind::Table(t) = &n.kind else {
         d.push(read::type_error(
@@ -998,63 +1011,79 @@ fn read_services(n: &Node, d: &mut Diagnostics) -> IndexMap<String, ServiceSetti
     };
     for e in &t.entries {
         let field = format!("service.{}", e.key);
-        let Some(mut r) = read::table(&e.value, &field, d) else {
-            continue;
-        };
-        let kind = r.get("type").and_then(|n| {
-            let s = read::string(n, &format!("{field}.type"), d)?;
-            match s.value.as_str() {
-                "gateway" => Some(Sp::new(EndpointType::Gateway, n.span)),
-                "interface" => Some(Sp::new(EndpointType::Interface, n.span)),
-                _ => {
-                    d.push(read::invalid(
-                        n,
-                        &format!("{field}.type"),
-                        "use \"gateway\" or \"interface\"".into(),
-                    ));
-                    None
-                }
-            }
-        });
-        let private_dns = r
-            .get("private_dns")
-            .and_then(|n| read::boolean(n, &format!("{field}.private_dns"), d));
-        let policy = r
-            .get("policy")
-            .and_then(|n| read_policy(n, &format!("{field}.policy"), d));
-        let service_name = r
-            .get("service_name")
-            .and_then(|n| checked(n, &format!("{field}.service_name"), d, check_service_name));
-        let ips_node = r.get("ips");
-        let ips = ips_node.map_or_else(Vec::new, |n| read_ips(n, &format!("{field}.ips"), d));
-        let ip_address_type = r.get("ip_address_type").and_then(|n| {
-            parsed(
-                n,
-                &format!("{field}.ip_address_type"),
-                d,
-                IpAddressType::parse,
-            )
-        });
-        let region = r
-            .get("region")
-            .and_then(|n| parsed(n, &format!("{field}.region"), d, Region::parse));
-        r.finish(d);
-        out.insert(
-            e.key.clone(),
-            ServiceSettings {
-                key_span: e.key_span,
-                kind,
-                private_dns,
-                policy,
-                service_name,
-                ips,
-                ips_span: ips_node.map(|n| n.span),
-                ip_address_type,
-                region,
-            },
-        );
+        let watch = unread::Watch::start(d);
+        let mut read = IndexMap::new();
+        read_service(e, &field, d, &mut read);
+        // Left out whole when it has a mistake, as `read_sections` does.
+        if watch.end(d, unread, field) {
+            out.extend(read);
+        }
     }
     out
+}
+
+/// One `[service.<name>]` into `out`, unless it is not a table.
+fn read_service(
+    e: &value::Entry,
+    field: &str,
+    d: &mut Diagnostics,
+    out: &mut IndexMap<String, ServiceSettings>,
+) {
+    let Some(mut r) = read::table(&e.value, field, d) else {
+        return;
+    };
+    let kind = r.get("type").and_then(|n| {
+        let s = read::string(n, &format!("{field}.type"), d)?;
+        match s.value.as_str() {
+            "gateway" => Some(Sp::new(EndpointType::Gateway, n.span)),
+            "interface" => Some(Sp::new(EndpointType::Interface, n.span)),
+            _ => {
+                d.push(read::invalid(
+                    n,
+                    &format!("{field}.type"),
+                    "use \"gateway\" or \"interface\"".into(),
+                ));
+                None
+            }
+        }
+    });
+    let private_dns = r
+        .get("private_dns")
+        .and_then(|n| read::boolean(n, &format!("{field}.private_dns"), d));
+    let policy = r
+        .get("policy")
+        .and_then(|n| read_policy(n, &format!("{field}.policy"), d));
+    let service_name = r
+        .get("service_name")
+        .and_then(|n| checked(n, &format!("{field}.service_name"), d, check_service_name));
+    let ips_node = r.get("ips");
+    let ips = ips_node.map_or_else(Vec::new, |n| read_ips(n, &format!("{field}.ips"), d));
+    let ip_address_type = r.get("ip_address_type").and_then(|n| {
+        parsed(
+            n,
+            &format!("{field}.ip_address_type"),
+            d,
+            IpAddressType::parse,
+        )
+    });
+    let region = r
+        .get("region")
+        .and_then(|n| parsed(n, &format!("{field}.region"), d, Region::parse));
+    r.finish(d);
+    out.insert(
+        e.key.clone(),
+        ServiceSettings {
+            key_span: e.key_span,
+            kind,
+            private_dns,
+            policy,
+            service_name,
+            ips,
+            ips_span: ips_node.map(|n| n.span),
+            ip_address_type,
+            region,
+        },
+    );
 }
 
 /// Whether `check` accepts a table key; if not, E010 at the key saying it
@@ -1200,6 +1229,7 @@ fn read_sections<T>(
     section: &str,
     d: &mut Diagnostics,
     read_one: fn(&Node, &str, Span, &mut Diagnostics) -> Option<T>,
+    unread: &mut Unread,
 ) -> IndexMap<String, T> {
     let mut out = IndexMap::new();
     let Kind::Table(t) = &n.kind else {
@@ -1216,7 +1246,12 @@ fn read_sections<T>(
         if !key_ok(e, &what, "invalid name", check_section_name, d) {
             continue;
         }
-        if let Some(v) = read_one(&e.value, &field, e.key_span, d) {
+        let watch = unread::Watch::start(d);
+        let read = read_one(&e.value, &field, e.key_span, d);
+        // A section with a mistake is left out whole: what it would say
+        // with the failed key missing (no principals, no ingress CIDRs)
+        // would only repeat the mistake.
+        if let (true, Some(v)) = (watch.end(d, unread, field), read) {
             out.insert(e.key.clone(), v);
         }
     }

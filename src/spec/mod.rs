@@ -13,6 +13,7 @@ mod share;
 #[cfg(test)]
 mod testing;
 mod types;
+mod unread;
 pub mod value;
 
 pub use load::{Loaded, io_reason, load, load_referenced};
@@ -21,6 +22,7 @@ pub use types::{
     AccountId, AwsProvider, AzId, Cidr, ConnectionEvent, InputName, IpAddressType, IpFamily,
     LatticeArn, LatticeKind, Principal, Region, SnsTopicArn,
 };
+pub use unread::Unread;
 
 use crate::source::Span;
 use indexmap::IndexMap;
@@ -113,6 +115,10 @@ pub struct Spec {
     /// Settings of the Terraform output only.
     #[schemars(default)]
     pub terraform: TerraformSettings,
+    /// Keys written but not read (their mistakes reported), which later
+    /// checks do not report again as missing.
+    #[schemars(skip)]
+    pub unread: Unread,
 }
 
 /// `[terraform]`: how the Terraform module is written. A spec that
