@@ -86,7 +86,7 @@ fn stages(c: &mut Criterion) {
             let facts: Vec<check::Facts> = lower(&sources, &specs)
                 .iter()
                 .zip(&specs)
-                .map(|(m, s)| check::Facts::of(m, s.file, &sources))
+                .map(|(m, s)| check::Facts::of(m, s.file, &sources, &s.spec))
                 .collect();
             b.iter(|| {
                 let mut d = Diagnostics::default();
