@@ -139,16 +139,8 @@ fn place(e: &Existing, region: Option<&str>) -> Option<Place> {
         return None;
     }
     let last = e.service_name.rsplit('.').next().unwrap_or("");
-    let key: String = last
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    // Lowercase letters, digits and hyphens, as a connect key reads best.
+    let key = crate::model::ident_of(last).replace('_', "-");
     let key = key.trim_matches('-').to_string();
     Some(Place::Connect {
         key: if key.is_empty() {
