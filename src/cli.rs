@@ -57,6 +57,19 @@ pub enum Command {
         /// aws_provider` (default 6).
         #[arg(long, value_name = "MAJOR", value_parser = aws_provider)]
         aws_provider: Option<AwsProvider>,
+        /// Terraform: take over the existing endpoints this
+        /// describe-vpc-endpoints JSON lists (`import` blocks in imports.tf).
+        #[arg(long, value_name = "FILE")]
+        adopt: Option<PathBuf>,
+    },
+    /// Write a spec reproducing existing endpoints, from the JSON of
+    /// `aws ec2 describe-vpc-endpoints` (one VPC's), to stdout.
+    Import {
+        /// The describe-vpc-endpoints JSON; `-` reads stdin.
+        file: PathBuf,
+        /// The spec's `name`.
+        #[arg(long)]
+        name: String,
     },
     /// Check specs and print diagnostics; writes nothing.
     Validate {

@@ -17,6 +17,7 @@
 //! `pipeline` runs those stages for every command; `commands` has one
 //! module per subcommand.
 
+pub mod adopt;
 pub mod catalog;
 pub mod check;
 pub mod cli;

@@ -19,10 +19,17 @@ pub(crate) struct Args<'a> {
     pub check: bool,
     /// `--aws-provider`, which wins over the specs' own.
     pub aws_provider: Option<crate::spec::AwsProvider>,
+    /// `--adopt FILE`: describe-vpc-endpoints JSON of endpoints to take over.
+    pub adopt: Option<&'a Path>,
     pub deny_warnings: bool,
 }
 
 pub(crate) fn run(a: &Args, report: Report, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    let adopted = match a.adopt.map(|f| adopted(f, a.target, report, stderr)) {
+        Some(Ok(v)) => Some(v),
+        Some(Err(code)) => return code,
+        None => None,
+    };
     let mut t = if std::env::var_os("VPCEGEN_TIMINGS").is_some_and(|v| v == "1") {
         Timings::on()
     } else {
@@ -56,7 +63,13 @@ pub(crate) fn run(a: &Args, report: Report, stdout: &mut dyn Write, stderr: &mut
         .collect();
     let produce = |i: usize| {
         let model = compiled.plan(i)?;
-        render_model(&model, &engine, a.target, a.format).map(Cow::Owned)
+        let mut files = render_model(&model, &engine, a.target, a.format)?;
+        files.extend(
+            adopted
+                .as_deref()
+                .and_then(|x| crate::adopt::imports_tf::imports_tf(&model, x)),
+        );
+        Ok(Cow::Owned(files))
     };
     // Builds into one --out take turns; --check waits for a build
     // that is committing.
@@ -101,6 +114,34 @@ pub(crate) fn run(a: &Args, report: Report, stdout: &mut dyn Write, stderr: &mut
         }
         Err(e) => fail(stderr, &e),
     }
+}
+
+/// The endpoints `--adopt FILE` lists; E110 for a file of another shape,
+/// E112 for CloudFormation (its imports need a change set, not a template).
+fn adopted(
+    file: &Path,
+    target: Target,
+    report: Report,
+    stderr: &mut dyn Write,
+) -> Result<Vec<crate::adopt::Existing>, i32> {
+    let mut sources = crate::source::SourceMap::default();
+    let id = super::import::load(file, &mut sources).map_err(|e| fail(stderr, &e))?;
+    let found = if target == Target::Cloudformation {
+        Err(Box::new(crate::diagnostic::Diagnostic::new(
+            crate::diagnostic::Code::E112,
+            "`--adopt` writes Terraform `import` blocks; a CloudFormation stack takes existing endpoints over through an import change set",
+        )
+        .at(crate::source::Span::new(id, 0..0), "endpoints to adopt")
+        .help("build with `--target terraform`, or run `aws cloudformation create-change-set --change-set-type IMPORT --resources-to-import ...` with the endpoints' `VpcEndpointId`s")))
+    } else {
+        crate::adopt::read(&sources, id)
+    };
+    found.map_err(|d| {
+        let mut all = crate::diagnostic::Diagnostics::default();
+        all.push(*d);
+        report.print_diagnostics(&all, &sources, stderr);
+        EXIT_INVALID
+    })
 }
 
 /// `build --check`: a unified diff per changed file, then the files that

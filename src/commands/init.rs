@@ -13,7 +13,8 @@ pub fn starter(file: &str, name: &str) -> String {
         .replace("{{NAME}}", name)
 }
 
-pub(crate) fn run(path: &Path, name: &str, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+/// A spec `name` (`init --name`, `import --name`): `[a-z0-9-]`, at most 63.
+pub(crate) fn check_name(name: &str) -> Result<(), String> {
     let valid = !name.is_empty()
         && name.len() <= 63
         && name
@@ -21,13 +22,18 @@ pub(crate) fn run(path: &Path, name: &str, stdout: &mut dyn Write, stderr: &mut 
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-');
-    if !valid {
-        return fail(
-            stderr,
-            &format!(
-                "`{name}` is not a valid spec name: use lowercase letters, digits and hyphens"
-            ),
-        );
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a valid spec name: use lowercase letters, digits and hyphens"
+        ))
+    }
+}
+
+pub(crate) fn run(path: &Path, name: &str, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    if let Err(e) = check_name(name) {
+        return fail(stderr, &e);
     }
     let file = path
         .file_name()

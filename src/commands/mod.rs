@@ -4,6 +4,7 @@
 pub mod build;
 pub mod completions;
 pub mod explain;
+pub mod import;
 pub mod init;
 pub mod man;
 pub mod schema;
@@ -31,6 +32,7 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
             templates,
             check,
             aws_provider,
+            adopt,
         } => build::run(
             &build::Args {
                 specs,
@@ -40,6 +42,7 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
                 templates: templates.as_deref(),
                 check: *check,
                 aws_provider: *aws_provider,
+                adopt: adopt.as_deref(),
                 deny_warnings: cli.deny_warnings,
             },
             report,
@@ -62,6 +65,7 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
             stdout,
             stderr,
         ),
+        Command::Import { file, name } => import::run(file, name, report, stdout, stderr),
         Command::Init { path, name } => init::run(path, name, stdout, stderr),
         Command::Completions { shell } => completions::run(*shell, stdout),
         Command::Man => man::run(stdout),

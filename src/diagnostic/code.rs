@@ -272,6 +272,15 @@ codes! {
     E107 Error
         r#"a spec with both `[share]` and `reach.via`: a hub serves its own endpoints"#
         => r#"remove `reach.via` or `[share]`"#;
+    E110 Error
+        r#"the file given to `vpcegen import` or `build --adopt` is not the JSON of `aws ec2 describe-vpc-endpoints` (not JSON, or without a `VpcEndpoints` list whose entries have `VpcEndpointId`, `VpcId`, `ServiceName` and `VpcEndpointType`)"#
+        => r#"give the output of `aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=<vpc-id>` as it is"#;
+    E111 Error
+        r#"the file given to `vpcegen import` holds endpoints of several VPCs: a spec describes one VPC"#
+        => r#"describe one VPC's endpoints: `aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=<vpc-id>`"#;
+    E112 Error
+        r#"`build --adopt` with `--target cloudformation`: CloudFormation takes existing resources over only through an import change set (`ResourcesToImport`), not through the template"#
+        => r#"build for Terraform, or import the endpoints with `aws cloudformation create-change-set --change-set-type IMPORT --resources-to-import ...`"#;
     W101 Warning
         r#"a service not in the catalog, used through `service_name` as written"#
         => r#"check the name with `aws ec2 describe-vpc-endpoint-services`"#;
