@@ -25,7 +25,10 @@ pub struct Cli {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MessageFormat {
     Human,
+    /// One JSON object per diagnostic and line.
     Json,
+    /// One SARIF 2.1.0 log (GitHub code scanning and other dashboards).
+    Sarif,
 }
 
 #[derive(Debug, Subcommand)]

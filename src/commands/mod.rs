@@ -107,6 +107,7 @@ impl Report {
         let text = match self.format {
             MessageFormat::Human => d.render(sources, self.building),
             MessageFormat::Json => d.render_json(sources),
+            MessageFormat::Sarif => d.render_sarif(sources),
         };
         let _ = stderr.write_all(text.as_bytes());
     }
