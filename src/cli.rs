@@ -119,7 +119,16 @@ pub enum Command {
         /// with `{region}`): botocore's API hostname and cited extras.
         #[arg(long)]
         dns: bool,
+        /// `json`: the same entries as one JSON object.
+        #[arg(long, value_enum, default_value_t = ServicesFormat::Text)]
+        format: ServicesFormat,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServicesFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

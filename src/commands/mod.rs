@@ -72,6 +72,7 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
             ipv6,
             cross_region,
             dns,
+            format,
         } => {
             let only = services::Only {
                 region: region.as_deref(),
@@ -79,7 +80,7 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
                 cross_region: *cross_region,
                 dns: *dns,
             };
-            services::run(filter.as_deref(), only, report, stdout, stderr)
+            services::run(filter.as_deref(), only, *format, report, stdout, stderr)
         }
     }
 }
