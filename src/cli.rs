@@ -25,7 +25,10 @@ pub struct Cli {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MessageFormat {
     Human,
+    /// One JSON object per diagnostic and line.
     Json,
+    /// One SARIF 2.1.0 log (GitHub code scanning and other dashboards).
+    Sarif,
 }
 
 #[derive(Debug, Subcommand)]
@@ -129,7 +132,16 @@ pub enum Command {
         /// with `{region}`): botocore's API hostname and cited extras.
         #[arg(long)]
         dns: bool,
+        /// `json`: the same entries as one JSON object.
+        #[arg(long, value_enum, default_value_t = ServicesFormat::Text)]
+        format: ServicesFormat,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServicesFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,7 +1,8 @@
 //! Diagnostics as data: every stage pushes these, and only this module knows
-//! how they look on a terminal or as JSON.
+//! how they look on a terminal, as JSON or as SARIF (`sarif.rs`).
 
 mod code;
+mod sarif;
 
 pub use code::{Code, markdown_table};
 

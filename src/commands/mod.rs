@@ -76,6 +76,7 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
             ipv6,
             cross_region,
             dns,
+            format,
         } => {
             let only = services::Only {
                 region: region.as_deref(),
@@ -83,7 +84,7 @@ pub(crate) fn dispatch(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write)
                 cross_region: *cross_region,
                 dns: *dns,
             };
-            services::run(filter.as_deref(), only, report, stdout, stderr)
+            services::run(filter.as_deref(), only, *format, report, stdout, stderr)
         }
     }
 }
@@ -111,6 +112,7 @@ impl Report {
         let text = match self.format {
             MessageFormat::Human => d.render(sources, self.building),
             MessageFormat::Json => d.render_json(sources),
+            MessageFormat::Sarif => d.render_sarif(sources),
         };
         let _ = stderr.write_all(text.as_bytes());
     }

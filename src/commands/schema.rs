@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+mod names;
+
 pub(crate) fn run(stdout: &mut dyn Write) -> i32 {
     let _ = writeln!(stdout, "{}", schema());
     0
@@ -15,6 +17,7 @@ pub fn schema() -> String {
         .into_root_schema_for::<crate::spec::Spec>();
     let mut value = schema.to_value();
     strip_null(&mut value);
+    names::add(&mut value);
     serde_json::to_string_pretty(&value).expect("schemas serialize")
 }
 
