@@ -131,6 +131,7 @@ fn run_vpcegen(dir: &Path, args: &[String]) -> String {
         .args(args)
         .current_dir(dir)
         .env_remove("VPCEGEN_TIMINGS")
+        .env_remove("VPCEGEN_TEST_PAUSE_AFTER")
         .stdout(log.try_clone().unwrap())
         .stderr(log.try_clone().unwrap())
         .status()
