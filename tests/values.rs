@@ -113,10 +113,17 @@ fn integers_out_of_range_in_any_notation_are_refused() {
             let (c, _dir) = compile(&spec);
             assert!(!c.ok(), "`{written}` accepted in {spec}");
             let found = codes(&c);
+            // Every stage runs on what was read: the sections that read
+            // cleanly may warn; the only error is the value's.
+            let errors: Vec<_> = found
+                .iter()
+                .filter(|(code, _)| code.starts_with('E'))
+                .collect();
             assert!(
-                found
-                    .iter()
-                    .all(|(code, msg)| code == "E003" && msg.contains("between 1 and 65535")),
+                !errors.is_empty()
+                    && errors
+                        .iter()
+                        .all(|(code, msg)| code == "E003" && msg.contains("between 1 and 65535")),
                 "`{written}` ({field}): {found:?}"
             );
         }
