@@ -91,6 +91,20 @@ mod tests {
         assert_eq!(d.iter().next().expect("one").secondary.len(), 1);
     }
 
+    /// Removing a baseline's service, or listing a member of a baseline's
+    /// bundle, is what extending is for.
+    #[test]
+    fn entries_of_a_baseline_and_of_the_extending_spec_are_not_compared() {
+        let baseline = "version = 1\nname = \"base\"\nabstract = true\n[reach]\nservices = [\"logs\"]\nbundles = [\"ecr\"]\n";
+        let t = load(
+            "version = 1\nname = \"app\"\nextends = [\"base.toml\"]\n[reach]\nservices = [\"s3\"]\nwithout = [\"logs\"]\n",
+            &[("base.toml", baseline)],
+        );
+        let mut d = Diagnostics::default();
+        check(&t.spec, Catalog::get(), &mut d);
+        assert_eq!(codes(&d), [] as [Code; 0]);
+    }
+
     #[test]
     fn overlapping_bundles_and_removing_a_members_say_nothing() {
         let d = said("bundles = [\"ecr\", \"ecs-fargate\"]\nwithout = [\"logs\"]\n");
