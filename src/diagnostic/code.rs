@@ -309,7 +309,7 @@ codes! {
         r#"`service.<name>.ip_address_type = "dualstack"` or `"ipv6"` on a gateway endpoint: vpcegen writes no address type on gateway endpoints, so it has no effect"#
         => r#"remove it, or set `type = "interface"` for an endpoint with IPv6 addresses"#;
     W120 Warning
-        r#"the same entry twice in one list (`reach.services`, `bundles`, `without`, `vpc.subnets`, `vpc.route_tables`, `vpc.az_ids`, security group `ids` and `ingress_cidrs`, `allowed_principals`, `connect.<name>.az_ids` and `ports`, `expose.<name>.regions`, tag lookup values, `extends`): the warning points at the repeat and at the first entry; each entry is used once (a bundle and one of its members, or a baseline's entry and the extending spec's, are not repeats and say nothing)"#
+        r#"the same entry twice in one list (`reach.services`, `bundles`, `without`, `vpc.subnets`, `vpc.route_tables`, `vpc.az_ids`, security group `ids` and `ingress_cidrs`, `allowed_principals`, `connect.<name>.az_ids` and `ports`, `expose.<name>.regions`, tag lookup values, `extends`): the warning points at the repeat and at the first entry; each entry is used once (a baseline's entry and the extending spec's are not repeats and say nothing; a bundle and one of its members are W141)"#
         => r#"remove the repeat"#;
     W121 Warning
         r#"a `region` of a service or connect, or an entry of `expose.<name>.regions`, names the spec's own `region`: nothing crosses Regions"#
@@ -326,6 +326,12 @@ codes! {
     W125 Warning
         r#"a spoke built with its hub gives `vpc.cidr` (or, in another account with `hosted-zones`, `vpc.id`) as an input or lookup: the hub cannot admit its CIDR (or authorize its VPC)"#
         => r#"give the value literally, or list the spoke's range in `share.ingress_cidrs` (and authorize the VPC by hand)"#;
+    W140 Warning
+        r#"a service in both `reach.services` and `reach.without` of the same file: `without` wins and no endpoint is created (a baseline's service removed by the extending spec says nothing: that is what `without` is for)"#
+        => r#"remove it from one of the two lists"#;
+    W141 Warning
+        r#"a service in `reach.services` that a bundle in `reach.bundles` of the same file already brings: it is reached once (overlapping bundles, or a member listed by the extending spec of a baseline's bundle, say nothing)"#
+        => r#"remove it from `reach.services`"#;
     W201 Warning
         r#"security lint: the endpoints' security group admits `0.0.0.0/0` or `::/0`"#
         => r#"admit the VPC CIDR or your own ranges"#;

@@ -37,6 +37,7 @@ mod naming;
 mod network;
 mod origins;
 mod outputs;
+mod overlaps;
 mod policies;
 mod reasons;
 mod refs;
@@ -470,6 +471,7 @@ pub fn lower(
 ) -> Option<Model> {
     let errors_before = d.count(crate::diagnostic::Severity::Error);
     let wanted = services::wanted(spec, sources, d);
+    overlaps::check(spec, Catalog::get(), d);
     regions::check(spec, &wanted, d);
     let (mut endpoints, dns_off) = endpoints::lower_endpoints(spec, &wanted, sources, naming, d);
     lints::private_dns_off(&dns_off, d);
