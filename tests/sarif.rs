@@ -134,7 +134,7 @@ fn deny_warnings_raises_the_level_not_the_rule() {
 
 #[test]
 fn clean_specs_give_an_empty_run_and_no_location_is_none() {
-    let (code, log) = sarif(&["validate", "specs/eks-private/spec.toml"]);
+    let (code, log) = sarif(&["validate", "tests/cases/interface-only/spec.toml"]);
     assert_eq!(code, Some(0));
     assert!(results(&log).is_empty());
     // A diagnostic about no file (an unknown `--region`) has no location.

@@ -411,7 +411,12 @@ mod tests {
         let mut s = SourceMap::default();
         let f = s.add(
             "d.json".into(),
-            include_str!("../../tests/data/adopt/describe-vpc-endpoints.json").into(),
+            // Read at test time: the fixture is not part of the package.
+            std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/data/adopt/describe-vpc-endpoints.json"
+            ))
+            .expect("the fixture is readable"),
         );
         crate::adopt::read(&s, f).expect("the fixture reads")
     }
